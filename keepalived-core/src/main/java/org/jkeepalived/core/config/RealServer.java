@@ -1,0 +1,37 @@
+package org.jkeepalived.core.config;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * real_server ADDR [PORT] { ... }. Inherited settings (lvs_method, inhibit_on_failure, alpha, timers)
+ * are resolved from the virtual server by the parser. port 0 means "the virtual server's port"
+ * is not set (fwmark / persistent services).
+ */
+public record RealServer(
+        InetAddress address,
+        int port,
+        int weight,
+        LvsMethod lvsMethod,
+        TunnelSpec tunnel,
+        boolean inhibitOnFailure,
+        boolean alpha,
+        Integer uthreshold,
+        Integer lthreshold,
+        ScriptSpec notifyUp,
+        ScriptSpec notifyDown,
+        String virtualhost,
+        List<Checker> checkers,
+        Map<String, List<List<String>>> options) {
+
+    public RealServer {
+        checkers = List.copyOf(checkers);
+        options = Options.copy(options);
+    }
+
+    /** "[10.0.0.2]:80" as keepalived's log lines print a server. */
+    public String label() {
+        return "[" + address.getHostAddress() + "]:" + port;
+    }
+}

@@ -1,0 +1,77 @@
+package org.jkeepalived.core.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * vrrp_instance NAME { ... } with keepalived's defaults filled in by the parser:
+ * priority 100 (255 when the instance owns its addresses is the user's choice), advert_int 1 s,
+ * version from global_defs' vrrp_version (2), garp_master_delay 5 s, garp_master_repeat 5,
+ * accept unless vrrp_strict.
+ */
+public record VrrpInstance(
+        String name,
+        /** state MASTER|BACKUP as configured; null when absent (starts as BACKUP). */
+        VrrpState initialState,
+        String iface,
+        int virtualRouterId,
+        int priority,
+        Duration advertInt,
+        int version,
+        /** true for IPv6 instances (decided by the VIPs' family, or native_ipv6). */
+        boolean ipv6,
+        boolean nopreempt,
+        Duration preemptDelay,
+        boolean accept,
+        AuthType authType,
+        String authPass,
+        InetAddress mcastSrcIp,
+        InetAddress unicastSrcIp,
+        List<UnicastPeer> unicastPeers,
+        List<StaticAddress> virtualIpaddresses,
+        List<StaticAddress> virtualIpaddressExcluded,
+        List<StaticRoute> virtualRoutes,
+        List<StaticRoute> virtualRules,
+        List<TrackRef> trackInterfaces,
+        List<TrackRef> trackScripts,
+        List<TrackRef> trackFiles,
+        boolean dontTrackPrimary,
+        /** use_vmac [NAME]: null when not used, else the macvlan's name ("vrrp.VRID" by default). */
+        String useVmac,
+        boolean vmacXmitBase,
+        Duration garpMasterDelay,
+        int garpMasterRepeat,
+        Duration garpMasterRefresh,
+        int garpMasterRefreshRepeat,
+        Duration garpLowerPrioDelay,
+        int garpLowerPrioRepeat,
+        ScriptSpec notifyMaster,
+        ScriptSpec notifyBackup,
+        ScriptSpec notifyFault,
+        ScriptSpec notifyStop,
+        ScriptSpec notify,
+        boolean smtpAlert,
+        Integer unicastTtl,
+        boolean oldUnicastChecksum,
+        boolean strictMode,
+        Map<String, List<List<String>>> options) {
+
+    public VrrpInstance {
+        unicastPeers = List.copyOf(unicastPeers);
+        virtualIpaddresses = List.copyOf(virtualIpaddresses);
+        virtualIpaddressExcluded = List.copyOf(virtualIpaddressExcluded);
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
+        trackInterfaces = List.copyOf(trackInterfaces);
+        trackScripts = List.copyOf(trackScripts);
+        trackFiles = List.copyOf(trackFiles);
+        options = Options.copy(options);
+    }
+
+    /** Priority 255 marks the address owner. */
+    public boolean addressOwner() {
+        return priority == 255;
+    }
+}
