@@ -51,7 +51,7 @@ public record VrrpInstance(
         ScriptSpec notifyBackup,
         ScriptSpec notifyFault,
         ScriptSpec notifyStop,
-        ScriptSpec notify,
+        ScriptSpec notifyGeneric,
         boolean smtpAlert,
         Integer unicastTtl,
         boolean oldUnicastChecksum,

@@ -11,7 +11,7 @@ public record VrrpSyncGroup(
         ScriptSpec notifyBackup,
         ScriptSpec notifyFault,
         ScriptSpec notifyStop,
-        ScriptSpec notify,
+        ScriptSpec notifyGeneric,
         List<TrackRef> trackInterfaces,
         List<TrackRef> trackScripts,
         List<TrackRef> trackFiles,
