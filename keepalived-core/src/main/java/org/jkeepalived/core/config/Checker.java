@@ -32,7 +32,7 @@ public sealed interface Checker {
                    /** ours, beyond keepalived: verify the server certificate (default false, as keepalived). */
                    boolean verifyCertificate) implements Checker {
         public HttpGet {
-            urls = List.copyOf(urls);
+            urls = urls == null ? List.of() : List.copyOf(urls);
         }
 
         public String keyword() { return ssl ? "SSL_GET" : "HTTP_GET"; }
@@ -59,7 +59,17 @@ public sealed interface Checker {
     /** payload / require_reply as bytes; replyMask marks nibbles given as X (ignored). */
     record UdpCheck(CheckerCommon common, byte[] payload, boolean requireReply, byte[] replyPattern,
                     byte[] replyMask, int minReplyLength, int maxReplyLength) implements Checker {
+        public UdpCheck {
+            payload = payload == null ? null : payload.clone();
+            replyPattern = replyPattern == null ? null : replyPattern.clone();
+            replyMask = replyMask == null ? null : replyMask.clone();
+        }
+
         public String keyword() { return "UDP_CHECK"; }
+
+        @Override public byte[] payload() { return payload == null ? null : payload.clone(); }
+        @Override public byte[] replyPattern() { return replyPattern == null ? null : replyPattern.clone(); }
+        @Override public byte[] replyMask() { return replyMask == null ? null : replyMask.clone(); }
 
         @Override public boolean equals(Object o) {
             return o instanceof UdpCheck u && common.equals(u.common) && java.util.Arrays.equals(payload, u.payload)

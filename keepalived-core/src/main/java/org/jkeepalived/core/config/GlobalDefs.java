@@ -39,7 +39,7 @@ public record GlobalDefs(
         Map<String, List<List<String>>> options) {
 
     public GlobalDefs {
-        notificationEmail = List.copyOf(notificationEmail);
+        notificationEmail = notificationEmail == null ? List.of() : List.copyOf(notificationEmail);
         options = Options.copy(options);
     }
 

@@ -17,8 +17,8 @@ public record HttpUrl(
         Integer regexMaxOffset) {
 
     public HttpUrl {
-        statusCodes = List.copyOf(statusCodes);
-        regexOptions = List.copyOf(regexOptions);
+        statusCodes = statusCodes == null ? List.of() : List.copyOf(statusCodes);
+        regexOptions = regexOptions == null ? List.of() : List.copyOf(regexOptions);
     }
 
     public record StatusRange(int from, int to) {

@@ -14,18 +14,31 @@ public record KeepalivedConfig(
         List<VrrpSyncGroup> vrrpSyncGroups,
         List<VrrpInstance> vrrpInstances,
         List<VirtualServerGroup> virtualServerGroups,
-        List<VirtualServer> virtualServers) {
+        List<VirtualServer> virtualServers,
+        /** other top-level blocks of the man page, kept verbatim (see {@link RawBlock}). */
+        List<RawBlock> otherBlocks) {
 
     public KeepalivedConfig {
-        staticIpaddress = List.copyOf(staticIpaddress);
-        staticRoutes = List.copyOf(staticRoutes);
-        staticRules = List.copyOf(staticRules);
-        vrrpScripts = List.copyOf(vrrpScripts);
-        trackFiles = List.copyOf(trackFiles);
-        vrrpSyncGroups = List.copyOf(vrrpSyncGroups);
-        vrrpInstances = List.copyOf(vrrpInstances);
-        virtualServerGroups = List.copyOf(virtualServerGroups);
-        virtualServers = List.copyOf(virtualServers);
+        staticIpaddress = staticIpaddress == null ? List.of() : List.copyOf(staticIpaddress);
+        staticRoutes = staticRoutes == null ? List.of() : List.copyOf(staticRoutes);
+        staticRules = staticRules == null ? List.of() : List.copyOf(staticRules);
+        vrrpScripts = vrrpScripts == null ? List.of() : List.copyOf(vrrpScripts);
+        trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
+        vrrpSyncGroups = vrrpSyncGroups == null ? List.of() : List.copyOf(vrrpSyncGroups);
+        vrrpInstances = vrrpInstances == null ? List.of() : List.copyOf(vrrpInstances);
+        virtualServerGroups = virtualServerGroups == null ? List.of() : List.copyOf(virtualServerGroups);
+        virtualServers = virtualServers == null ? List.of() : List.copyOf(virtualServers);
+        otherBlocks = otherBlocks == null ? List.of() : List.copyOf(otherBlocks);
+    }
+
+    /** The constructor before otherBlocks was added (kept for callers building configs by hand). */
+    public KeepalivedConfig(GlobalDefs globalDefs, List<StaticAddress> staticIpaddress,
+                            List<StaticRoute> staticRoutes, List<StaticRoute> staticRules,
+                            List<VrrpScript> vrrpScripts, List<TrackFile> trackFiles,
+                            List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
+                            List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers) {
+        this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
+                vrrpInstances, virtualServerGroups, virtualServers, List.of());
     }
 
     public Optional<VrrpInstance> vrrpInstance(String name) {

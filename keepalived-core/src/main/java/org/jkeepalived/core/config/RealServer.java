@@ -26,12 +26,12 @@ public record RealServer(
         Map<String, List<List<String>>> options) {
 
     public RealServer {
-        checkers = List.copyOf(checkers);
+        checkers = checkers == null ? List.of() : List.copyOf(checkers);
         options = Options.copy(options);
     }
 
     /** "[10.0.0.2]:80" as keepalived's log lines print a server. */
     public String label() {
-        return "[" + address.getHostAddress() + "]:" + port;
+        return "[" + org.jkeepalived.core.parse.Addresses.format(address) + "]:" + port;
     }
 }

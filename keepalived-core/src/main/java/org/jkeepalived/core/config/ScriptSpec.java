@@ -8,6 +8,6 @@ import java.util.List;
  */
 public record ScriptSpec(String command, List<String> argv, String user, String group) {
     public ScriptSpec {
-        argv = List.copyOf(argv);
+        argv = argv == null ? List.of() : List.copyOf(argv);
     }
 }

@@ -18,11 +18,11 @@ public record StaticAddress(
         java.util.List<String> extra) {
 
     public StaticAddress {
-        extra = java.util.List.copyOf(extra);
+        extra = extra == null ? java.util.List.of() : java.util.List.copyOf(extra);
     }
 
     /** Address/prefix as ip(8) prints it. */
     public String cidr() {
-        return address.getHostAddress() + "/" + prefix;
+        return org.jkeepalived.core.parse.Addresses.format(address) + "/" + prefix;
     }
 }

@@ -8,6 +8,6 @@ import java.util.List;
  */
 public record StaticRoute(List<String> words) {
     public StaticRoute {
-        words = List.copyOf(words);
+        words = words == null ? List.of() : List.copyOf(words);
     }
 }

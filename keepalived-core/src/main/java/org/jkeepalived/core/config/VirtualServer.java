@@ -43,8 +43,8 @@ public record VirtualServer(
         Map<String, List<List<String>>> options) {
 
     public VirtualServer {
-        schedFlags = List.copyOf(schedFlags);
-        realServers = List.copyOf(realServers);
+        schedFlags = schedFlags == null ? List.of() : List.copyOf(schedFlags);
+        realServers = realServers == null ? List.of() : List.copyOf(realServers);
         options = Options.copy(options);
     }
 
@@ -52,6 +52,6 @@ public record VirtualServer(
     public String label() {
         if (fwmark != null) return "FWM " + fwmark;
         if (group != null) return "[" + group + "]:" + protocol.name().toLowerCase() + ":" + port;
-        return "[" + address.getHostAddress() + "]:" + protocol.name().toLowerCase() + ":" + port;
+        return "[" + org.jkeepalived.core.parse.Addresses.format(address) + "]:" + protocol.name().toLowerCase() + ":" + port;
     }
 }

@@ -59,14 +59,14 @@ public record VrrpInstance(
         Map<String, List<List<String>>> options) {
 
     public VrrpInstance {
-        unicastPeers = List.copyOf(unicastPeers);
-        virtualIpaddresses = List.copyOf(virtualIpaddresses);
-        virtualIpaddressExcluded = List.copyOf(virtualIpaddressExcluded);
-        virtualRoutes = List.copyOf(virtualRoutes);
-        virtualRules = List.copyOf(virtualRules);
-        trackInterfaces = List.copyOf(trackInterfaces);
-        trackScripts = List.copyOf(trackScripts);
-        trackFiles = List.copyOf(trackFiles);
+        unicastPeers = unicastPeers == null ? List.of() : List.copyOf(unicastPeers);
+        virtualIpaddresses = virtualIpaddresses == null ? List.of() : List.copyOf(virtualIpaddresses);
+        virtualIpaddressExcluded = virtualIpaddressExcluded == null ? List.of() : List.copyOf(virtualIpaddressExcluded);
+        virtualRoutes = virtualRoutes == null ? List.of() : List.copyOf(virtualRoutes);
+        virtualRules = virtualRules == null ? List.of() : List.copyOf(virtualRules);
+        trackInterfaces = trackInterfaces == null ? List.of() : List.copyOf(trackInterfaces);
+        trackScripts = trackScripts == null ? List.of() : List.copyOf(trackScripts);
+        trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
         options = Options.copy(options);
     }
 

@@ -20,10 +20,10 @@ public record VrrpSyncGroup(
         Map<String, List<List<String>>> options) {
 
     public VrrpSyncGroup {
-        group = List.copyOf(group);
-        trackInterfaces = List.copyOf(trackInterfaces);
-        trackScripts = List.copyOf(trackScripts);
-        trackFiles = List.copyOf(trackFiles);
+        group = group == null ? List.of() : List.copyOf(group);
+        trackInterfaces = trackInterfaces == null ? List.of() : List.copyOf(trackInterfaces);
+        trackScripts = trackScripts == null ? List.of() : List.copyOf(trackScripts);
+        trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
         options = Options.copy(options);
     }
 }

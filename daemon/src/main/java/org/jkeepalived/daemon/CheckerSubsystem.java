@@ -1,0 +1,230 @@
+package org.jkeepalived.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jkeepalived.core.config.GlobalDefs;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.table.DesiredTable;
+import org.jkeepalived.core.table.ServiceKey;
+import org.jkeepalived.healthcheck.HealthcheckService;
+import org.jkeepalived.healthcheck.RealServerStatus;
+import org.jkeepalived.ipvs.IpvsMetrics;
+import org.jkeepalived.ipvs.IpvsTableFormatter;
+import org.jkeepalived.ipvs.LvsBackend;
+import org.jkeepalived.ipvs.LvsException;
+import org.jkeepalived.ipvs.engine.UserspaceEngine;
+import org.jkeepalived.ipvs.kernel.KernelIpvsBackend;
+import org.jkeepalived.ipvs.reconcile.FlushOnStop;
+import org.jkeepalived.ipvs.reconcile.ReconcileResult;
+import org.jkeepalived.ipvs.reconcile.Reconciler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * keepalived's checker side: the health checkers decide the desired table, the reconciler makes
+ * the backend (kernel IPVS or the userspace engine) match it. Changes arrive in bursts; they are
+ * coalesced and applied on one thread.
+ */
+final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
+    private static final Logger log = LoggerFactory.getLogger("Keepalived_healthcheckers");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String engineChoice;
+    private final boolean keepTableOnStop;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService applier = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "table-reconciler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean applyPending = new AtomicBoolean();
+    private EventLoopGroup group;
+    private LvsBackend backend;
+    private Reconciler reconciler;
+    private IpvsMetrics ipvsMetrics;
+    private volatile HealthcheckService checkers;
+    private volatile KeepalivedConfig config;
+
+    CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry) {
+        this.engineChoice = engineChoice;
+        this.keepTableOnStop = keepTableOnStop;
+        this.registry = registry;
+    }
+
+    @Override public String name() {
+        return "checkers (" + (backend == null ? engineChoice : backend.name()) + ")";
+    }
+
+    @Override public void start(KeepalivedConfig cfg) throws Exception {
+        config = cfg;
+        backend = chooseBackend(engineChoice);
+        ipvsMetrics = new IpvsMetrics(registry);
+        reconciler = new Reconciler(backend, ipvsMetrics);
+        reconciler.start(cfg.globalDefs().lvsFlush());
+        applyTimeouts(cfg.globalDefs());
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        checkers = newCheckers(cfg);
+        checkers.start();
+        requestApply();
+        applier.scheduleWithFixedDelay(this::refreshStats, 2, 2, TimeUnit.SECONDS);
+    }
+
+    private HealthcheckService newCheckers(KeepalivedConfig cfg) {
+        return HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
+                .listener(change -> requestApply()).build();
+    }
+
+    /** kernel IPVS when present (auto), else the userspace engine; the log says which, as does status. */
+    static LvsBackend chooseBackend(String choice) throws LvsException {
+        if (!"userspace".equals(choice)) {
+            try {
+                LvsBackend k = KernelIpvsBackend.open();
+                log.info("Using kernel IPVS for the virtual server table");
+                return k;
+            } catch (LvsException | RuntimeException | LinkageError e) {
+                if ("kernel".equals(choice)) throw new LvsException(e.getMessage());
+                log.warn("Kernel IPVS unavailable ({}); using the userspace L4 engine", e.getMessage());
+            }
+        }
+        UserspaceEngine u = new UserspaceEngine();
+        log.info("Using the userspace L4 engine ({}) for the virtual server table", u.transportName());
+        return u;
+    }
+
+    private void applyTimeouts(GlobalDefs g) {
+        if (g.lvsTimeouts() == null) return;
+        var t = g.lvsTimeouts();
+        try {
+            backend.setTimeouts(new LvsBackend.Timeouts(secs(t.tcp()), secs(t.tcpfin()), secs(t.udp())));
+        } catch (LvsException e) {
+            log.warn("lvs_timeouts: {}", e.getMessage());
+        }
+    }
+
+    private static Integer secs(java.time.Duration d) {
+        return d == null ? null : (int) d.getSeconds();
+    }
+
+    /** Coalesce a burst of checker changes into one reconcile. */
+    private void requestApply() {
+        if (applyPending.compareAndSet(false, true)) applier.execute(this::apply);
+    }
+
+    private void apply() {
+        applyPending.set(false);
+        HealthcheckService c = checkers;
+        if (c == null) return;
+        DesiredTable desired = c.desiredTable();
+        ReconcileResult r = reconciler.reconcile(desired);
+        if (!r.ok()) {
+            r.failures().forEach(f -> log.error("IPVS: {} failed: {}", f.op(), f.message()));
+            // the reconciler re-read the table; try again shortly rather than leave it half-applied
+            applier.schedule(this::requestApply, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void refreshStats() {
+        try {
+            ipvsMetrics.update(backend.readStats());
+        } catch (LvsException | RuntimeException e) {
+            log.debug("reading IPVS stats: {}", e.getMessage());
+        }
+    }
+
+    /** A new config: a fresh checker set for it, the table reconciled by difference (unchanged entries are not touched). */
+    @Override public void reload(KeepalivedConfig cfg) throws Exception {
+        HealthcheckService old = checkers;
+        HealthcheckService fresh = newCheckers(cfg);
+        checkers = fresh;
+        config = cfg;
+        old.close();
+        fresh.start();
+        applyTimeouts(cfg.globalDefs());
+        requestApply();
+    }
+
+    /** ha_suspend: the VRRP side tells us whether we are master for a virtual address. */
+    void vrrpMaster(java.net.InetAddress vip, boolean master) {
+        HealthcheckService c = checkers;
+        if (c == null) return;
+        for (ServiceKey k : c.haSuspendServices()) {
+            if (vip.equals(k.address())) {
+                if (master) c.resume(k);
+                else c.suspend(k);
+            }
+        }
+    }
+
+    @Override public void status(ObjectNode into) {
+        into.put("backend", backend == null ? "none" : backend.name());
+        ArrayNode vss = into.putArray("virtual_servers");
+        Map<String, ArrayNode> byVs = new LinkedHashMap<>();
+        HealthcheckService c = checkers;
+        if (c == null) return;
+        for (RealServerStatus s : c.status()) {
+            ArrayNode rss = byVs.computeIfAbsent(s.virtualServer(), vs -> {
+                ObjectNode n = vss.addObject();
+                n.put("name", vs);
+                n.put("quorum_up", s.services().isEmpty() || c.quorumUp(s.services().get(0)));
+                return n.putArray("real_servers");
+            });
+            ObjectNode rs = rss.addObject();
+            rs.put("name", "[" + s.address().getHostAddress() + "]:" + s.port());
+            rs.put("address", s.address().getHostAddress());
+            rs.put("port", s.port());
+            rs.put("alive", s.alive());
+            rs.put("weight", s.weight());
+            rs.put("in_table", s.inTable());
+            if (s.lastFailure() != null) rs.put("reason", s.lastFailure());
+        }
+    }
+
+    @Override public JsonNode handle(String cmd, JsonNode request) throws Exception {
+        if (!cmd.equals("ipvs-list")) return null;
+        IpvsTableFormatter.Mode mode = switch (request.path("mode").asText("plain")) {
+            case "stats" -> IpvsTableFormatter.Mode.STATS;
+            case "rate" -> IpvsTableFormatter.Mode.RATE;
+            default -> IpvsTableFormatter.Mode.LIST;
+        };
+        List<LvsBackend.ServiceStats> stats = backend.readStats();
+        String version = "1.2.1";
+        int size = 4096;
+        if (backend instanceof KernelIpvsBackend k) {
+            var info = k.info();
+            version = info.versionString();
+            size = info.connTableSize();
+        }
+        ObjectNode reply = JSON.createObjectNode();
+        reply.put("ok", true);
+        reply.put("backend", backend.name());
+        reply.put("text", IpvsTableFormatter.format(version, size, backend.readTable(), stats, mode));
+        return reply;
+    }
+
+    @Override public void close() {
+        HealthcheckService c = checkers;
+        checkers = null;
+        if (c != null) c.close();
+        applier.shutdownNow();
+        if (reconciler != null) {
+            FlushOnStop mode = keepTableOnStop ? FlushOnStop.KEEP : FlushOnStop.fromConfig(config.globalDefs().lvsFlushOnstop());
+            ReconcileResult r = reconciler.stop(mode);
+            if (!r.ok()) log.error("removing the table on stop: {}", r);
+        }
+        if (backend != null) backend.close();
+        if (group != null) group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

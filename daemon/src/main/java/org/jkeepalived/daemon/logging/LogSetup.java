@@ -1,0 +1,58 @@
+package org.jkeepalived.daemon.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging outputs chosen by keepalived's flags: console (-l), syslog (default, -S facility, off
+ * with -G), a file (--log-file), detail (-D = debug level). Messages keep keepalived's wording.
+ */
+public final class LogSetup {
+    private LogSetup() {}
+
+    public static void configure(boolean console, boolean syslog, String facility, String file, boolean detail) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(detail ? Level.DEBUG : Level.INFO);
+        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        if (console) {
+            ConsoleAppender<ILoggingEvent> c = new ConsoleAppender<>();
+            c.setContext(ctx);
+            c.setEncoder(encoder(ctx, "%d{EEE MMM d HH:mm:ss yyyy}: %msg%n"));
+            c.start();
+            root.addAppender(c);
+        }
+        if (file != null) {
+            FileAppender<ILoggingEvent> f = new FileAppender<>();
+            f.setContext(ctx);
+            f.setFile(file);
+            f.setAppend(true);
+            f.setEncoder(encoder(ctx, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %msg%n"));
+            f.start();
+            root.addAppender(f);
+        }
+        if (syslog && Files.exists(Path.of("/dev/log"))) {
+            SyslogAppender s = new SyslogAppender("/dev/log", SyslogAppender.facility(facility), "Keepalived");
+            s.setContext(ctx);
+            s.start();
+            if (s.isStarted()) root.addAppender(s);
+        }
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        e.setContext(ctx);
+        e.setPattern(pattern);
+        e.start();
+        return e;
+    }
+}

@@ -1,0 +1,502 @@
+package org.jkeepalived.healthcheck;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jkeepalived.core.config.Checker;
+import org.jkeepalived.core.config.CheckerCommon;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.RealServer;
+import org.jkeepalived.core.config.ScriptSpec;
+import org.jkeepalived.core.config.VirtualServer;
+import org.jkeepalived.core.table.DesiredTable;
+import org.jkeepalived.core.table.ServiceKey;
+import org.jkeepalived.core.table.TableChange;
+import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.healthcheck.check.NettyProbeFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * keepalived's checker process: runs every real server's checkers, decides which real servers are
+ * in each virtual service and publishes the result as {@link TableChange}s (and a current
+ * {@link DesiredTable}). It never talks to IPVS.
+ *
+ * <p>Threading: all decisions run on one {@link Scheduler} (an event loop of the group handed in);
+ * probes run on the group's loops, scripts on a small executor.
+ */
+public final class HealthcheckService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthcheckService.class);
+
+    private final KeepalivedConfig config;
+    private final Scheduler scheduler;
+    private final MonotonicClock clock;
+    private final Random random;
+    private final ProbeFactory probeFactory;
+    private final ScriptRunner scripts;
+    private final boolean ownsScripts;
+    private final boolean ownsProbes;
+    private final Duration scriptTimeout;
+    private final HealthcheckMetrics metrics;
+    private final List<HealthcheckListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<CompletableFuture<Integer>> pendingScripts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<VsRuntime> virtualServers = new ArrayList<>();
+    private final Map<ServiceKey, VsRuntime> byKey = new HashMap<>();
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    private HealthcheckService(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.clock = b.clock != null ? b.clock : MonotonicClock.SYSTEM;
+        this.random = b.random != null ? b.random : new Random();
+        this.scriptTimeout = b.scriptTimeout != null ? b.scriptTimeout : Duration.ofSeconds(30);
+        this.ownsScripts = b.scriptRunner == null;
+        this.scripts = b.scriptRunner != null ? b.scriptRunner : new ScriptRunner(4);
+        if (b.scheduler != null) this.scheduler = b.scheduler;
+        else this.scheduler = new EventLoopScheduler(Objects.requireNonNull(b.group, "eventLoopGroup or scheduler").next());
+        this.ownsProbes = b.probeFactory == null;
+        this.probeFactory = b.probeFactory != null ? b.probeFactory
+                : new NettyProbeFactory(Objects.requireNonNull(b.group, "eventLoopGroup"), scripts, config);
+        this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
+        if (b.listener != null) listeners.add(b.listener);
+        for (VirtualServer vs : config.virtualServers()) {
+            VsRuntime v = new VsRuntime(vs, ServiceKeys.of(vs, config));
+            virtualServers.add(v);
+            for (ServiceKey k : v.state.keys()) byKey.put(k, v);
+        }
+    }
+
+    public static Builder builder(KeepalivedConfig config) {
+        return new Builder(config);
+    }
+
+    /** The production service: probes on the group, decisions on one of its loops, system clock. */
+    public static HealthcheckService create(KeepalivedConfig config, EventLoopGroup group, MeterRegistry registry) {
+        return builder(config).eventLoopGroup(group).meterRegistry(registry).build();
+    }
+
+    public void addListener(HealthcheckListener l) {
+        listeners.add(l);
+    }
+
+    /** Publish the initial table and start every checker (after its warmup delay). */
+    public void start() {
+        onLoop(() -> {
+            if (started) return;
+            started = true;
+            for (VsRuntime v : virtualServers) {
+                v.state.start();
+                for (RsRuntime r : v.servers) {
+                    for (CheckerRuntime c : r.checkers) {
+                        if (c.notImplemented) {
+                            log.warn("{} on {} is not implemented (no BFD support): not taken into account",
+                                    c.checker.keyword(), r.label);
+                            continue;
+                        }
+                        schedule(c, c.state.initialDelayNanos(random));
+                    }
+                }
+            }
+        });
+    }
+
+    /** Stop every checker; with omega, run the down notifiers of live servers and quorum_down. Waits for the loop. */
+    public void stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> {
+            try {
+                doStop();
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("healthcheck loop did not confirm the stop: {}", e.toString());
+        }
+    }
+
+    private void doStop() {
+        if (stopped) return;
+        stopped = true;
+        for (VsRuntime v : virtualServers) {
+            for (RsRuntime r : v.servers) {
+                for (CheckerRuntime c : r.checkers) {
+                    if (c.timer != null) c.timer.cancel();
+                    c.probe.close();
+                }
+            }
+            if (started) v.state.shutdown();
+        }
+    }
+
+    /** Stop, let running scripts (omega's notifiers included) finish within the script timeout, release all. */
+    @Override public void close() {
+        stop();
+        CompletableFuture<?>[] running = pendingScripts.toArray(new CompletableFuture<?>[0]);
+        try {
+            CompletableFuture.allOf(running).get(scriptTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("scripts still running at shutdown: {}", running.length);
+        }
+        metrics.close();
+        if (ownsScripts) scripts.close();
+        if (ownsProbes && probeFactory instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing probes", e);
+            }
+        }
+    }
+
+    /** ha_suspend: pause this virtual server's checks (VRRP is not master for its address). */
+    public void suspend(ServiceKey key) {
+        VsRuntime v = byKey.get(key);
+        if (v == null) return;
+        onLoop(() -> {
+            if (!v.vs.haSuspend() || v.suspended) return;
+            v.suspended = true;
+            log.info("Suspending healthchecks of VS {}", v.vs.label());
+        });
+    }
+
+    /** ha_suspend: resume the checks of this virtual server; checks that came due meanwhile run now. */
+    public void resume(ServiceKey key) {
+        VsRuntime v = byKey.get(key);
+        if (v == null) return;
+        onLoop(() -> {
+            if (!v.suspended) return;
+            v.suspended = false;
+            log.info("Resuming healthchecks of VS {}", v.vs.label());
+            for (RsRuntime r : v.servers) {
+                for (CheckerRuntime c : r.checkers) {
+                    if (c.pendingWhileSuspended) {
+                        c.pendingWhileSuspended = false;
+                        schedule(c, 0);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Virtual services whose virtual_server has ha_suspend set. */
+    public List<ServiceKey> haSuspendServices() {
+        List<ServiceKey> out = new ArrayList<>();
+        for (VsRuntime v : virtualServers) if (v.vs.haSuspend()) out.addAll(v.state.keys());
+        return out;
+    }
+
+    /**
+     * The table the checkers want now (built on demand: call it when you need it, e.g. once after a
+     * burst of {@link HealthcheckListener#onChange} calls, rather than once per change).
+     */
+    public DesiredTable desiredTable() {
+        if (scheduler.inScheduler()) return buildTable();
+        CompletableFuture<DesiredTable> f = new CompletableFuture<>();
+        scheduler.execute(() -> f.complete(buildTable()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("healthcheck loop did not answer", e);
+        }
+    }
+
+    private DesiredTable buildTable() {
+        if (!started) return DesiredTable.EMPTY;
+        List<org.jkeepalived.core.table.VirtualService> all = new ArrayList<>();
+        for (VsRuntime v : virtualServers) all.addAll(v.state.services());
+        return new DesiredTable(all);
+    }
+
+    public boolean quorumUp(ServiceKey key) {
+        VsRuntime v = byKey.get(key);
+        return v != null && v.quorumUp;
+    }
+
+    /** Per real server (and sorry server) status. */
+    public List<RealServerStatus> status() {
+        if (scheduler.inScheduler()) return buildStatus();
+        CompletableFuture<List<RealServerStatus>> f = new CompletableFuture<>();
+        scheduler.execute(() -> f.complete(buildStatus()));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("healthcheck loop did not answer", e);
+        }
+    }
+
+    private List<RealServerStatus> buildStatus() {
+        List<RealServerStatus> out = new ArrayList<>();
+        for (VsRuntime v : virtualServers) {
+            for (RsRuntime r : v.servers) {
+                List<RealServerStatus.CheckerStatus> cs = new ArrayList<>();
+                for (CheckerRuntime c : r.checkers) {
+                    CheckResult last = c.state.last();
+                    String state = c.notImplemented ? "NOT_IMPLEMENTED" : c.state.up() ? "UP" : "DOWN";
+                    cs.add(new RealServerStatus.CheckerStatus(c.checker.keyword(), state, c.state.retryIt(),
+                            c.notImplemented ? CheckResult.NOT_IMPLEMENTED : last == null ? null : last.reason(),
+                            c.notImplemented ? c.checker.keyword() + " not implemented (no BFD support)"
+                                    : last == null ? null : last.message()));
+                }
+                RealServer rs = r.rs;
+                int port = rs.port() == 0 ? v.vs.port() : rs.port();
+                boolean inTable = v.state.inTable(rs.address(), port);
+                out.add(new RealServerStatus(v.vs.label(), v.state.keys(), rs.address(), port, r.alive, r.weight,
+                        inTable, r.lastFailure, cs));
+            }
+            RealServer sorry = v.vs.sorryServer();
+            if (sorry != null) {
+                int port = sorry.port() == 0 ? v.vs.port() : sorry.port();
+                boolean inTable = v.state.inTable(sorry.address(), port);
+                out.add(new RealServerStatus(v.vs.label(), v.state.keys(), sorry.address(), port, true, sorry.weight(),
+                        inTable, null, List.of()));
+            }
+        }
+        return out;
+    }
+
+    private void onLoop(Runnable r) {
+        if (scheduler.inScheduler()) r.run();
+        else scheduler.execute(r);
+    }
+
+    // ---------------------------------------------------------------- checker loop
+
+    private void schedule(CheckerRuntime c, long delayNanos) {
+        c.dueAt = clock.nanoTime() + delayNanos;
+        c.timer = scheduler.schedule(delayNanos, () -> run(c));
+    }
+
+    private void run(CheckerRuntime c) {
+        c.timer = null;
+        if (stopped) return;
+        if (c.rs.vs.suspended) {
+            c.pendingWhileSuspended = true;
+            return;
+        }
+        metrics.lateness(clock.nanoTime() - c.dueAt);
+        long t0 = clock.nanoTime();
+        CompletableFuture<CheckResult> f;
+        try {
+            f = c.probe.check();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(CheckResult.fail("error", "Check on " + c.label + " failed: " + e));
+        }
+        f.whenComplete((r, e) -> {
+            CheckResult res = r != null ? r : CheckResult.fail("error", "Check on " + c.label + " failed: " + e);
+            long took = clock.nanoTime() - t0;
+            onLoop(() -> onResult(c, res, took));
+        });
+    }
+
+    private void onResult(CheckerRuntime c, CheckResult r, long tookNanos) {
+        if (stopped) return;
+        metrics.check(c.probe.type(), r, tookNanos);
+        RsRuntime rs = c.rs;
+        boolean wasUp = c.state.up();
+        CheckerState.Step step = c.state.onResult(r);
+        if (!r.ok()) {
+            rs.lastFailure = r.message();
+            if (wasUp || c.common.logAllFailures() || step.retrying()) log.info("{}", r.message());
+            if (step.changed() && c.retry > 0) {
+                log.info("Check on service {} failed after {} retries.", c.label, c.retry);
+            }
+        } else if (step.changed()) {
+            log.info("{}", r.message());
+        }
+        if (r.ok() && r.weightDelta() != null) c.weightDelta = r.weightDelta();
+        rs.recompute();
+        if (!stopped) schedule(c, step.nextDelayNanos());
+    }
+
+    // ---------------------------------------------------------------- runtime holders
+
+    private final class VsRuntime implements VirtualServerState.Effects {
+        final VirtualServer vs;
+        final VirtualServerState state;
+        final List<RsRuntime> servers = new ArrayList<>();
+        boolean suspended;
+        volatile boolean quorumUp = true;
+
+        VsRuntime(VirtualServer vs, List<ServiceKey> keys) {
+            this.vs = vs;
+            List<Boolean> initial = new ArrayList<>();
+            for (RealServer rs : vs.realServers()) {
+                boolean alive = true;
+                for (Checker c : rs.checkers()) {
+                    if (c instanceof Checker.BfdCheck) continue;
+                    if (alpha(c, rs)) alive = false;
+                }
+                initial.add(alive);
+            }
+            this.state = new VirtualServerState(vs, keys, initial, this);
+            for (int i = 0; i < vs.realServers().size(); i++) servers.add(new RsRuntime(this, i, initial.get(i)));
+            metrics.virtualServer(vs.label(), () -> quorumUp);
+        }
+
+        @Override public void change(TableChange change) {
+            for (HealthcheckListener l : listeners) {
+                try {
+                    l.onChange(change);
+                } catch (RuntimeException e) {
+                    log.warn("healthcheck listener failed on {}", change, e);
+                }
+            }
+        }
+
+        @Override public void script(ScriptSpec script, String why) {
+            log.info("Executing [{}] ({})", script.command(), why);
+            CompletableFuture<Integer> f = scripts.run(script, scriptTimeout);
+            pendingScripts.add(f);
+            f.whenComplete((rc, e) -> pendingScripts.remove(f));
+            f.thenAccept(rc -> {
+                if (rc == ScriptRunner.TIMED_OUT) log.warn("Script [{}] ({}) timed out, killed", script.command(), why);
+                else if (rc != 0) log.warn("Script [{}] ({}) exited with status {}", script.command(), why, rc);
+            });
+        }
+
+        @Override public void log(String line) {
+            log.info("{}", line);
+        }
+
+        @Override public void quorumChanged(boolean up) {
+            quorumUp = up;
+        }
+    }
+
+    private static boolean alpha(Checker c, RealServer rs) {
+        CheckerCommon cc = c.common();
+        return cc != null ? cc.alpha() : rs.alpha();
+    }
+
+    private final class RsRuntime {
+        final VsRuntime vs;
+        final int index;
+        final RealServer rs;
+        final String label;
+        final List<CheckerRuntime> checkers = new ArrayList<>();
+        volatile boolean alive;
+        volatile int weight;
+        volatile String lastFailure;
+
+        RsRuntime(VsRuntime vs, int index, boolean alive) {
+            this.vs = vs;
+            this.index = index;
+            this.rs = vs.vs.realServers().get(index);
+            this.label = vs.state.rsLabel(index);
+            this.alive = alive;
+            this.weight = rs.weight();
+            for (Checker c : rs.checkers()) checkers.add(new CheckerRuntime(this, c));
+            metrics.realServer(vs.vs.label(), label, () -> this.alive, () -> this.weight);
+        }
+
+        void recompute() {
+            boolean a = true;
+            long w = rs.weight();
+            for (CheckerRuntime c : checkers) {
+                if (c.notImplemented) continue;
+                a &= c.state.up();
+                if (c.weightDelta != null) w += c.weightDelta;
+            }
+            int nw = (int) Math.max(0, Math.min(65535, w));
+            if (a != alive || nw != weight) {
+                alive = a;
+                weight = nw;
+                vs.state.update(index, a, nw);
+            }
+        }
+    }
+
+    private final class CheckerRuntime {
+        final RsRuntime rs;
+        final Checker checker;
+        final CheckerCommon common;
+        final Probe probe;
+        final CheckerState state;
+        final String label;
+        final int retry;
+        final boolean notImplemented;
+        Scheduler.Cancellable timer;
+        boolean pendingWhileSuspended;
+        Integer weightDelta;
+        long dueAt;
+
+        CheckerRuntime(RsRuntime rs, Checker checker) {
+            this.rs = rs;
+            this.checker = checker;
+            CheckerCommon c = checker.common();
+            // FILE_CHECK / BFD_CHECK carry no options: no retries, and the file is re-read at least every
+            // second (keepalived watches it with inotify; a 1 s poll is the cheap equivalent)
+            Duration vsLoop = rs.vs.vs.delayLoop() != null ? rs.vs.vs.delayLoop() : Duration.ofSeconds(60);
+            boolean optionless = c == null || checker instanceof Checker.FileCheck || checker instanceof Checker.BfdCheck;
+            this.common = !optionless ? c : new CheckerCommon(rs.rs.address(), rs.rs.port(), null, null, null, null,
+                    Duration.ofSeconds(5), 0, Duration.ofSeconds(1), Duration.ZERO,
+                    vsLoop.compareTo(Duration.ofSeconds(1)) < 0 ? vsLoop : Duration.ofSeconds(1),
+                    c != null ? c.alpha() : rs.rs.alpha(), false);
+            CheckTarget target = new CheckTarget(rs.vs.vs, rs.rs, checker);
+            this.label = target.label();
+            this.notImplemented = checker instanceof Checker.BfdCheck;
+            this.probe = probeFactory.create(target);
+            this.retry = common.retry();
+            this.state = new CheckerState(common.alpha(), common.retry(), common.delayLoop(),
+                    common.delayBeforeRetry(), common.warmup());
+        }
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    public static final class Builder {
+        private final KeepalivedConfig config;
+        private EventLoopGroup group;
+        private MeterRegistry registry;
+        private MonotonicClock clock;
+        private Random random;
+        private Scheduler scheduler;
+        private ProbeFactory probeFactory;
+        private ScriptRunner scriptRunner;
+        private Duration scriptTimeout;
+        private HealthcheckListener listener;
+
+        private Builder(KeepalivedConfig config) {
+            this.config = config;
+        }
+
+        /** The Netty group every probe runs on (required unless both scheduler and probeFactory are given). */
+        public Builder eventLoopGroup(EventLoopGroup g) { this.group = g; return this; }
+
+        public Builder meterRegistry(MeterRegistry r) { this.registry = r; return this; }
+
+        public Builder clock(MonotonicClock c) { this.clock = c; return this; }
+
+        /** Source of warmup delays. */
+        public Builder random(Random r) { this.random = r; return this; }
+
+        /** Where decisions and timers run (default: one loop of the group). */
+        public Builder scheduler(Scheduler s) { this.scheduler = s; return this; }
+
+        public Builder probeFactory(ProbeFactory f) { this.probeFactory = f; return this; }
+
+        public Builder scriptRunner(ScriptRunner r) { this.scriptRunner = r; return this; }
+
+        /** Timeout for notify_up/down and quorum_up/down scripts (default 30 s). */
+        public Builder scriptTimeout(Duration d) { this.scriptTimeout = d; return this; }
+
+        public Builder listener(HealthcheckListener l) { this.listener = l; return this; }
+
+        public HealthcheckService build() {
+            return new HealthcheckService(this);
+        }
+    }
+}

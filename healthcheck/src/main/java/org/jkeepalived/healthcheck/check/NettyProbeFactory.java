@@ -1,0 +1,90 @@
+package org.jkeepalived.healthcheck.check;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import javax.net.ssl.SSLException;
+import org.jkeepalived.core.config.Checker;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.healthcheck.CheckTarget;
+import org.jkeepalived.healthcheck.Probe;
+import org.jkeepalived.healthcheck.ProbeFactory;
+import org.jkeepalived.healthcheck.ScriptRunner;
+
+/** The production probes: every network checker on the one Netty group handed in. */
+public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
+    private final Net net;
+    private final ScriptRunner scripts;
+    private final KeepalivedConfig config;
+    private final int bodyLimit;
+    private volatile SslContext insecure;
+    private volatile SslContext verifying;
+    private volatile PingService ping;
+
+    public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config) {
+        this(group, scripts, config, HttpFetch.DEFAULT_BODY_LIMIT);
+    }
+
+    public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit) {
+        this.net = new Net(group);
+        this.scripts = scripts;
+        this.config = config;
+        this.bodyLimit = bodyLimit;
+    }
+
+    /** keepalived's SSL_GET does not verify the server certificate; verifyCertificate asks for it. */
+    public static SslContext sslContext(boolean verify) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (!verify) b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the TLS client context", e);
+        }
+    }
+
+    private SslContext ssl(boolean verify) {
+        if (verify) {
+            if (verifying == null) verifying = sslContext(true);
+            return verifying;
+        }
+        if (insecure == null) insecure = sslContext(false);
+        return insecure;
+    }
+
+    private synchronized PingService ping() {
+        if (ping == null) ping = new PingService(net.group());
+        return ping;
+    }
+
+    private volatile boolean warnedNio;
+
+    @Override public Probe create(CheckTarget t) {
+        Checker c = t.checker();
+        if (!net.epoll() && !warnedNio && c.common() != null
+                && ((c.common().fwmark() != null && c.common().fwmark() != 0) || c.common().bindIf() != null)) {
+            warnedNio = true;
+            org.slf4j.LoggerFactory.getLogger(NettyProbeFactory.class)
+                    .warn("fwmark / bind_if on checkers need the epoll transport: ignored on NIO");
+        }
+        if (c instanceof Checker.HttpGet h) return new HttpProbe(net, t, h.ssl() ? ssl(h.verifyCertificate()) : null, bodyLimit);
+        if (c instanceof Checker.TcpCheck) return new TcpProbe(net, t);
+        if (c instanceof Checker.SmtpCheck) return new SmtpProbe(net, t);
+        if (c instanceof Checker.DnsCheck) return new DnsProbe(net, t);
+        if (c instanceof Checker.UdpCheck) return new UdpProbe(net, t);
+        if (c instanceof Checker.PingCheck) return new PingProbe(ping(), t);
+        if (c instanceof Checker.MiscCheck) return new MiscProbe(scripts, t);
+        if (c instanceof Checker.FileCheck f) {
+            TrackFile tf = config == null ? null : config.trackFile(f.trackFile()).orElse(null);
+            return new FileProbe(t, tf);
+        }
+        if (c instanceof Checker.BfdCheck) return new BfdProbe(t);
+        throw new IllegalArgumentException("unknown checker " + c.keyword());
+    }
+
+    @Override public synchronized void close() {
+        if (ping != null) ping.close();
+    }
+}

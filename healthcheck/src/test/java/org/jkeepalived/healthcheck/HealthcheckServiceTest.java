@@ -1,0 +1,231 @@
+package org.jkeepalived.healthcheck;
+
+import static org.jkeepalived.healthcheck.Fixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.jkeepalived.core.config.Checker;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.L4Protocol;
+import org.jkeepalived.core.config.RealServer;
+import org.jkeepalived.core.config.VirtualServer;
+import org.jkeepalived.core.config.VirtualServerGroup;
+import org.jkeepalived.core.table.Destination;
+import org.jkeepalived.core.table.ServiceKey;
+import org.jkeepalived.core.table.TableChange;
+import org.jkeepalived.core.time.FakeClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Decisions end to end with scripted probes and a fake clock: exact timings, no sockets. */
+class HealthcheckServiceTest {
+    final FakeClock clock = new FakeClock();
+    final ManualScheduler sched = new ManualScheduler(clock);
+    final ScriptedProbes probes = new ScriptedProbes(clock);
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final List<TableChange> changes = new ArrayList<>();
+    final List<Long> changeTimesMs = new ArrayList<>();
+    HealthcheckService svc;
+
+    static final ServiceKey VS = ServiceKey.of(L4Protocol.TCP, ip("10.0.0.1"), 80);
+
+    HealthcheckService start(KeepalivedConfig cfg) {
+        svc = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probes).clock(clock)
+                .random(new Random(7)).meterRegistry(registry)
+                .listener(c -> {
+                    changes.add(c);
+                    changeTimesMs.add(clock.nanoTime() / 1_000_000);
+                }).build();
+        svc.start();
+        sched.runDue();
+        return svc;
+    }
+
+    /** Every test: the change stream, folded, is exactly the snapshot (the driver may use either). */
+    @AfterEach void changeStreamMatchesSnapshot() {
+        if (svc == null) return;
+        org.jkeepalived.core.table.DesiredTable folded = org.jkeepalived.core.table.DesiredTable.EMPTY;
+        for (TableChange c : changes) folded = folded.apply(c);
+        var snapshot = svc.desiredTable();
+        assertEquals(snapshot.services().size(), folded.services().size());
+        for (var s : snapshot.services()) {
+            var f = folded.service(s.key()).orElseThrow();
+            assertEquals(new java.util.HashSet<>(s.destinations()), new java.util.HashSet<>(f.destinations()), s.key().toString());
+            assertEquals(s.serviceOnly(), f.serviceOnly());
+        }
+        svc.close();
+    }
+
+    static Checker tcp(String ip, int retry, int delayBeforeRetryS, int delayLoopS, boolean alpha) {
+        return Fixtures.tcp(common(ip, 80, Duration.ofSeconds(1), retry, Duration.ofSeconds(delayBeforeRetryS),
+                Duration.ofSeconds(delayLoopS), alpha));
+    }
+
+    Destination dest(String ip) {
+        return svc.desiredTable().service(VS).orElseThrow().destinations().stream()
+                .filter(d -> d.address().equals(ip(ip))).findFirst().orElse(null);
+    }
+
+    @Test void retryAndDelayBeforeRetryCountedExactly() {
+        probes.set("10.0.0.2:80", false);
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 2, 3, 10, false)))));
+        assertInstanceOf(TableChange.AddService.class, changes.get(0));
+        assertEquals(1, ((TableChange.AddService) changes.get(0)).definition().destinations().size(),
+                "non-alpha: in the table from the start");
+        sched.advance(Duration.ofSeconds(30));
+        // first check at 0 (warmup 0), two retries 3 s apart, then down; then every delay_loop
+        assertEquals(List.of(0L, 3000L, 6000L, 16000L, 26000L), probes.callsMillis("10.0.0.2:80"));
+        TableChange last = changes.get(changes.size() - 1);
+        assertInstanceOf(TableChange.RemoveDestination.class, last);
+        assertEquals("Removing service [10.0.0.2]:tcp:80 from VS [10.0.0.1]:tcp:80",
+                ((TableChange.RemoveDestination) last).reason());
+        assertEquals(6000L, changeTimesMs.get(changes.size() - 1));
+        assertNull(dest("10.0.0.2"));
+        // recovery: up at the next check, no rise count
+        probes.set("10.0.0.2:80", true);
+        sched.advance(Duration.ofSeconds(10));
+        assertNotNull(dest("10.0.0.2"));
+        assertEquals(36000L, changeTimesMs.get(changes.size() - 1));
+        var st = svc.status().get(0);
+        assertTrue(st.alive());
+        assertEquals("TCP connection to 10.0.0.2:80 failed.", st.lastFailure());
+    }
+
+    @Test void alphaStartsDownUntilProvenUp() {
+        probes.set("10.0.0.2:80", false);
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 1, 2, 10, true)))));
+        TableChange.AddService add = (TableChange.AddService) changes.get(0);
+        assertTrue(add.definition().destinations().isEmpty(), "alpha: not in the initial table");
+        sched.advance(Duration.ofSeconds(15));
+        assertNull(dest("10.0.0.2"));
+        probes.set("10.0.0.2:80", true);
+        sched.advance(Duration.ofSeconds(10));
+        assertNotNull(dest("10.0.0.2"));
+    }
+
+    @Test void warmupDelaysTheFirstCheckRandomly() {
+        Checker c = Fixtures.tcp(new org.jkeepalived.core.config.CheckerCommon(ip("10.0.0.2"), 80, null, null, null,
+                null, Duration.ofSeconds(1), 0, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(10),
+                false, false));
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, c))));
+        long expected = (long) (new Random(7).nextDouble() * 4_000_000_000L) / 1_000_000;
+        sched.advance(Duration.ofSeconds(4));
+        assertEquals(List.of(expected), probes.callsMillis("10.0.0.2:80"));
+    }
+
+    @Test void allCheckersMustPass() {
+        int[] n = {0};
+        probes.set("10.0.0.2:80", () -> n[0]++ % 2 == 0 ? CheckResult.ok("ok") : CheckResult.fail("script_exit", "misc failed"));
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false),
+                new Checker.MiscCheck(common("10.0.0.2", 80), script("/bin/true"), Duration.ofSeconds(1), false)))));
+        sched.advance(Duration.ofSeconds(1));
+        assertNull(dest("10.0.0.2"), "one of two checkers failing takes the server out");
+    }
+
+    @Test void quorumLossBringsSorryServerAndRecoveryRestores() {
+        RealServer sorry = rs("10.0.0.9", 80, 1);
+        VirtualServer v = vs("10.0.0.1", 80, 2, 0, sorry, null, null, false, false,
+                rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)),
+                rs("10.0.0.3", 80, 1, tcp("10.0.0.3", 0, 1, 10, false)));
+        start(config(v));
+        assertNotNull(dest("10.0.0.2"));
+        assertNotNull(dest("10.0.0.3"));
+        assertNull(dest("10.0.0.9"), "sorry server out while quorum holds");
+        assertTrue(svc.quorumUp(VS));
+        probes.set("10.0.0.3:80", false);
+        sched.advance(Duration.ofSeconds(10));
+        assertFalse(svc.quorumUp(VS));
+        assertNotNull(dest("10.0.0.9"), "sorry server in");
+        assertNull(dest("10.0.0.2"), "real servers out while the sorry server serves");
+        assertNull(dest("10.0.0.3"));
+        assertEquals(0.0, registry.get(HealthcheckMetrics.VS_QUORUM_UP).gauge().value());
+        probes.set("10.0.0.3:80", true);
+        sched.advance(Duration.ofSeconds(10));
+        assertTrue(svc.quorumUp(VS));
+        assertNull(dest("10.0.0.9"));
+        assertNotNull(dest("10.0.0.2"));
+        assertNotNull(dest("10.0.0.3"));
+        assertEquals(1.0, registry.get(HealthcheckMetrics.VS_QUORUM_UP).gauge().value());
+        var sorryStatus = svc.status().stream().filter(s -> s.address().equals(ip("10.0.0.9"))).findFirst().orElseThrow();
+        assertFalse(sorryStatus.inTable());
+    }
+
+    @Test void inhibitOnFailureGivesWeightZero() {
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 5, true, null, null, tcp("10.0.0.2", 0, 1, 10, false)))));
+        assertEquals(5, dest("10.0.0.2").weight());
+        probes.set("10.0.0.2:80", false);
+        sched.advance(Duration.ofSeconds(10));
+        assertEquals(0, dest("10.0.0.2").weight(), "kept in the table at weight 0");
+        TableChange.UpsertDestination u = (TableChange.UpsertDestination) changes.get(changes.size() - 1);
+        assertEquals("Disabling service [10.0.0.2]:tcp:80 from VS [10.0.0.1]:tcp:80", u.reason());
+        probes.set("10.0.0.2:80", true);
+        sched.advance(Duration.ofSeconds(10));
+        assertEquals(5, dest("10.0.0.2").weight());
+        assertEquals(1.0, registry.get(HealthcheckMetrics.RS_UP).tag("rs", "[10.0.0.2]:tcp:80").gauge().value());
+    }
+
+    @Test void miscDynamicChangesTheWeight() {
+        // the misc probe reports exit 12 -> weight 10, as a delta to the configured 3
+        probes.set("10.0.0.2:80", () -> CheckResult.ok("exit 12", 10 - 3));
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 3,
+                new Checker.MiscCheck(common("10.0.0.2", 80), script("/bin/true"), Duration.ofSeconds(1), true)))));
+        sched.advance(Duration.ofSeconds(1));
+        assertEquals(10, dest("10.0.0.2").weight());
+        TableChange.UpsertDestination u = (TableChange.UpsertDestination) changes.get(changes.size() - 1);
+        assertEquals("Changing weight from 3 to 10 for service [10.0.0.2]:tcp:80 of VS [10.0.0.1]:tcp:80", u.reason());
+        assertEquals(10.0, registry.get(HealthcheckMetrics.RS_WEIGHT).gauge().value());
+    }
+
+    @Test void haSuspendPausesChecks() {
+        VirtualServer v = vs("10.0.0.1", 80, 1, 0, null, null, null, false, true,
+                rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)));
+        start(config(v));
+        assertEquals(List.of(VS), svc.haSuspendServices());
+        assertEquals(1, probes.callsMillis("10.0.0.2:80").size());
+        svc.suspend(VS);
+        sched.advance(Duration.ofSeconds(35));
+        assertEquals(1, probes.callsMillis("10.0.0.2:80").size(), "no checks while suspended");
+        svc.resume(VS);
+        sched.runDue();
+        assertEquals(List.of(0L, 35000L), probes.callsMillis("10.0.0.2:80"));
+    }
+
+    @Test void bfdCheckIsReportedNotImplementedAndDoesNotDecide() {
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false),
+                new Checker.BfdCheck(null, "bfd1")))));
+        sched.advance(Duration.ofSeconds(20));
+        var st = svc.status().get(0);
+        assertTrue(st.alive());
+        assertEquals("NOT_IMPLEMENTED", st.checkers().get(1).state());
+        assertEquals(CheckResult.NOT_IMPLEMENTED, st.checkers().get(1).lastReason());
+        assertNotNull(dest("10.0.0.2"));
+    }
+
+    @Test void groupExpandsToSeveralServices() {
+        VirtualServerGroup g = new VirtualServerGroup("G", List.of(
+                new VirtualServerGroup.Entry(ip("10.0.0.1"), ip("10.0.0.3"), 80, null, null),
+                new VirtualServerGroup.Entry(null, null, 0, 7, null)));
+        VirtualServer v = groupVs("G", 80, rs("10.0.1.2", 80, 1, tcp("10.0.1.2", 0, 1, 10, false)));
+        start(config(List.of(g), List.of(), v));
+        assertEquals(4, svc.desiredTable().services().size());
+        assertTrue(svc.desiredTable().service(ServiceKey.fwmark(7, false)).isPresent());
+        probes.set("10.0.1.2:80", false);
+        sched.advance(Duration.ofSeconds(10));
+        assertEquals(0, svc.desiredTable().destinationCount(), "removed from every service of the group");
+    }
+
+    @Test void metricsCountRunsAndFailuresByReason() {
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)))));
+        probes.set("10.0.0.2:80", false);
+        sched.advance(Duration.ofSeconds(25));
+        assertEquals(3.0, registry.get(HealthcheckMetrics.CHECK_RUNS).tag("type", "TCP_CHECK").counter().count());
+        assertEquals(2.0, registry.get(HealthcheckMetrics.CHECK_FAILURES).tag("type", "TCP_CHECK")
+                .tag("reason", "connect_refused").counter().count());
+        assertEquals(3, registry.get(HealthcheckMetrics.CHECK_DURATION).timer().count());
+        assertEquals(0.0, registry.get(HealthcheckMetrics.RS_UP).gauge().value());
+    }
+}

@@ -1,0 +1,268 @@
+package org.jkeepalived.ipvs.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.jkeepalived.ipvs.engine.sched.ClientKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection through a TCP virtual service: the accepted socket ("front"), the socket to
+ * the real server ("back") on the same event loop, and the IPVS-like state (SYN_RECV until the real
+ * server answers, ESTABLISHED = active, after the first FIN = inactive with the tcpfin timeout).
+ * Bytes are relayed with backpressure: a side stops reading while the other cannot take more.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
+
+    static final int CONNECTING = 0, ESTABLISHED = 1, CLOSING = 2, CLOSED = 3;
+
+    final EngineService svc;
+    final Channel front;
+    private Channel back;
+    private EngineDest dest;
+    private final EngineService.Binding binding = new EngineService.Binding();
+    volatile long lastActivity;
+    volatile int state = CONNECTING;
+    private boolean frontEof, backEof;
+    private int attempts;
+
+    TcpConnection(EngineService svc, Channel front) {
+        this.svc = svc;
+        this.front = front;
+    }
+
+    @Override public void channelActive(ChannelHandlerContext ctx) {
+        lastActivity = svc.engine.clock.nanoTime();
+        svc.engine.register(this);
+        connect();
+    }
+
+    private void connect() {
+        InetSocketAddress ra = (InetSocketAddress) front.remoteAddress();
+        InetSocketAddress la = (InetSocketAddress) front.localAddress();
+        if (ra == null || la == null) {
+            close();
+            return;
+        }
+        ClientKey ck = new ClientKey(ra.getAddress(), ra.getPort(), la.getAddress(), la.getPort());
+        if (!svc.schedule(ck, binding)) {
+            close();
+            return;
+        }
+        EngineDest d = binding.dest;
+        dest = d;
+        attempts++;
+        ChannelFuture f = svc.engine.backendBootstrap(front.eventLoop()).handler(new Back()).connect(d.socketAddress);
+        back = f.channel();
+        f.addListener((ChannelFutureListener) fut -> {
+            if (fut.isSuccess()) onConnected(fut.channel());
+            else onConnectFailed(d, fut.channel(), fut.cause());
+        });
+    }
+
+    private void onConnected(Channel b) {
+        if (state == CLOSED || b != back) {
+            b.close();
+            return;
+        }
+        svc.established(binding);
+        state = ESTABLISHED;
+        lastActivity = svc.engine.clock.nanoTime();
+        front.config().setAutoRead(true);
+    }
+
+    private void onConnectFailed(EngineDest d, Channel b, Throwable cause) {
+        if (state == CLOSED || b != back) return;
+        back = null;
+        svc.connectFailed(d, cause);
+        if (front.isActive() && attempts < Math.max(1, svc.destinationCount())) {
+            connect();
+        } else {
+            log.warn("{}: giving up on client {} of VS [{}] after {} attempt(s)", svc.engine.name(),
+                    front.remoteAddress(), svc.key, attempts);
+            close();
+        }
+    }
+
+    // ---- front (client side) ----
+
+    @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Channel b = back;
+        if (b == null || state == CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int n = ((ByteBuf) msg).readableBytes();
+        svc.stats.in(n);
+        dest.stats.in(n);
+        lastActivity = svc.engine.clock.nanoTime();
+        b.write(msg, b.voidPromise());
+    }
+
+    @Override public void channelReadComplete(ChannelHandlerContext ctx) {
+        Channel b = back;
+        if (b != null && state != CLOSED) {
+            b.flush();
+            if (!b.isWritable()) front.config().setAutoRead(false);
+        }
+    }
+
+    @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Channel b = back;
+        if (b != null && front.isWritable() && !backEof) b.config().setAutoRead(true);
+    }
+
+    @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            frontEof = true;
+            halfClosed(back, backEof);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override public void channelInactive(ChannelHandlerContext ctx) {
+        close();
+    }
+
+    @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client side of VS [{}]: {}", svc.key, cause.toString());
+        close();
+    }
+
+    /** One direction ended: pass the FIN on once pending data is written; both ended: close. */
+    private void halfClosed(Channel other, boolean otherEof) {
+        if (state == ESTABLISHED) {
+            svc.finSeen(binding);
+            state = CLOSING;
+        }
+        lastActivity = svc.engine.clock.nanoTime();
+        if (otherEof || other == null || !other.isActive()) {
+            close();
+            return;
+        }
+        // the other side's EOF now means the end of the connection: let Netty close on it instead of
+        // half-closing again (which costs a failing shutdown(2) and an exception per connection)
+        other.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(f.channel()));
+    }
+
+    /**
+     * Sends our FIN on a channel whose queued data is flushed. On epoll this is shutdown(SHUT_WR) on the
+     * socket itself: Netty's shutdownOutput() allocates an exception (with its stack trace) on every
+     * call to fail writes that cannot be pending here.
+     */
+    private static void shutdownOutput(Channel c) {
+        if (!c.isActive()) return;
+        if (c instanceof EpollSocketChannel) {
+            try {
+                FileDescriptor fd = ((EpollSocketChannel) c).fd();
+                if (fd instanceof Socket) {
+                    ((Socket) fd).shutdown(false, true);
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall back to Netty's way
+            }
+        }
+        if (c instanceof DuplexChannel) ((DuplexChannel) c).shutdownOutput();
+    }
+
+    /** Closes both sides (after flushing what is queued) and releases the server binding. */
+    void close() {
+        if (state == CLOSED) return;
+        state = CLOSED;
+        svc.release(binding);
+        svc.engine.unregister(this);
+        // closed from a task, after the current batch of epoll events: closing a descriptor that still
+        // has an event in that batch makes Netty fail an epoll_ctl(DEL) with an exception each time
+        Channel f = front;
+        Channel b = back;
+        f.eventLoop().execute(() -> {
+            flushAndClose(f);
+            flushAndClose(b);
+        });
+    }
+
+    private static void flushAndClose(Channel c) {
+        if (c == null || !c.isOpen()) return;
+        if (c.isActive()) c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        else c.close();
+    }
+
+    /** Called by the idle sweeper. */
+    void checkIdle(long now, long tcpTimeoutNanos, long finTimeoutNanos) {
+        int s = state;
+        if (s == CLOSED || s == CONNECTING) return;
+        long limit = s == ESTABLISHED ? tcpTimeoutNanos : finTimeoutNanos;
+        if (now - lastActivity > limit) {
+            front.eventLoop().execute(() -> {
+                if (state != CLOSED) {
+                    log.debug("VS [{}]: closing idle connection from {} ({})", svc.key, front.remoteAddress(),
+                            state == ESTABLISHED ? "tcp timeout" : "tcpfin timeout");
+                    close();
+                }
+            });
+        }
+    }
+
+    /** The real-server side. */
+    private final class Back extends ChannelInboundHandlerAdapter {
+        @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (state == CLOSED) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            int n = ((ByteBuf) msg).readableBytes();
+            svc.stats.out(n);
+            dest.stats.out(n);
+            lastActivity = svc.engine.clock.nanoTime();
+            front.write(msg, front.voidPromise());
+        }
+
+        @Override public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (state == CLOSED) return;
+            front.flush();
+            if (!front.isWritable()) ctx.channel().config().setAutoRead(false);
+        }
+
+        @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && !frontEof && state != CONNECTING) front.config().setAutoRead(true);
+        }
+
+        @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                if (ctx.channel() != back) return;
+                backEof = true;
+                halfClosed(front, frontEof);
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == back && state != CONNECTING) close();
+        }
+
+        @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("real server side of VS [{}]: {}", svc.key, cause.toString());
+            if (ctx.channel() == back && state != CONNECTING) close();
+            else ctx.close();
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package org.jkeepalived.ipvs.engine;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jkeepalived.core.config.L4Protocol;
+import org.jkeepalived.core.table.Destination;
+import org.jkeepalived.core.table.ServiceKey;
+import org.jkeepalived.core.table.VirtualService;
+import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.ipvs.LvsBackend;
+import org.jkeepalived.ipvs.LvsException;
+import org.jkeepalived.ipvs.engine.sched.LocalityBasedLeastConnection;
+import org.jkeepalived.ipvs.engine.sched.Schedulers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The userspace L4 engine: a virtual-server table served by Netty sockets instead of kernel IPVS.
+ * Each TCP/UDP virtual service listens on its address:port (IP_FREEBIND on epoll, so a VIP not yet
+ * on the host can be bound); each client connection or UDP flow is scheduled to a real server with
+ * the kernel schedulers' semantics and proxied to it (full NAT: the real server sees the engine's
+ * address). Differences from IPVS: fwmark and SCTP services are refused; forwarding methods DR/TUN
+ * act as NAT; a real server that refuses is excluded for a hold-down and the client retried on another.
+ */
+public final class UserspaceEngine implements LvsBackend {
+    private static final Logger log = LoggerFactory.getLogger(UserspaceEngine.class);
+
+    final EngineSettings settings;
+    final MonotonicClock clock;
+    final long lblcExpirationNanos = LocalityBasedLeastConnection.DEFAULT_EXPIRATION_NANOS;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Map<ServiceKey, EngineService> services = new LinkedHashMap<>();
+    private final Set<TcpConnection> tcpConns = ConcurrentHashMap.newKeySet();
+    private final Set<UdpRelay.Flow> udpFlows = ConcurrentHashMap.newKeySet();
+    private final Bootstrap backendBase;
+    private final Bootstrap datagramBase;
+    private volatile Timeouts timeouts = new Timeouts(900, 120, 300);
+    private volatile boolean closed;
+
+    public UserspaceEngine() {
+        this(EngineSettings.defaults(), MonotonicClock.SYSTEM);
+    }
+
+    public UserspaceEngine(EngineSettings settings, MonotonicClock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.transport = Transport.choose(settings.preferEpoll());
+        if (settings.preferEpoll() && !transport.epoll) {
+            log.info("userspace engine: native epoll unavailable ({}), using NIO",
+                    String.valueOf(Transport.epollUnavailabilityCause()));
+        }
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(threads, "jk-engine");
+        this.backendBase = new Bootstrap().channel(transport.socket())
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
+        this.datagramBase = new Bootstrap().channel(transport.datagram());
+        long sweepNanos = settings.sweepInterval().toNanos();
+        group.next().scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+        group.next().scheduleAtFixedRate(this::estimate, 2, 2, TimeUnit.SECONDS);
+        log.info("userspace engine started: {} transport, {} I/O threads", transport.name(), threads);
+    }
+
+    @Override public String name() {
+        return "userspace";
+    }
+
+    /** "epoll" or "nio". */
+    public String transportName() {
+        return transport.name();
+    }
+
+    Bootstrap backendBootstrap(EventLoop loop) {
+        return backendBase.clone(loop);
+    }
+
+    Bootstrap datagramBootstrap(EventLoop loop) {
+        return datagramBase.clone(loop);
+    }
+
+    void register(TcpConnection c) {
+        tcpConns.add(c);
+    }
+
+    void unregister(TcpConnection c) {
+        tcpConns.remove(c);
+    }
+
+    void register(UdpRelay.Flow f) {
+        udpFlows.add(f);
+    }
+
+    void unregister(UdpRelay.Flow f) {
+        udpFlows.remove(f);
+    }
+
+    void schedule(Runnable r, long delayNanos) {
+        if (!closed) group.next().schedule(r, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** TCP connections currently proxied (all states). */
+    public int tcpConnectionCount() {
+        return tcpConns.size();
+    }
+
+    /** UDP flows currently open. */
+    public int udpFlowCount() {
+        return udpFlows.size();
+    }
+
+    @Override public synchronized List<VirtualService> readTable() {
+        List<VirtualService> out = new ArrayList<>();
+        for (EngineService s : services.values()) out.add(s.table());
+        return out;
+    }
+
+    @Override public synchronized void addService(VirtualService vs) throws LvsException {
+        ServiceKey key = vs.key();
+        if (closed) throw new LvsException("the userspace engine is closed");
+        if (key.isFwmark()) {
+            throw new LvsException("Cannot add VS [" + key + "]: firewall-mark services are not supported by the "
+                    + "userspace engine (it receives connections on sockets and never sees packet marks); "
+                    + "use an address:port virtual_server or the kernel IPVS backend", 95, null);
+        }
+        if (key.protocol() != L4Protocol.TCP && key.protocol() != L4Protocol.UDP) {
+            throw new LvsException("Cannot add VS [" + key + "]: protocol " + key.protocol()
+                    + " is not supported by the userspace engine (TCP and UDP only)", 93, null);
+        }
+        if (key.port() == 0) {
+            throw new LvsException("Cannot add VS [" + key + "]: port 0 (all ports) is not supported by the "
+                    + "userspace engine", 22, null);
+        }
+        if (services.containsKey(key)) throw new LvsException("Service already exists: VS [" + key + "]", 17, null);
+        EngineService es = new EngineService(this, vs);
+        InetSocketAddress addr = new InetSocketAddress(key.address(), key.port());
+        ChannelFuture f;
+        if (key.protocol() == L4Protocol.TCP) {
+            ServerBootstrap sb = new ServerBootstrap().group(group).channel(transport.serverSocket())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new TcpConnection(es, ch));
+                        }
+                    });
+            if (transport.epoll) sb.option(EpollChannelOption.IP_FREEBIND, true);
+            f = sb.bind(addr);
+        } else {
+            UdpRelay relay = new UdpRelay(es);
+            es.udp = relay;
+            Bootstrap b = new Bootstrap().group(group).channel(transport.datagram())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(relay);
+            if (transport.epoll) b.option(EpollChannelOption.IP_FREEBIND, true);
+            f = b.bind(addr);
+        }
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
+                    + " failed: " + f.cause().getMessage(), 98, f.cause());
+        }
+        es.listener = f.channel();
+        if (es.udp != null) es.udp.listener = f.channel();
+        services.put(key, es);
+        log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
+    }
+
+    private EngineService service(ServiceKey key) throws LvsException {
+        EngineService s = services.get(key);
+        if (s == null) throw new LvsException("No such service: VS [" + key + "]", 3, null);
+        return s;
+    }
+
+    @Override public synchronized void editService(VirtualService vs) throws LvsException {
+        service(vs.key()).edit(vs);
+    }
+
+    /**
+     * Stops accepting on the service. As with IPVS, established TCP connections keep flowing until they
+     * end; UDP flows end with the socket.
+     */
+    @Override public synchronized void deleteService(ServiceKey key) throws LvsException {
+        EngineService s = service(key);
+        services.remove(key);
+        if (s.listener != null) s.listener.close().awaitUninterruptibly();
+        if (s.udp != null) s.udp.closeAll();
+        log.info("Removing VS [{}] from the userspace engine", key);
+    }
+
+    @Override public synchronized void addDestination(ServiceKey service, Destination d) throws LvsException {
+        service(service).addDestination(d);
+        log.info("Adding service [{}] to VS [{}]", d.key(), service);
+    }
+
+    @Override public synchronized void editDestination(ServiceKey service, Destination d) throws LvsException {
+        service(service).editDestination(d);
+    }
+
+    @Override public synchronized void deleteDestination(ServiceKey service, Destination.DestinationKey d)
+            throws LvsException {
+        service(service).deleteDestination(d);
+        log.info("Removing service [{}] from VS [{}]", d, service);
+    }
+
+    @Override public synchronized void flush() throws LvsException {
+        for (ServiceKey k : new ArrayList<>(services.keySet())) deleteService(k);
+    }
+
+    @Override public synchronized List<ServiceStats> readStats() {
+        List<ServiceStats> out = new ArrayList<>();
+        for (EngineService s : services.values()) out.add(s.readStats());
+        return out;
+    }
+
+    /** lvs_timeouts: 0 or null leaves a value as it is (ipvsadm --set semantics). */
+    @Override public void setTimeouts(Timeouts t) throws LvsException {
+        Timeouts cur = timeouts;
+        timeouts = new Timeouts(pick(t.tcp(), cur.tcp()), pick(t.tcpFin(), cur.tcpFin()), pick(t.udp(), cur.udp()));
+    }
+
+    private static Integer pick(Integer v, Integer cur) {
+        if (v == null || v == 0) return cur;
+        if (v < 0) return cur;
+        return v;
+    }
+
+    @Override public Timeouts readTimeouts() {
+        return timeouts;
+    }
+
+    /** Are scheduler names valid here? (the same 13 as the kernel) */
+    public static boolean supportsScheduler(String name) {
+        return name != null && Schedulers.NAMES.contains(name);
+    }
+
+    private void sweep() {
+        try {
+            long now = clock.nanoTime();
+            Timeouts t = timeouts;
+            long tcp = t.tcp() * 1_000_000_000L;
+            long fin = t.tcpFin() * 1_000_000_000L;
+            long udp = t.udp() * 1_000_000_000L;
+            for (TcpConnection c : tcpConns) c.checkIdle(now, tcp, fin);
+            for (UdpRelay.Flow f : udpFlows) f.checkIdle(now, udp);
+            List<EngineService> ss;
+            synchronized (this) {
+                ss = new ArrayList<>(services.values());
+            }
+            for (EngineService s : ss) s.sweep(now);
+        } catch (RuntimeException e) {
+            log.warn("userspace engine sweep failed", e);
+        }
+    }
+
+    private void estimate() {
+        List<EngineService> ss;
+        synchronized (this) {
+            ss = new ArrayList<>(services.values());
+        }
+        for (EngineService s : ss) s.tick();
+    }
+
+    /** Closes every listener and connection and stops the event loops. */
+    @Override public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            for (EngineService s : services.values()) {
+                if (s.listener != null) s.listener.close();
+                if (s.udp != null) s.udp.closeAll();
+            }
+            services.clear();
+        }
+        for (TcpConnection c : tcpConns) c.front.eventLoop().execute(c::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,365 @@
+package org.jkeepalived.ipvs.engine;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jkeepalived.core.config.L4Protocol;
+import org.jkeepalived.core.config.LvsMethod;
+import org.jkeepalived.core.table.Destination;
+import org.jkeepalived.core.table.ServiceKey;
+import org.jkeepalived.core.table.VirtualService;
+import org.jkeepalived.core.time.FakeClock;
+import org.jkeepalived.ipvs.LvsBackend;
+import org.jkeepalived.ipvs.LvsException;
+import org.jkeepalived.ipvs.engine.sched.ClientKey;
+import org.jkeepalived.ipvs.engine.sched.DestState;
+import org.jkeepalived.ipvs.engine.sched.Scheduler;
+import org.jkeepalived.ipvs.engine.sched.Schedulers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class UserspaceEngineTest {
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T c) {
+        toClose.add(c);
+        return c;
+    }
+
+    static InetAddress ip(String s) throws IOException {
+        return InetAddress.getByName(s);
+    }
+
+    /** A VIP on 127.0.0.x (all of 127/8 is loopback) with a free port. */
+    static ServiceKey tcpVip(String host) throws IOException {
+        return ServiceKey.of(L4Protocol.TCP, ip(host), freePort(host));
+    }
+
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Destination dest(TestBackend b, int weight) {
+        return new Destination(b.address.getAddress(), b.port(), LvsMethod.NAT, weight, 0, 0, null);
+    }
+
+    static VirtualService vs(ServiceKey k, String sched, List<String> flags, int persist, String mask, List<Destination> ds) {
+        return new VirtualService(k, sched, flags, false, persist, mask, null, ds);
+    }
+
+    UserspaceEngine engine() {
+        return closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2)
+                .withFailureHoldDown(Duration.ofSeconds(30)).withSweepInterval(Duration.ofMillis(200)),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+    }
+
+    /** A connected client that has read the real server's name line. */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+        final String backend;
+
+        Client(ServiceKey k) throws IOException {
+            this(k, null);
+        }
+
+        Client(ServiceKey k, String localHost) throws IOException {
+            socket = new Socket();
+            if (localHost != null) socket.bind(new InetSocketAddress(localHost, 0));
+            socket.setSoTimeout(5000);
+            socket.connect(new InetSocketAddress(k.address(), k.port()), 5000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            out = socket.getOutputStream();
+            backend = in.readLine();
+        }
+
+        String echo(String s) throws IOException {
+            out.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return in.readLine();
+        }
+
+        @Override public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test void everySchedulerDistributesAsThePureScheduler() throws Exception {
+        UserspaceEngine e = engine();
+        assertEquals(org.jkeepalived.ipvs.engine.Transport.choose(true).name(), e.transportName());
+        List<TestBackend> bs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) bs.add(closeLater(TestBackend.tcp("B" + i, "127.0.0.1")));
+        for (String sched : Schedulers.NAMES) {
+            List<String> flags = sched.equals("sh") ? List.of("sh-port") : sched.equals("mh") ? List.of("mh-port") : List.of();
+            ServiceKey k = tcpVip("127.0.0.2");
+            List<Destination> ds = List.of(dest(bs.get(0), 3), dest(bs.get(1), 2), dest(bs.get(2), 1));
+            e.addService(vs(k, sched, flags, 0, null, ds));
+            // the same scheduler on a mirror of the engine's table, fed with the same clients
+            List<DestState> mirror = new ArrayList<>();
+            Map<DestState, String> names = new HashMap<>();
+            for (Destination d : e.readTable().stream().filter(v -> v.key().equals(k)).findFirst().orElseThrow().destinations()) {
+                DestState m = DestState.of(d);
+                mirror.add(m);
+                names.put(m, bs.stream().filter(b -> b.port() == d.port()).findFirst().orElseThrow().name);
+            }
+            Scheduler pure = Schedulers.create(sched, flags);
+            pure.destinationsChanged(mirror);
+            List<Client> open = new ArrayList<>();
+            StringBuilder got = new StringBuilder();
+            StringBuilder want = new StringBuilder();
+            for (int i = 0; i < 18; i++) {
+                Client c = new Client(k);
+                open.add(c);
+                got.append(c.backend == null ? "none" : c.backend).append(' ');
+                DestState m = pure.pick(mirror, new ClientKey(c.socket.getLocalAddress(), c.socket.getLocalPort(), k.address(), k.port()));
+                want.append(m == null ? "none" : names.get(m)).append(' ');
+                if (m != null) {
+                    m.bind(false);
+                    m.activate();
+                }
+            }
+            assertEquals(want.toString(), got.toString(), "scheduler " + sched);
+            for (Client c : open) c.close();
+            e.deleteService(k);
+        }
+    }
+
+    @Test void persistenceSticksUntilTheTemplateExpires() throws Exception {
+        FakeClock clock = new FakeClock();
+        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1), clock));
+        TestBackend b0 = closeLater(TestBackend.tcp("B0", "127.0.0.1"));
+        TestBackend b1 = closeLater(TestBackend.tcp("B1", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.3");
+        e.addService(vs(k, "rr", List.of(), 60, "255.255.255.0", List.of(dest(b0, 1), dest(b1, 1))));
+        String first;
+        try (Client c = new Client(k, "127.0.0.5")) {
+            first = c.backend;
+        }
+        for (int i = 0; i < 5; i++) {
+            try (Client c = new Client(k, i % 2 == 0 ? "127.0.0.5" : "127.0.0.6")) {
+                assertEquals(first, c.backend, "same /24 sticks to one real server");
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 0);
+        clock.advance(Duration.ofSeconds(61));
+        try (Client c = new Client(k, "127.0.0.5")) {
+            assertNotEquals(first, c.backend, "after the timeout rr moves on");
+        }
+        // a connection held open keeps its template alive past the timeout (re-armed)
+        try (Client held = new Client(k, "127.0.0.5")) {
+            clock.advance(Duration.ofSeconds(200));
+            try (Client c = new Client(k, "127.0.0.5")) {
+                assertEquals(held.backend, c.backend);
+            }
+        }
+    }
+
+    @Test void drainingKeepsExistingConnectionsAndSendsNewOnesElsewhere() throws Exception {
+        UserspaceEngine e = engine();
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        TestBackend b = closeLater(TestBackend.tcp("B", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1), dest(b, 1))));
+        List<Client> onA = new ArrayList<>();
+        List<Client> onB = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Client c = closeLater(new Client(k));
+            (c.backend.equals("A") ? onA : onB).add(c);
+        }
+        assertEquals(5, onA.size());
+        // live traffic on every connection while A is drained then removed
+        e.editDestination(k, dest(a, 0));
+        for (int i = 0; i < 6; i++) assertEquals("B", closeLater(new Client(k)).backend);
+        for (Client c : onA) assertEquals("still-here", c.echo("still-here"));
+        e.deleteDestination(k, dest(a, 0).key());
+        for (Client c : onA) assertEquals("after-delete", c.echo("after-delete"));
+        for (Client c : onB) assertEquals("unaffected", c.echo("unaffected"));
+        LvsBackend.ServiceStats st = e.readStats().get(0);
+        assertEquals(1, st.destinations().size());
+        assertEquals(11, st.destinations().get(0).activeConns());
+        // re-adding and editing other servers never touches established connections
+        TestBackend c3 = closeLater(TestBackend.tcp("C", "127.0.0.1"));
+        e.addDestination(k, dest(c3, 2));
+        e.editDestination(k, dest(b, 5));
+        e.editService(vs(k, "wlc", List.of(), 0, null, List.of()));
+        for (Client c : onA) assertEquals("x", c.echo("x"));
+        for (Client c : onB) assertEquals("y", c.echo("y"));
+        for (Client c : onA) c.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 5 + 6);
+    }
+
+    @Test void halfCloseIsPropagatedBothWays() throws Exception {
+        UserspaceEngine e = engine();
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        try (Client c = new Client(k)) {
+            c.out.write("last words\n".getBytes(StandardCharsets.US_ASCII));
+            c.socket.shutdownOutput();
+            assertEquals("last words", c.in.readLine());
+            assertEquals("bye", c.in.readLine(), "the server saw our FIN and still could answer");
+            assertEquals(null, c.in.readLine(), "then its FIN reached us");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 0);
+        LvsBackend.ServiceStats st = e.readStats().get(0);
+        assertEquals(1, st.counters().conns());
+        assertEquals("last words\n".length(), st.counters().inBytes());
+        assertEquals("A\nlast words\nbye\n".length(), st.counters().outBytes());
+        assertEquals(0, st.destinations().get(0).activeConns() + st.destinations().get(0).inactiveConns());
+    }
+
+    @Test void refusingServerIsExcludedAndTheClientRetriedElsewhere() throws Exception {
+        UserspaceEngine e = engine();
+        TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));
+        int deadPort = freePort("127.0.0.1");
+        Destination dead = new Destination(ip("127.0.0.1"), deadPort, LvsMethod.NAT, 1, 0, 0, null);
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dead, dest(good, 1))));
+        for (int i = 0; i < 6; i++) {
+            try (Client c = new Client(k)) {
+                assertEquals("G", c.backend);
+            }
+        }
+        LvsBackend.ServiceStats st = e.readStats().get(0);
+        assertEquals(6, st.counters().conns());
+    }
+
+    @Test void ipv6Loopback() throws Exception {
+        UserspaceEngine e = engine();
+        TestBackend a = closeLater(TestBackend.tcp("V6", "::1"));
+        ServiceKey k = ServiceKey.of(L4Protocol.TCP, ip("::1"), freePort("::1"));
+        e.addService(vs(k, "wlc", List.of(), 0, null, List.of(dest(a, 1))));
+        try (Client c = new Client(k)) {
+            assertEquals("V6", c.backend);
+            assertEquals("over v6", c.echo("over v6"));
+        }
+    }
+
+    @Test void udpFlowsStickAndExpireWhenIdle() throws Exception {
+        UserspaceEngine e = engine();
+        e.setTimeouts(new LvsBackend.Timeouts(null, null, 1));
+        assertEquals(new LvsBackend.Timeouts(900, 120, 1), e.readTimeouts());
+        TestBackend u0 = closeLater(TestBackend.udp("U0", "127.0.0.1"));
+        TestBackend u1 = closeLater(TestBackend.udp("U1", "127.0.0.1"));
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, ip("127.0.0.2"))) {
+            port = probe.getLocalPort();
+        }
+        ServiceKey k = ServiceKey.of(L4Protocol.UDP, ip("127.0.0.2"), port);
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1), dest(u1, 1))));
+        try (DatagramSocket c1 = new DatagramSocket(0, ip("127.0.0.1")); DatagramSocket c2 = new DatagramSocket(0, ip("127.0.0.1"))) {
+            c1.setSoTimeout(3000);
+            c2.setSoTimeout(3000);
+            String s1 = udp(c1, k, "a");
+            String s2 = udp(c2, k, "b");
+            assertNotEquals(s1.split(":")[0], s2.split(":")[0], "rr spreads the two flows");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(s1.split(":")[0] + ":x" + i, udp(c1, k, "x" + i), "a flow sticks to its server");
+            }
+            assertEquals(2, e.udpFlowCount());
+            LvsBackend.ServiceStats st = e.readStats().get(0);
+            assertEquals(2, st.counters().conns());
+            assertEquals(7, st.counters().inPackets());
+            assertEquals(7, st.counters().outPackets());
+            await().atMost(Duration.ofSeconds(5)).until(() -> e.udpFlowCount() == 0);
+            String again = udp(c1, k, "new");
+            assertTrue(again.endsWith(":new"));
+            assertEquals(3, e.readStats().get(0).counters().conns(), "a new flow after the idle timeout");
+        }
+    }
+
+    private static String udp(DatagramSocket s, ServiceKey k, String payload) throws IOException {
+        byte[] b = payload.getBytes(StandardCharsets.US_ASCII);
+        s.send(new DatagramPacket(b, b.length, k.address(), k.port()));
+        DatagramPacket r = new DatagramPacket(new byte[1500], 1500);
+        s.receive(r);
+        return new String(r.getData(), 0, r.getLength(), StandardCharsets.US_ASCII);
+    }
+
+    @Test void idleTcpConnectionsCloseAfterTheTcpTimeout() throws Exception {
+        UserspaceEngine e = engine();
+        e.setTimeouts(new LvsBackend.Timeouts(1, 1, null));
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        try (Client c = new Client(k)) {
+            assertEquals(1, e.tcpConnectionCount());
+            assertEquals(null, c.in.readLine(), "closed by the engine after 1 s idle");
+            assertEquals(0, e.tcpConnectionCount());
+        }
+    }
+
+    @Test void tableOperationsAndTheirErrors() throws Exception {
+        UserspaceEngine e = engine();
+        assertEquals("userspace", e.name());
+        LvsException fw = assertThrows(LvsException.class,
+                () -> e.addService(new VirtualService(ServiceKey.fwmark(1, false), "rr", List.of(), false, 0, null, null, List.of())));
+        assertTrue(fw.getMessage().contains("firewall-mark"), fw.getMessage());
+        ServiceKey k = tcpVip("127.0.0.2");
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        assertThrows(LvsException.class, () -> e.addService(vs(k, "nosuch", List.of(), 0, null, List.of())));
+        e.addService(vs(k, "wrr", List.of(), 0, null, List.of(dest(a, 3))));
+        assertEquals(17, assertThrows(LvsException.class, () -> e.addService(vs(k, "rr", List.of(), 0, null, List.of()))).errno());
+        assertEquals(17, assertThrows(LvsException.class, () -> e.addDestination(k, dest(a, 1))).errno());
+        Destination other = new Destination(ip("127.0.0.9"), 9, LvsMethod.DR, 1, 0, 0, null);
+        assertThrows(LvsException.class, () -> e.deleteDestination(k, other.key()));
+        e.addDestination(k, other);
+        VirtualService t = e.readTable().get(0);
+        assertEquals("wrr", t.scheduler());
+        assertEquals(List.of(other.key(), dest(a, 3).key()), t.destinations().stream().map(Destination::key).toList(),
+                "newest first, as the kernel lists them");
+        e.flush();
+        assertEquals(List.of(), e.readTable());
+        // the port is free again
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of()));
+    }
+
+    @Test void ratesFollowTheKernelEstimator() {
+        Estimator est = new Estimator();
+        // 1000 conns and 2 MB in each 2 s: converges to 500 cps and 1,000,000 B/s in
+        long conns = 0, bytes = 0;
+        for (int i = 0; i < 40; i++) {
+            conns += 1000;
+            bytes += 2_000_000;
+            est.tick(conns, 0, 0, bytes, 0);
+        }
+        LvsBackend.Counters c = est.counters(conns, 0, 0, bytes, 0);
+        assertEquals(500, c.cps());
+        assertTrue(Math.abs(c.inBps() - 1_000_000) < 1000, "inbps " + c.inBps());
+        Estimator one = new Estimator();
+        one.tick(1000, 0, 0, 0, 0);
+        assertEquals(125, one.counters(1000, 0, 0, 0, 0).cps(), "a quarter of the way after one tick");
+    }
+}

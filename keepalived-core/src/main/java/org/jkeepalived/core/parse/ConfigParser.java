@@ -1,0 +1,1659 @@
+package org.jkeepalived.core.parse;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jkeepalived.core.config.AuthType;
+import org.jkeepalived.core.config.Checker;
+import org.jkeepalived.core.config.CheckerCommon;
+import org.jkeepalived.core.config.GlobalDefs;
+import org.jkeepalived.core.config.HttpUrl;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.L4Protocol;
+import org.jkeepalived.core.config.LvsMethod;
+import org.jkeepalived.core.config.RawBlock;
+import org.jkeepalived.core.config.RealServer;
+import org.jkeepalived.core.config.ScriptSpec;
+import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.StaticRoute;
+import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.core.config.TrackRef;
+import org.jkeepalived.core.config.TunnelSpec;
+import org.jkeepalived.core.config.UnicastPeer;
+import org.jkeepalived.core.config.VirtualServer;
+import org.jkeepalived.core.config.VirtualServerGroup;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpScript;
+import org.jkeepalived.core.config.VrrpState;
+import org.jkeepalived.core.config.VrrpSyncGroup;
+
+/**
+ * Statements to the typed model. keepalived 2.2.7's defaults are filled in here and only here (see
+ * {@link Defaults}); values inherited virtual_server → real_server → checker are resolved here too.
+ */
+final class ConfigParser {
+    private final Diags d;
+    private final LoadOptions opts;
+
+    private GlobalDefs globals;
+    /** lvs_sync_daemon of global_defs, or an instance's deprecated lvs_sync_daemon_interface. */
+    private Node lvsSyncNode;
+    private String lvsSyncInstance;
+    private final List<StaticAddress> staticIpaddress = new ArrayList<>();
+    private final List<StaticRoute> staticRoutes = new ArrayList<>();
+    private final List<StaticRoute> staticRules = new ArrayList<>();
+    private final List<VrrpScript> scripts = new ArrayList<>();
+    private final List<TrackFile> trackFiles = new ArrayList<>();
+    private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
+    private final List<VrrpInstance> instances = new ArrayList<>();
+    private final List<VirtualServerGroup> vsGroups = new ArrayList<>();
+    private final List<VirtualServer> virtualServers = new ArrayList<>();
+    private final List<RawBlock> others = new ArrayList<>();
+    /** Instances by (VRID, IPv6, interface): two of them may clash. */
+    private final Map<List<Object>, List<VrrpInstance>> byVrid = new HashMap<>();
+    /** Where each named object was defined or referenced, for the reference checks at the end. */
+    private final Map<Object, Token> where = new HashMap<>();
+    private final List<Object[]> refs = new ArrayList<>();
+    private boolean checkerLogAllFailures;
+    private Duration globalLowerPrioDelay;
+    private Integer globalLowerPrioRepeat;
+
+    ConfigParser(Diags d, LoadOptions opts) {
+        this.d = d;
+        this.opts = opts;
+    }
+
+    KeepalivedConfig parse(List<Node> root) {
+        for (Node n : root) {
+            if (n.keyword().equals("global_defs")) guard(n, () -> globalDefs(n));
+        }
+        if (globals == null) globals = globalDefsFrom(new GlobalBuilder());
+        for (Node n : root) {
+            guard(n, () -> top(n));
+        }
+        if (lvsSyncNode != null) guard(lvsSyncNode, this::resolveLvsSync);
+        checkReferences();
+        return new KeepalivedConfig(globals, staticIpaddress, staticRoutes, staticRules, scripts, trackFiles,
+                syncGroups, instances, vsGroups, virtualServers, others);
+    }
+
+    /** Nothing may escape the loader: an unexpected failure becomes an error at the statement. */
+    private void guard(Node n, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | StackOverflowError e) {
+            d.error(n.kw, "cannot parse '" + n.keyword() + "': " + e);
+        }
+    }
+
+    private void top(Node n) {
+        String kw = n.keyword();
+        switch (kw) {
+            case "global_defs": return;
+            case "static_ipaddress":
+                for (Node c : block(n)) addr(c).ifPresent(staticIpaddress::add);
+                return;
+            case "static_routes":
+                for (Node c : block(n)) staticRoutes.add(new StaticRoute(c.words()));
+                return;
+            case "static_rules":
+                for (Node c : block(n)) staticRules.add(new StaticRoute(c.words()));
+                return;
+            case "vrrp_script": vrrpScript(n); return;
+            case "vrrp_track_file":
+            case "track_file": trackFile(n); return;
+            case "vrrp_sync_group": syncGroup(n); return;
+            case "vrrp_instance": instance(n); return;
+            case "virtual_server_group": vsGroup(n); return;
+            case "virtual_server": virtualServer(n); return;
+            case "include_check": return; // done by the preprocessor
+            case "include": case "includer": case "includem": case "includew": case "includeb": case "includea":
+                // the preprocessor takes include lines as written; one made by a conditional or a
+                // parameter is not followed, as keepalived.conf(5) says
+                d.warn(n.kw, kw + " produced by a conditional or parameter substitution is not followed");
+                return;
+            default:
+                if (KeywordSupport.isKnown("top", kw)) {
+                    List<List<String>> body = new ArrayList<>();
+                    if (n.children != null) for (Node c : n.children) flattenInto(c, body);
+                    others.add(new RawBlock(kw, n.argWords(), n.children != null, body));
+                    d.notice(n.kw, "accepted, not yet implemented: " + kw);
+                } else {
+                    unknown("top level", n);
+                }
+        }
+    }
+
+    private static void flattenInto(Node c, List<List<String>> body) {
+        List<String> line = new ArrayList<>();
+        line.add(c.keyword());
+        line.addAll(c.argWords());
+        if (c.children != null) {
+            line.add("{");
+            body.add(line);
+            for (Node x : c.children) flattenInto(x, body);
+            body.add(List.of("}"));
+        } else {
+            body.add(line);
+        }
+    }
+
+    private void unknown(String section, Node n) {
+        String msg = "unknown keyword '" + n.keyword() + "'" + (section.equals("top level") ? " at top level" : " in " + section);
+        if (opts.strict()) d.error(n.kw, msg);
+        else d.warn(n.kw, msg);
+    }
+
+    /** A keyword without a typed field: kept in the options map if the man page knows it, else unknown. */
+    private void other(String section, Node n, Map<String, List<List<String>>> options) {
+        String kw = n.keyword();
+        if (!KeywordSupport.isKnown(section, kw)) {
+            unknown(section, n);
+            return;
+        }
+        keep(n, options);
+        if (!KeywordSupport.isImplemented(section, kw)) d.notice(n.kw, "accepted, not yet implemented: " + kw);
+    }
+
+    private static void keep(Node n, Map<String, List<List<String>>> options) {
+        List<List<String>> v = options.computeIfAbsent(n.keyword(), k -> new ArrayList<>());
+        if (n.children == null) {
+            v.add(n.argWords());
+        } else {
+            if (!n.args.isEmpty()) v.add(n.argWords());
+            List<List<String>> body = new ArrayList<>();
+            for (Node c : n.children) flattenInto(c, body);
+            v.addAll(body);
+        }
+    }
+
+    private List<Node> block(Node n) {
+        if (n.children == null) {
+            d.error(n.kw, "'" + n.keyword() + "' needs a block { ... }");
+            return List.of();
+        }
+        return n.children;
+    }
+
+    // ================================================================== global_defs
+
+    private static final class GlobalBuilder {
+        String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo;
+        List<String> emails = new ArrayList<>();
+        Duration smtpTimeout = Defaults.SMTP_CONNECT_TIMEOUT;
+        boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsFlush, dynamicIf;
+        int version = Defaults.VRRP_VERSION;
+        InetAddress mcast4 = Defaults.MCAST4, mcast6 = Defaults.MCAST6;
+        Duration garpDelay = Defaults.GARP_MASTER_DELAY, garpRefresh = Defaults.GARP_MASTER_REFRESH,
+                garpInterval = Defaults.GARP_INTERVAL, gnaInterval = Defaults.GNA_INTERVAL;
+        int garpRepeat = Defaults.GARP_MASTER_REPEAT, garpRefreshRepeat = Defaults.GARP_MASTER_REFRESH_REPEAT;
+        GlobalDefs.LvsTimeouts timeouts;
+        GlobalDefs.LvsSyncDaemon sync;
+        ScriptSpec fifoScript;
+        Map<String, List<List<String>>> options = new LinkedHashMap<>();
+    }
+
+    private GlobalBuilder gb;
+
+    private void globalDefs(Node n) {
+        if (gb == null) gb = new GlobalBuilder();
+        GlobalBuilder g = gb;
+        for (Node c : block(n)) {
+            String kw = c.keyword();
+            switch (kw) {
+                case "router_id": g.routerId = str(c, 0); break;
+                case "notification_email":
+                    for (Node e : block(c)) {
+                        g.emails.add(e.keyword());
+                        for (Token t : e.args) g.emails.add(t.text());
+                    }
+                    break;
+                case "notification_email_from": g.emailFrom = str(c, 0); break;
+                case "smtp_server":
+                    g.smtpServer = str(c, 0);
+                    if (c.argc() > 1) {
+                        integer(c, 1, 1, 65535);
+                        keep(c, g.options);
+                    }
+                    break;
+                case "smtp_connect_timeout": g.smtpTimeout = timer(c, 0, 0.000001, 86400, g.smtpTimeout); break;
+                case "enable_script_security": g.scriptSecurity = bool(c, 0); break;
+                case "script_user":
+                    g.scriptUser = str(c, 0);
+                    g.scriptGroup = c.argc() > 1 ? c.arg(1) : null;
+                    break;
+                case "vrrp_version": g.version = intOr(c, 0, 2, 3, g.version); break;
+                case "vrrp_strict": g.strict = bool(c, 0); break;
+                case "vrrp_mcast_group4": g.mcast4 = addrOr(c, 0, g.mcast4, false); break;
+                case "vrrp_mcast_group6": g.mcast6 = addrOr(c, 0, g.mcast6, true); break;
+                case "vrrp_garp_master_delay": g.garpDelay = timer(c, 0, 0, 86400, g.garpDelay); break;
+                case "vrrp_garp_master_repeat": g.garpRepeat = intOr(c, 0, 0, 1000, g.garpRepeat); break;
+                case "vrrp_garp_master_refresh": g.garpRefresh = timer(c, 0, 0, 86400, g.garpRefresh); break;
+                case "vrrp_garp_master_refresh_repeat": g.garpRefreshRepeat = intOr(c, 0, 0, 1000, g.garpRefreshRepeat); break;
+                case "vrrp_garp_interval": g.garpInterval = timer(c, 0, 0, 1, g.garpInterval); break;
+                case "vrrp_gna_interval": g.gnaInterval = timer(c, 0, 0, 1, g.gnaInterval); break;
+                case "vrrp_garp_lower_prio_delay":
+                    globalLowerPrioDelay = timer(c, 0, 0, 86400, null);
+                    keep(c, g.options);
+                    break;
+                case "vrrp_garp_lower_prio_repeat":
+                    globalLowerPrioRepeat = integer(c, 0, 0, 1000);
+                    keep(c, g.options);
+                    break;
+                case "vrrp_skip_check_adv_addr": g.skipCheckAdv = bool(c, 0); break;
+                case "vrrp_check_unicast_src": g.checkUnicastSrc = bool(c, 0); break;
+                case "lvs_flush": g.lvsFlush = bool(c, 0); break;
+                case "lvs_flush_onstop":
+                case "lvs_flush_on_stop": {
+                    String v = c.argc() > 0 ? c.arg(0) : "ALL";
+                    if (!v.equals("VS") && !v.equals("ALL")) d.error(c.args.get(0), kw + ": expected VS or nothing, not '" + v + "'");
+                    g.lvsFlushOnstop = v;
+                    break;
+                }
+                case "lvs_timeouts": g.timeouts = lvsTimeouts(c); break;
+                case "lvs_sync_daemon": lvsSyncNode = c; break;
+                case "notify_fifo":
+                    g.notifyFifo = str(c, 0);
+                    if (c.argc() > 1) keep(c, g.options);
+                    break;
+                case "notify_fifo_script": g.fifoScript = script(c, true); break;
+                case "dynamic_interfaces":
+                    g.dynamicIf = true;
+                    if (c.argc() > 0) keep(c, g.options);
+                    break;
+                case "checker_log_all_failures":
+                    checkerLogAllFailures = bool(c, 0);
+                    keep(c, g.options);
+                    break;
+                case "include_check":
+                    keep(c, g.options);
+                    break;
+                default: other("global_defs", c, g.options);
+            }
+        }
+        globals = globalDefsFrom(g);
+    }
+
+    /** global_defs with every default, as for a config without that block. */
+    static GlobalDefs defaultGlobalDefs() {
+        return new ConfigParser(new Diags(), LoadOptions.DEFAULT).globalDefsFrom(new GlobalBuilder());
+    }
+
+    private GlobalDefs globalDefsFrom(GlobalBuilder g) {
+        return new GlobalDefs(g.routerId, g.emails, g.emailFrom, g.smtpServer, g.smtpTimeout, g.scriptSecurity,
+                g.scriptUser, g.scriptGroup, g.version, g.strict, g.mcast4, g.mcast6, g.garpDelay, g.garpRepeat,
+                g.garpRefresh, g.garpRefreshRepeat, g.garpInterval, g.gnaInterval, g.skipCheckAdv, g.checkUnicastSrc,
+                g.lvsFlush, g.lvsFlushOnstop, g.timeouts, g.sync, g.notifyFifo, g.fifoScript, g.dynamicIf, g.options);
+    }
+
+    private GlobalDefs.LvsTimeouts lvsTimeouts(Node c) {
+        Duration tcp = null, fin = null, udp = null;
+        if (c.argc() == 0) d.error(c.kw, "lvs_timeouts needs at least one of tcp, tcpfin, udp");
+        for (int i = 0; i < c.argc(); i += 2) {
+            String k = c.arg(i);
+            Duration v = timer(c, i + 1, 1, 86400 * 365, null);
+            switch (k) {
+                case "tcp": tcp = v; break;
+                case "tcpfin": fin = v; break;
+                case "udp": udp = v; break;
+                default: d.error(c.args.get(i), "lvs_timeouts: unknown '" + k + "' (tcp, tcpfin or udp)");
+            }
+        }
+        return new GlobalDefs.LvsTimeouts(tcp, fin, udp);
+    }
+
+    /** lvs_sync_daemon needs the instances (syncid defaults to the instance's VRID). */
+    private void resolveLvsSync() {
+        Node c = lvsSyncNode;
+        String iface = str(c, 0);
+        String inst = null;
+        Integer id = null, maxlen = null, port = null, ttl = null;
+        InetAddress group = null;
+        int i = 1;
+        if (lvsSyncInstance != null) inst = lvsSyncInstance;
+        if (c.keyword().equals("lvs_sync_daemon")) {
+            while (i < c.argc()) {
+                String k = c.arg(i);
+                switch (k) {
+                    case "inst": inst = str(c, i + 1); i += 2; break;
+                    case "id": id = integer(c, i + 1, 0, 255); i += 2; break;
+                    case "maxlen": maxlen = integer(c, i + 1, 1, 65507); i += 2; break;
+                    case "port": port = integer(c, i + 1, 1, 65535); i += 2; break;
+                    case "ttl": ttl = integer(c, i + 1, 1, 255); i += 2; break;
+                    case "group": group = addr(c, i + 1); i += 2; break;
+                    default:
+                        if (i == 1) inst = k;
+                        else d.error(c.args.get(i), "lvs_sync_daemon: unexpected '" + k + "'");
+                        i++;
+                }
+            }
+        }
+        int syncId = id != null ? id : 0;
+        if (inst != null) {
+            final String name = inst;
+            VrrpInstance vi = instances.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (vi == null) d.error(c.kw, "lvs_sync_daemon: vrrp_instance '" + inst + "' is not defined");
+            else if (id == null) syncId = vi.virtualRouterId();
+        }
+        if (iface == null) return;
+        GlobalDefs.LvsSyncDaemon s = new GlobalDefs.LvsSyncDaemon(iface, inst, syncId, maxlen, port, ttl, group);
+        GlobalDefs g = globals;
+        globals = new GlobalDefs(g.routerId(), g.notificationEmail(), g.notificationEmailFrom(), g.smtpServer(),
+                g.smtpConnectTimeout(), g.enableScriptSecurity(), g.scriptUser(), g.scriptGroup(), g.vrrpVersion(),
+                g.vrrpStrict(), g.vrrpMcastGroup4(), g.vrrpMcastGroup6(), g.vrrpGarpMasterDelay(),
+                g.vrrpGarpMasterRepeat(), g.vrrpGarpMasterRefresh(), g.vrrpGarpMasterRefreshRepeat(),
+                g.vrrpGarpInterval(), g.vrrpGnaInterval(), g.vrrpSkipCheckAdvAddr(), g.vrrpCheckUnicastSrc(),
+                g.lvsFlush(), g.lvsFlushOnstop(), g.lvsTimeouts(), s, g.notifyFifo(), g.notifyFifoScript(),
+                g.dynamicInterfaces(), g.options());
+    }
+
+    // ================================================================== vrrp_script / track_file
+
+    private void vrrpScript(Node n) {
+        String name = nameArg(n);
+        ScriptSpec script = null;
+        Duration interval = Defaults.SCRIPT_INTERVAL, timeout = null;
+        int weight = Defaults.SCRIPT_WEIGHT, rise = Defaults.SCRIPT_RISE, fall = Defaults.SCRIPT_FALL;
+        boolean reverse = false, initFail = false;
+        String user = null, group = null;
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "script": script = script(c, false); break;
+                case "interval": interval = timer(c, 0, 0.000001, 86400, interval); break;
+                case "timeout": timeout = timer(c, 0, 0.000001, 86400, timeout); break;
+                case "weight":
+                    weight = intOr(c, 0, -253, 253, weight);
+                    reverse = reverse(c, 1);
+                    break;
+                case "rise": rise = intOr(c, 0, 1, 1_000_000, rise); break;
+                case "fall": fall = intOr(c, 0, 1, 1_000_000, fall); break;
+                case "user":
+                    user = str(c, 0);
+                    group = c.argc() > 1 ? c.arg(1) : null;
+                    break;
+                case "init_fail": initFail = true; break;
+                default: other("vrrp_script", c, new HashMap<>());
+            }
+        }
+        boolean fresh = name != null && defined("vrrp_script", name, n);
+        if (script == null) {
+            if (!hasChild(n, "script")) d.error(n.kw, "vrrp_script " + name + ": no script given");
+            return;
+        }
+        if (user != null) script = new ScriptSpec(script.command(), script.argv(), user, group);
+        if (fresh) scripts.add(new VrrpScript(name, script, interval, timeout, weight, reverse, rise, fall, initFail));
+    }
+
+    private void trackFile(Node n) {
+        // vrrp_track_file is the older name; keepalived accepts it silently
+        String name = nameArg(n);
+        String file = null;
+        int weight = Defaults.TRACK_FILE_WEIGHT;
+        boolean reverse = false, overwrite = false;
+        Integer init = null;
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "file": file = str(c, 0); break;
+                case "weight":
+                    weight = intOr(c, 0, -2147483647L, 2147483647L, weight);
+                    reverse = reverse(c, 1);
+                    break;
+                case "init_file": {
+                    init = 0;
+                    for (int i = 0; i < c.argc(); i++) {
+                        if (c.arg(i).equals("overwrite")) overwrite = true;
+                        else init = intOr(c, i, Integer.MIN_VALUE, Integer.MAX_VALUE, 0);
+                    }
+                    break;
+                }
+                default: other("track_file", c, new HashMap<>());
+            }
+        }
+        boolean fresh = name != null && defined("track_file", name, n);
+        if (file == null) {
+            if (!hasChild(n, "file")) d.error(n.kw, "track_file " + name + ": no file given");
+            return;
+        }
+        if (fresh) {
+            trackFiles.add(new TrackFile(name, file, weight, reverse, init, overwrite));
+        }
+    }
+
+    private boolean defined(String kind, String name, Node n) {
+        Object key = List.of(kind, name);
+        Token prev = where.putIfAbsent(key, n.kw);
+        if (prev != null) {
+            d.error(n.kw, kind + " '" + name + "' is defined twice (first at " + prev.pos() + ")");
+            return false;
+        }
+        return true;
+    }
+
+    private void ref(String kind, String name, Token at) {
+        refs.add(new Object[] {kind, name, at});
+    }
+
+    private void checkReferences() {
+        for (Object[] r : refs) {
+            String kind = (String) r[0];
+            String name = (String) r[1];
+            if (!where.containsKey(List.of(kind, name))) {
+                d.error((Token) r[2], kind + " '" + name + "' is not defined");
+            }
+        }
+    }
+
+    // ================================================================== vrrp_sync_group
+
+    private void syncGroup(Node n) {
+        String name = nameArg(n);
+        List<String> group = new ArrayList<>();
+        ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
+        boolean globalTracking = false, tw = false;
+        Map<String, List<List<String>>> options = new LinkedHashMap<>();
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "group":
+                    for (Node m : block(c)) {
+                        List<Token> names = new ArrayList<>();
+                        names.add(m.kw);
+                        names.addAll(m.args);
+                        for (Token t : names) {
+                            group.add(t.text());
+                            ref("vrrp_instance", t.text(), t);
+                        }
+                    }
+                    break;
+                case "notify_master": master = script(c, true); break;
+                case "notify_backup": backup = script(c, true); break;
+                case "notify_fault": fault = script(c, true); break;
+                case "notify_stop": stop = script(c, true); break;
+                case "notify": generic = script(c, true); break;
+                case "track_interface": ifs = trackRefs(c, 253, null); break;
+                case "track_script": scr = trackRefs(c, 253, "vrrp_script"); break;
+                case "track_file": files = trackRefs(c, 254, "track_file"); break;
+                case "global_tracking":
+                    d.warn(c.kw, "global_tracking is deprecated, use track_* on the sync group");
+                    globalTracking = true;
+                    break;
+                case "sync_group_tracking_weight": tw = true; break;
+                default: other("vrrp_sync_group", c, options);
+            }
+        }
+        if (group.isEmpty()) d.error(n.kw, "vrrp_sync_group " + name + ": empty group");
+        if (name != null && defined("vrrp_sync_group", name, n)) {
+            syncGroups.add(new VrrpSyncGroup(name, group, master, backup, fault, stop, generic, ifs, scr, files,
+                    globalTracking, tw, options));
+        }
+    }
+
+    private List<TrackRef> trackRefs(Node c, int maxWeight, String refKind) {
+        List<TrackRef> out = new ArrayList<>();
+        for (Node e : block(c)) {
+            Integer weight = null;
+            boolean reverse = false;
+            for (int i = 0; i < e.argc(); i++) {
+                String a = e.arg(i);
+                if (a.equals("weight")) {
+                    weight = integer(e, i + 1, -maxWeight, maxWeight);
+                    i++;
+                } else if (a.equals("reverse")) {
+                    reverse = true;
+                } else if (a.equals("noreverse") || a.equals("no_reverse")) {
+                    reverse = false;
+                } else {
+                    d.error(e.args.get(i), c.keyword() + ": unexpected '" + a + "' (weight N [reverse])");
+                }
+            }
+            if (refKind != null) ref(refKind, e.keyword(), e.kw);
+            out.add(new TrackRef(e.keyword(), weight, reverse));
+        }
+        return out;
+    }
+
+    // ================================================================== vrrp_instance
+
+    private void instance(Node n) {
+        String name = nameArg(n);
+        GlobalDefs g = globals;
+        VrrpState state = null;
+        String iface = null, authPass = null, useVmac = null;
+        Integer vrid = null, version = null, unicastTtl = null, garpRepeat = null, garpRefreshRepeat = null,
+                lowerRepeat = null;
+        int priority = Defaults.PRIORITY;
+        Duration advert = Defaults.ADVERT_INT, preemptDelay = Defaults.PREEMPT_DELAY, garpDelay = null, garpRefresh = null,
+                lowerDelay = null;
+        boolean nativeV6 = false, nopreempt = false, dontTrack = false, xmitBase = false, smtp = false,
+                oldChecksum = false;
+        Boolean accept = null, strict = null;
+        AuthType auth = AuthType.NONE;
+        InetAddress mcastSrc = null, unicastSrc = null;
+        List<UnicastPeer> peers = new ArrayList<>();
+        List<StaticAddress> vips = new ArrayList<>(), evips = new ArrayList<>();
+        List<StaticRoute> routes = new ArrayList<>(), rules = new ArrayList<>();
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
+        ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
+        Map<String, List<List<String>>> options = new LinkedHashMap<>();
+        Token vipToken = null;
+        for (Node c : block(n)) {
+            String kw = c.keyword();
+            switch (kw) {
+                case "state": {
+                    String s = str(c, 0);
+                    if ("MASTER".equals(s)) state = VrrpState.MASTER;
+                    else if ("BACKUP".equals(s)) state = VrrpState.BACKUP;
+                    else if (s != null) d.error(c.args.get(0), "state must be MASTER or BACKUP, not '" + s + "'");
+                    break;
+                }
+                case "interface": iface = str(c, 0); break;
+                case "virtual_router_id": vrid = integer(c, 0, 1, 255); break;
+                case "priority": priority = intOr(c, 0, 1, 255, priority); break;
+                case "advert_int": advert = timer(c, 0, 0.01, 255, advert); break;
+                case "version": version = integer(c, 0, 2, 3); break;
+                case "native_ipv6": nativeV6 = true; break;
+                case "nopreempt": nopreempt = true; break;
+                case "preempt": nopreempt = false; break;
+                case "preempt_delay": preemptDelay = timer(c, 0, 0, 1000, preemptDelay); break;
+                case "accept": accept = true; break;
+                case "no_accept": accept = false; break;
+                case "authentication":
+                    for (Node a : block(c)) {
+                        if (a.keyword().equals("auth_type")) {
+                            String t = str(a, 0);
+                            if ("PASS".equals(t)) auth = AuthType.PASS;
+                            else if ("AH".equals(t)) auth = AuthType.AH;
+                            else if (t != null) d.error(a.args.get(0), "auth_type must be PASS or AH, not '" + t + "'");
+                        } else if (a.keyword().equals("auth_pass")) {
+                            authPass = str(a, 0);
+                        } else {
+                            other("authentication", a, options);
+                        }
+                    }
+                    break;
+                case "mcast_src_ip": mcastSrc = addr(c, 0); break;
+                case "unicast_src_ip": unicastSrc = addr(c, 0); break;
+                case "unicast_peer":
+                    for (Node p : block(c)) {
+                        InetAddress a = parseAddr(p.kw);
+                        Integer min = null, max = null;
+                        for (int i = 0; i < p.argc(); i += 2) {
+                            if (p.arg(i).equals("min_ttl")) min = integer(p, i + 1, 0, 255);
+                            else if (p.arg(i).equals("max_ttl")) max = integer(p, i + 1, 0, 255);
+                            else d.error(p.args.get(i), "unicast_peer: unexpected '" + p.arg(i) + "'");
+                        }
+                        if (a != null) peers.add(new UnicastPeer(a, min, max));
+                    }
+                    break;
+                case "virtual_ipaddress":
+                    vipToken = c.kw;
+                    for (Node a : block(c)) addr(a).ifPresent(vips::add);
+                    break;
+                case "virtual_ipaddress_excluded":
+                    for (Node a : block(c)) addr(a).ifPresent(evips::add);
+                    break;
+                case "virtual_routes":
+                    for (Node a : block(c)) routes.add(new StaticRoute(a.words()));
+                    break;
+                case "virtual_rules":
+                    for (Node a : block(c)) rules.add(new StaticRoute(a.words()));
+                    break;
+                case "track_interface": ifs.addAll(trackRefs(c, 253, null)); break;
+                case "track_script": scr.addAll(trackRefs(c, 253, "vrrp_script")); break;
+                case "track_file": files.addAll(trackRefs(c, 254, "track_file")); break;
+                case "dont_track_primary": dontTrack = true; break;
+                case "use_vmac":
+                    useVmac = c.argc() > 0 ? c.arg(0) : "";
+                    if (c.argc() > 1) keep(c, options);
+                    break;
+                case "vmac_xmit_base": xmitBase = true; break;
+                case "garp_master_delay": garpDelay = timer(c, 0, 0, 4294, null); break;
+                case "garp_master_repeat": garpRepeat = integer(c, 0, 0, 1000); break;
+                case "garp_master_refresh": garpRefresh = timer(c, 0, 0, 86400, null); break;
+                case "garp_master_refresh_repeat": garpRefreshRepeat = integer(c, 0, 0, 1000); break;
+                case "garp_lower_prio_delay": lowerDelay = timer(c, 0, 0, 4294, null); break;
+                case "garp_lower_prio_repeat": lowerRepeat = integer(c, 0, 0, 1000); break;
+                case "notify_master": master = script(c, true); break;
+                case "notify_backup": backup = script(c, true); break;
+                case "notify_fault": fault = script(c, true); break;
+                case "notify_stop": stop = script(c, true); break;
+                case "notify": generic = script(c, true); break;
+                case "smtp_alert": smtp = bool(c, 0); break;
+                case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); break;
+                case "old_unicast_checksum":
+                    oldChecksum = true;
+                    if (c.argc() > 0) keep(c, options);
+                    break;
+                case "strict_mode": strict = bool(c, 0); break;
+                case "lvs_sync_daemon_interface":
+                    // keepalived's older form: the sync daemon follows this instance
+                    d.warn(c.kw, "lvs_sync_daemon_interface in a vrrp_instance is deprecated, use lvs_sync_daemon in global_defs");
+                    if (str(c, 0) != null && lvsSyncNode == null) {
+                        lvsSyncNode = c;
+                        lvsSyncInstance = name;
+                    }
+                    break;
+                default: other("vrrp_instance", c, options);
+            }
+        }
+        // defined even when broken, so that references to it do not add noise
+        boolean fresh = name != null && defined("vrrp_instance", name, n);
+        if (vrid == null) {
+            if (name != null && n.children != null && !hasChild(n, "virtual_router_id")) {
+                d.error(n.kw, "vrrp_instance " + name + ": virtual_router_id is missing");
+            }
+            return;
+        }
+        boolean ipv6 = nativeV6;
+        if (!vips.isEmpty()) {
+            boolean first = Addresses.isV6(vips.get(0).address());
+            ipv6 = nativeV6 || first;
+            for (StaticAddress a : vips) {
+                if (Addresses.isV6(a.address()) != first) {
+                    d.error(vipToken, "vrrp_instance " + name
+                            + ": virtual_ipaddress mixes IPv4 and IPv6 (put the others in virtual_ipaddress_excluded)");
+                    break;
+                }
+            }
+        } else if (unicastSrc != null) {
+            ipv6 = ipv6 || Addresses.isV6(unicastSrc);
+        }
+        int ver = version != null ? version : g.vrrpVersion();
+        if (ipv6 && ver == 2) {
+            if (version != null) d.warn(n.kw, "vrrp_instance " + name + ": IPv6 needs VRRP version 3; using 3");
+            ver = 3;
+        }
+        if (ver == 3 && advert.compareTo(Defaults.MAX_ADVERT_V3) > 0) {
+            d.error(n.kw, "vrrp_instance " + name + ": advert_int " + org.jkeepalived.core.config.Timers.format(advert)
+                    + " is beyond VRRPv3's 40.95 s");
+        }
+        boolean strictMode = strict != null ? strict : g.vrrpStrict();
+        boolean acc = accept != null ? accept : (!strictMode || priority == 255);
+        if (useVmac != null && useVmac.isEmpty()) useVmac = "vrrp." + vrid;
+        Duration gd = garpDelay != null ? garpDelay : g.vrrpGarpMasterDelay();
+        int gr = garpRepeat != null ? garpRepeat : g.vrrpGarpMasterRepeat();
+        Duration ld = lowerDelay != null ? lowerDelay : (globalLowerPrioDelay != null ? globalLowerPrioDelay : gd);
+        int lr = lowerRepeat != null ? lowerRepeat : (globalLowerPrioRepeat != null ? globalLowerPrioRepeat : gr);
+        VrrpInstance vi = new VrrpInstance(name, state, iface, vrid, priority, advert, ver, ipv6, nopreempt, preemptDelay,
+                acc, auth, authPass, mcastSrc, unicastSrc, peers, vips, evips, routes, rules, ifs, scr, files, dontTrack,
+                useVmac, xmitBase, gd, gr, garpRefresh != null ? garpRefresh : g.vrrpGarpMasterRefresh(),
+                garpRefreshRepeat != null ? garpRefreshRepeat : g.vrrpGarpMasterRefreshRepeat(), ld, lr,
+                master, backup, fault, stop, generic, smtp, unicastTtl, oldChecksum, strictMode, options);
+        if (!fresh) return;
+        List<VrrpInstance> sameVrid = byVrid.computeIfAbsent(List.of(vrid, ipv6, iface == null ? "" : iface),
+                k -> new ArrayList<>(1));
+        for (VrrpInstance o : sameVrid) {
+            if (!disjointUnicast(o, vi) && sameMcastDst(o, vi)) {
+                d.error(n.kw, "vrrp_instance " + name + ": virtual_router_id " + vrid + " is already used by "
+                        + o.name() + " on the same interface" + (iface == null ? "" : " " + iface)
+                        + " and address family (" + where.get(List.of("vrrp_instance", o.name())).pos() + ")");
+                break;
+            }
+        }
+        instances.add(vi);
+        sameVrid.add(vi);
+    }
+
+    private static boolean hasChild(Node n, String kw) {
+        if (n.children == null) return false;
+        for (Node c : n.children) if (c.keyword().equals(kw)) return true;
+        return false;
+    }
+
+    private static boolean disjointUnicast(VrrpInstance a, VrrpInstance b) {
+        if (a.unicastPeers().isEmpty() || b.unicastPeers().isEmpty()) return false;
+        Set<InetAddress> s = new HashSet<>();
+        for (UnicastPeer p : a.unicastPeers()) s.add(p.address());
+        for (UnicastPeer p : b.unicastPeers()) if (s.contains(p.address())) return false;
+        return true;
+    }
+
+    private static boolean sameMcastDst(VrrpInstance a, VrrpInstance b) {
+        return java.util.Objects.equals(a.options().get("mcast_dst_ip"), b.options().get("mcast_dst_ip"));
+    }
+
+    // ================================================================== addresses
+
+    /** {@code <IPADDR>[/<MASK>] [brd <IPADDR>] [dev <STRING>] [scope <SCOPE>] [label <LABEL>] [peer <IPADDR>] ...} */
+    private java.util.Optional<StaticAddress> addr(Node line) {
+        String first = line.keyword();
+        int slash = first.indexOf('/');
+        InetAddress a = parseAddr(line.kw, slash < 0 ? first : first.substring(0, slash));
+        if (a == null) return java.util.Optional.empty();
+        int max = Addresses.isV6(a) ? 128 : 32;
+        int prefix = max;
+        if (slash >= 0) {
+            Long p = number(first.substring(slash + 1));
+            if (p == null || p < 0 || p > max) {
+                d.error(line.kw, "invalid prefix length in '" + first + "' (0-" + max + ")");
+                return java.util.Optional.empty();
+            }
+            prefix = p.intValue();
+        }
+        InetAddress brd = null, peer = null;
+        String dev = null, scope = null, label = null;
+        boolean noPrefixRoute = false;
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < line.argc(); i++) {
+            String k = line.arg(i);
+            switch (k) {
+                case "brd":
+                    if (i + 1 < line.argc() && (line.arg(i + 1).equals("+") || line.arg(i + 1).equals("-"))) {
+                        extra.add(k);
+                        extra.add(line.arg(++i));
+                    } else {
+                        brd = addr(line, ++i);
+                    }
+                    break;
+                case "broadcast": brd = addr(line, ++i); break;
+                case "dev": dev = str(line, ++i); break;
+                case "scope": scope = str(line, ++i); break;
+                case "label": label = str(line, ++i); break;
+                case "peer": peer = addr(line, ++i); break;
+                case "noprefixroute": noPrefixRoute = true; break;
+                case "track_group":
+                case "preferred_lft":
+                    extra.add(k);
+                    if (i + 1 < line.argc()) extra.add(line.arg(++i));
+                    else d.error(line.args.get(i), k + " needs a value");
+                    break;
+                case "home": case "-nodad": case "nodad": case "mngtmpaddr": case "autojoin": case "no_track":
+                case "use_vmac":
+                    extra.add(k);
+                    break;
+                default:
+                    d.error(line.args.get(i), "unexpected '" + k + "' in address " + first);
+            }
+        }
+        return java.util.Optional.of(new StaticAddress(a, prefix, brd, dev, scope, label, peer, noPrefixRoute, extra));
+    }
+
+    private InetAddress parseAddr(Token t) {
+        return parseAddr(t, t.text());
+    }
+
+    private InetAddress parseAddr(Token t, String s) {
+        InetAddress a = Addresses.parse(s);
+        if (a == null) d.error(t, "invalid IP address '" + s + "'");
+        return a;
+    }
+
+    // ================================================================== virtual_server_group
+
+    private void vsGroup(Node n) {
+        String name = nameArg(n);
+        List<VirtualServerGroup.Entry> entries = new ArrayList<>();
+        for (Node c : block(n)) {
+            if (c.keyword().equals("fwmark")) {
+                Integer mark = integer(c, 0, 1, 0xFFFFFFFFL);
+                String fam = c.argc() > 1 ? c.arg(1) : null;
+                if (fam != null && !fam.equals("inet") && !fam.equals("inet6")) {
+                    d.error(c.args.get(1), "fwmark family must be inet or inet6, not '" + fam + "'");
+                }
+                if (mark != null) entries.add(new VirtualServerGroup.Entry(null, null, 0, mark, fam));
+                continue;
+            }
+            InetAddress[] range = range(c.kw);
+            if (range == null) continue;
+            int port = c.argc() > 0 ? intOr(c, 0, 0, 65535, 0) : 0;
+            entries.add(new VirtualServerGroup.Entry(range[0], range[1], port, null,
+                    Addresses.isV6(range[0]) ? "inet6" : "inet"));
+        }
+        if (name != null && defined("virtual_server_group", name, n)) vsGroups.add(new VirtualServerGroup(name, entries));
+    }
+
+    /** ADDR, ADDR-LAST (last byte / group, or a full address), ADDR/nn. */
+    private InetAddress[] range(Token t) {
+        String s = t.text();
+        int dash = s.indexOf('-');
+        int slash = s.indexOf('/');
+        if (slash >= 0) {
+            InetAddress a = parseAddr(t, s.substring(0, slash));
+            if (a == null) return null;
+            byte[] b = a.getAddress();
+            Long p = number(s.substring(slash + 1));
+            if (p == null || p < 0 || p > b.length * 8) {
+                d.error(t, "invalid prefix length in '" + s + "'");
+                return null;
+            }
+            byte[] lo = b.clone(), hi = b.clone();
+            for (int bit = p.intValue(); bit < b.length * 8; bit++) {
+                lo[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
+                hi[bit / 8] |= (byte) (0x80 >> (bit % 8));
+            }
+            try {
+                return new InetAddress[] {InetAddress.getByAddress(lo), InetAddress.getByAddress(hi)};
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
+        if (dash < 0) {
+            InetAddress a = parseAddr(t);
+            return a == null ? null : new InetAddress[] {a, a};
+        }
+        InetAddress a = parseAddr(t, s.substring(0, dash));
+        if (a == null) return null;
+        String end = s.substring(dash + 1);
+        InetAddress last = Addresses.parse(end);
+        if (last == null) {
+            byte[] b = a.getAddress();
+            if (Addresses.isV6(a)) {
+                Long v = hex(end);
+                if (v == null || v > 0xffff) {
+                    d.error(t, "invalid address range '" + s + "'");
+                    return null;
+                }
+                b[14] = (byte) (v >> 8);
+                b[15] = (byte) (long) v;
+            } else {
+                Long v = number(end);
+                if (v == null || v > 255) {
+                    d.error(t, "invalid address range '" + s + "'");
+                    return null;
+                }
+                b[3] = (byte) (long) v;
+            }
+            try {
+                last = InetAddress.getByAddress(b);
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
+        if (Addresses.isV6(last) != Addresses.isV6(a) || compare(a, last) > 0) {
+            d.error(t, "invalid address range '" + s + "' (the end is before the start)");
+            return null;
+        }
+        return new InetAddress[] {a, last};
+    }
+
+    private static int compare(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress(), y = b.getAddress();
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = Integer.compare(x[i] & 0xff, y[i] & 0xff);
+            if (c != 0) return c;
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    // ================================================================== virtual_server
+
+    /** Settings a real server and its checkers inherit. */
+    private static final class Inherit {
+        Duration connectTimeout, delayBeforeRetry, warmup, delayLoop;
+        Integer retry;
+        Boolean alpha, inhibit;
+        LvsMethod method;
+        TunnelSpec tunnel;
+        String virtualhost;
+
+        Inherit copy() {
+            Inherit i = new Inherit();
+            i.connectTimeout = connectTimeout;
+            i.delayBeforeRetry = delayBeforeRetry;
+            i.warmup = warmup;
+            i.delayLoop = delayLoop;
+            i.retry = retry;
+            i.alpha = alpha;
+            i.inhibit = inhibit;
+            i.method = method;
+            i.tunnel = tunnel;
+            i.virtualhost = virtualhost;
+            return i;
+        }
+    }
+
+    /** Keywords shared by virtual_server, real_server and checkers; true when handled. */
+    private boolean inherited(Node c, Inherit h) {
+        switch (c.keyword()) {
+            case "connect_timeout": h.connectTimeout = timer(c, 0, 0.000001, 86400, h.connectTimeout); return true;
+            case "nb_get_retry":
+                d.warn(c.kw, "nb_get_retry is deprecated, use retry");
+                h.retry = intOr(c, 0, 0, 1_000_000, h.retry == null ? 1 : h.retry);
+                return true;
+            case "retry": h.retry = intOr(c, 0, 0, 1_000_000, h.retry == null ? 1 : h.retry); return true;
+            case "delay_before_retry": h.delayBeforeRetry = timer(c, 0, 0, 86400, h.delayBeforeRetry); return true;
+            case "warmup": h.warmup = timer(c, 0, 0, 86400, h.warmup); return true;
+            case "delay_loop": h.delayLoop = timer(c, 0, 0.000001, 86400, h.delayLoop); return true;
+            case "alpha": h.alpha = bool(c, 0); return true;
+            default: return false;
+        }
+    }
+
+    private void virtualServer(Node n) {
+        InetAddress address = null;
+        int port = 0;
+        Integer fwmark = null;
+        String group = null;
+        boolean portGiven = false;
+        if (n.argc() == 0) {
+            d.error(n.kw, "virtual_server needs an address [port], fwmark N or group NAME");
+            return;
+        }
+        if (n.arg(0).equals("fwmark")) {
+            fwmark = integer(n, 1, 1, 0xFFFFFFFFL);
+            if (fwmark == null) return;
+        } else if (n.arg(0).equals("group")) {
+            group = str(n, 1);
+            if (group == null) return;
+            ref("virtual_server_group", group, n.args.get(1));
+        } else {
+            address = parseAddr(n.args.get(0));
+            if (address == null) return;
+            if (n.argc() > 1) {
+                Integer p = integer(n, 1, 1, 65535);
+                if (p == null) return;
+                port = p;
+                portGiven = true;
+            }
+        }
+        String ipFamily = null, sched = Defaults.LVS_SCHED, engine = null, granularity = null, virtualhost = null;
+        List<String> flags = new ArrayList<>();
+        boolean ops = false, haSuspend = false, omega = false, sorryInhibit = false;
+        L4Protocol protocol = L4Protocol.TCP;
+        Duration persistence = null;
+        int quorum = Defaults.QUORUM, hysteresis = Defaults.HYSTERESIS;
+        ScriptSpec qUp = null, qDown = null;
+        Inherit h = new Inherit();
+        Node sorryNode = null;
+        LvsMethod sorryMethod = null;
+        TunnelSpec sorryTunnel = null;
+        List<Node> rsNodes = new ArrayList<>();
+        Map<String, List<List<String>>> options = new LinkedHashMap<>();
+        Token protocolToken = null;
+        for (Node c : block(n)) {
+            String kw = c.keyword();
+            if (inherited(c, h)) continue;
+            switch (kw) {
+                case "lvs_sched":
+                case "lb_algo": sched = str(c, 0) == null ? sched : c.arg(0); break;
+                case "flag-1": case "flag-2": case "flag-3": case "sh-port": case "sh-fallback": case "mh-port":
+                case "mh-fallback":
+                    if (!flags.contains(kw)) flags.add(kw);
+                    break;
+                case "ops": ops = true; break;
+                case "lvs_method":
+                case "lb_kind": {
+                    Object[] m = method(c);
+                    if (m != null) {
+                        h.method = (LvsMethod) m[0];
+                        h.tunnel = (TunnelSpec) m[1];
+                    }
+                    break;
+                }
+                case "persistence_engine": engine = str(c, 0); break;
+                case "persistence_timeout":
+                    persistence = c.argc() == 0 ? Defaults.PERSISTENCE_TIMEOUT : timer(c, 0, 1, 2678400, Defaults.PERSISTENCE_TIMEOUT);
+                    break;
+                case "persistence_granularity": {
+                    granularity = str(c, 0);
+                    if (granularity != null && Addresses.parse(granularity) == null) {
+                        Long p = number(granularity);
+                        if (p == null || p < 1 || p > 128) {
+                            d.error(c.args.get(0), "persistence_granularity must be a netmask or a prefix length, not '" + granularity + "'");
+                        }
+                    }
+                    break;
+                }
+                case "protocol": {
+                    String p = str(c, 0);
+                    protocolToken = c.kw;
+                    if ("TCP".equalsIgnoreCase(p)) protocol = L4Protocol.TCP;
+                    else if ("UDP".equalsIgnoreCase(p)) protocol = L4Protocol.UDP;
+                    else if ("SCTP".equalsIgnoreCase(p)) protocol = L4Protocol.SCTP;
+                    else if (p != null) d.error(c.args.get(0), "protocol must be TCP, UDP or SCTP, not '" + p + "'");
+                    break;
+                }
+                case "ha_suspend": haSuspend = true; break;
+                case "virtualhost": h.virtualhost = str(c, 0); break;
+                case "omega": omega = true; break;
+                case "quorum": quorum = intOr(c, 0, 1, Integer.MAX_VALUE, quorum); break;
+                case "hysteresis": hysteresis = intOr(c, 0, 0, Integer.MAX_VALUE, hysteresis); break;
+                case "quorum_up": qUp = script(c, true); break;
+                case "quorum_down": qDown = script(c, true); break;
+                case "ip_family": {
+                    String f = str(c, 0);
+                    if ("inet".equals(f) || "inet6".equals(f)) ipFamily = f;
+                    else if (f != null) d.error(c.args.get(0), "ip_family must be inet or inet6, not '" + f + "'");
+                    break;
+                }
+                case "sorry_server": sorryNode = c; break;
+                case "sorry_server_inhibit": sorryInhibit = true; break;
+                case "sorry_server_lvs_method": {
+                    Object[] m = method(c);
+                    if (m != null) {
+                        sorryMethod = (LvsMethod) m[0];
+                        sorryTunnel = (TunnelSpec) m[1];
+                    }
+                    break;
+                }
+                case "inhibit_on_failure": h.inhibit = bool(c, 0); break;
+                case "real_server": rsNodes.add(c); break;
+                default: other("virtual_server", c, options);
+            }
+        }
+        if (address != null && !portGiven && persistence == null) {
+            d.warn(n.kw, "virtual_server " + Addresses.format(address) + " has no port: only a persistent service may omit it");
+        }
+        if (fwmark != null && protocolToken != null) {
+            d.warn(protocolToken, "protocol is ignored for a fwmark virtual_server");
+        }
+        List<RealServer> rss = new ArrayList<>();
+        Set<List<Object>> seen = new HashSet<>();
+        for (Node r : rsNodes) {
+            RealServer rs = realServer(r, h, port);
+            if (rs == null) continue;
+            if (!seen.add(List.of(rs.address(), rs.port()))) {
+                d.error(r.kw, "real_server " + rs.label() + " is listed twice in this virtual_server");
+                continue;
+            }
+            rss.add(rs);
+        }
+        RealServer sorry = null;
+        if (sorryNode != null) {
+            InetAddress sa = parseAddr(sorryNode.args.isEmpty() ? sorryNode.kw : sorryNode.args.get(0));
+            int sp = sorryNode.argc() > 1 ? intOr(sorryNode, 1, 0, 65535, port) : port;
+            LvsMethod sm = sorryMethod != null ? sorryMethod : method(h);
+            TunnelSpec st = sorryMethod != null ? sorryTunnel : h.tunnel;
+            if (sa != null) {
+                sorry = new RealServer(sa, sp, Defaults.WEIGHT, sm, st, sorryInhibit, false, null, null, null, null, null,
+                        List.of(), Map.of());
+            }
+        }
+        if (ipFamily == null) {
+            if (address != null) ipFamily = Addresses.isV6(address) ? "inet6" : "inet";
+            else if (!rss.isEmpty()) ipFamily = Addresses.isV6(rss.get(0).address()) ? "inet6" : "inet";
+            else ipFamily = "inet";
+        }
+        for (RealServer rs : rss) {
+            if (rs.lvsMethod() != LvsMethod.TUN && address != null && Addresses.isV6(rs.address()) != Addresses.isV6(address)) {
+                d.error(n.kw, "real_server " + rs.label() + " is not of the virtual server's address family (only TUN may differ)");
+            }
+        }
+        virtualServers.add(new VirtualServer(address, port, fwmark, group, ipFamily, protocol, sched, flags, ops,
+                method(h), h.method == LvsMethod.TUN ? h.tunnel : null, persistence, granularity, engine,
+                h.delayLoop != null ? h.delayLoop : Defaults.DELAY_LOOP, haSuspend, Boolean.TRUE.equals(h.alpha), omega,
+                quorum, hysteresis, qUp, qDown, Boolean.TRUE.equals(h.inhibit), h.virtualhost, sorry, sorryInhibit, rss,
+                options));
+    }
+
+    private static LvsMethod method(Inherit h) {
+        return h.method != null ? h.method : Defaults.LVS_METHOD;
+    }
+
+    /** lvs_method NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum] → {method, tunnel}. */
+    private Object[] method(Node c) {
+        String m = str(c, 0);
+        if (m == null) return null;
+        switch (m) {
+            case "NAT": return new Object[] {LvsMethod.NAT, null};
+            case "DR": return new Object[] {LvsMethod.DR, null};
+            case "TUN": break;
+            default:
+                d.error(c.args.get(0), c.keyword() + " must be NAT, DR or TUN, not '" + m + "'");
+                return null;
+        }
+        String type = "ipip", csum = null;
+        Integer port = null;
+        for (int i = 1; i < c.argc(); i++) {
+            String a = c.arg(i);
+            if (a.equals("type")) {
+                type = str(c, ++i);
+                if (type != null && !type.equals("ipip") && !type.equals("gue") && !type.equals("gre")) {
+                    d.error(c.args.get(i), "tunnel type must be ipip, gue or gre, not '" + type + "'");
+                    return null;
+                }
+            } else if (a.equals("port")) {
+                port = integer(c, ++i, 1, 65535);
+            } else if (a.equals("nocsum") || a.equals("csum") || a.equals("remcsum")) {
+                csum = a;
+            } else {
+                d.error(c.args.get(i), "unexpected '" + a + "' after TUN");
+            }
+        }
+        if ("gue".equals(type) && port == null) d.error(c.kw, "a gue tunnel needs a port");
+        if ("gre".equals(type) && "remcsum".equals(csum)) d.error(c.kw, "a gre tunnel does not support remcsum");
+        TunnelSpec t = "ipip".equals(type) && port == null && csum == null ? TunnelSpec.IPIP : new TunnelSpec(type, port, csum);
+        return new Object[] {LvsMethod.TUN, t};
+    }
+
+    // ================================================================== real_server
+
+    private RealServer realServer(Node n, Inherit vs, int vsPort) {
+        if (n.argc() == 0) {
+            d.error(n.kw, "real_server needs an address");
+            return null;
+        }
+        InetAddress a = parseAddr(n.args.get(0));
+        if (a == null) return null;
+        int port = vsPort;
+        if (n.argc() > 1) {
+            Integer p = integer(n, 1, 0, 65535);
+            if (p == null) return null;
+            port = p;
+        }
+        Inherit h = vs.copy();
+        int weight = Defaults.WEIGHT;
+        Integer uth = null, lth = null;
+        ScriptSpec up = null, down = null;
+        List<Node> checkerNodes = new ArrayList<>();
+        Map<String, List<List<String>>> options = new LinkedHashMap<>();
+        for (Node c : block(n)) {
+            if (inherited(c, h)) continue;
+            switch (c.keyword()) {
+                case "weight": weight = intOr(c, 0, 0, Integer.MAX_VALUE, weight); break;
+                case "lvs_method": {
+                    Object[] m = method(c);
+                    if (m != null) {
+                        h.method = (LvsMethod) m[0];
+                        h.tunnel = (TunnelSpec) m[1];
+                    }
+                    break;
+                }
+                case "notify_up": up = script(c, true); break;
+                case "notify_down": down = script(c, true); break;
+                case "uthreshold": uth = integer(c, 0, 0, Integer.MAX_VALUE); break;
+                case "lthreshold": lth = integer(c, 0, 0, Integer.MAX_VALUE); break;
+                case "virtualhost": h.virtualhost = str(c, 0); break;
+                case "inhibit_on_failure": h.inhibit = bool(c, 0); break;
+                case "HTTP_GET": case "SSL_GET": case "TCP_CHECK": case "SMTP_CHECK": case "DNS_CHECK": case "MISC_CHECK":
+                case "UDP_CHECK": case "PING_CHECK": case "FILE_CHECK": case "BFD_CHECK":
+                    checkerNodes.add(c);
+                    break;
+                default: other("real_server", c, options);
+            }
+        }
+        if (uth != null && lth != null && lth > uth) d.error(n.kw, "lthreshold " + lth + " is above uthreshold " + uth);
+        List<Checker> checkers = new ArrayList<>();
+        for (Node c : checkerNodes) {
+            Checker ch = checker(c, h, a, port);
+            if (ch != null) checkers.add(ch);
+        }
+        LvsMethod m = method(h);
+        return new RealServer(a, port, weight, m, m == LvsMethod.TUN ? (h.tunnel != null ? h.tunnel : TunnelSpec.IPIP) : null,
+                Boolean.TRUE.equals(h.inhibit), Boolean.TRUE.equals(h.alpha), uth, lth, up, down, h.virtualhost, checkers,
+                options);
+    }
+
+    // ================================================================== checkers
+
+    private Checker checker(Node n, Inherit rs, InetAddress rsAddr, int rsPort) {
+        String type = n.keyword();
+        String section = type.equals("SSL_GET") ? "HTTP_GET" : type;
+        boolean fileOrBfd = type.equals("FILE_CHECK") || type.equals("BFD_CHECK");
+        boolean misc = type.equals("MISC_CHECK");
+        Inherit h = rs.copy();
+        InetAddress connectIp = null, bindto = null;
+        Integer connectPort = null, bindPort = null, fwmark = null;
+        String bindIf = null;
+        Boolean logAll = null;
+        // type specific
+        List<HttpUrl> urls = new ArrayList<>();
+        String httpProtocol = Defaults.HTTP_PROTOCOL, helo = null, dnsType = Defaults.DNS_TYPE, dnsName = Defaults.DNS_NAME,
+                trackFile = null, bfdName = null, user = null, group = null;
+        boolean sni = false, fastRecovery = false, miscDynamic = false, requireReply = false, fileDynamic = false,
+                fileReverse = false;
+        ScriptSpec miscPath = null;
+        Duration miscTimeout = null;
+        byte[][] payload = null, reply = null;
+        int minReply = Defaults.UDP_MIN_REPLY, maxReply = Defaults.UDP_MAX_REPLY;
+        Integer fileWeight = null;
+        if (n.children == null) {
+            d.error(n.kw, type + " needs a block { ... }");
+            return null;
+        }
+        for (Node c : n.children) {
+            String kw = c.keyword();
+            // the options all checkers share; MISC_CHECK only from alpha on, FILE_CHECK / BFD_CHECK none
+            if (!fileOrBfd) {
+                if (inherited(c, h)) continue;
+                if (kw.equals("log_all_failures")) {
+                    logAll = bool(c, 0);
+                    continue;
+                }
+                if (!misc) {
+                    switch (kw) {
+                        case "connect_ip": connectIp = addr(c, 0); continue;
+                        case "connect_port": connectPort = integer(c, 0, 1, 65535); continue;
+                        case "bindto": bindto = addr(c, 0); continue;
+                        case "bind_if": bindIf = str(c, 0); continue;
+                        case "bind_port": bindPort = integer(c, 0, 1, 65535); continue;
+                        case "fwmark": fwmark = integer(c, 0, 0, 0xFFFFFFFFL); continue;
+                        default: break;
+                    }
+                }
+            }
+            switch (section.equals("HTTP_GET") ? kw : section + " " + kw) {
+                case "url": {
+                    HttpUrl u = url(c);
+                    if (u != null) urls.add(u);
+                    continue;
+                }
+                case "http_protocol": {
+                    String p = str(c, 0);
+                    if ("1.0".equals(p) || "1.0C".equals(p) || "1.1".equals(p)) httpProtocol = p;
+                    else if ("1.0c".equals(p)) httpProtocol = "1.0C";
+                    else if (p != null) d.error(c.args.get(0), "http_protocol must be 1.0, 1.0C or 1.1, not '" + p + "'");
+                    continue;
+                }
+                case "fast_recovery": fastRecovery = bool(c, 0); continue;
+                case "virtualhost": h.virtualhost = str(c, 0); continue;
+                case "enable_sni": sni = bool(c, 0); continue;
+                case "SMTP_CHECK helo_name": helo = str(c, 0); continue;
+                case "DNS_CHECK type": {
+                    String t = str(c, 0);
+                    if (t != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA").contains(t.toUpperCase())) dnsType = t.toUpperCase();
+                    else if (t != null) d.error(c.args.get(0), "DNS_CHECK type must be A, NS, CNAME, SOA, MX, TXT or AAAA, not '" + t + "'");
+                    continue;
+                }
+                case "DNS_CHECK name": dnsName = str(c, 0) == null ? dnsName : c.arg(0); continue;
+                case "MISC_CHECK misc_path": miscPath = script(c, false); continue;
+                case "MISC_CHECK misc_timeout": miscTimeout = timer(c, 0, 0.000001, 86400, null); continue;
+                case "MISC_CHECK misc_dynamic": miscDynamic = true; continue;
+                case "MISC_CHECK user":
+                    user = str(c, 0);
+                    group = c.argc() > 1 ? c.arg(1) : null;
+                    continue;
+                case "UDP_CHECK payload": payload = hexBytes(c, 0, false); continue;
+                case "UDP_CHECK require_reply":
+                    requireReply = true;
+                    if (c.argc() > 0) reply = hexBytes(c, 0, true);
+                    continue;
+                case "UDP_CHECK min_reply_length": minReply = intOr(c, 0, 0, 65535, minReply); continue;
+                case "UDP_CHECK max_reply_length": maxReply = intOr(c, 0, 0, 65535, maxReply); continue;
+                case "FILE_CHECK track_file":
+                    trackFile = str(c, 0);
+                    if (trackFile != null) ref("track_file", trackFile, c.args.get(0));
+                    continue;
+                case "FILE_CHECK dynamic": fileDynamic = true; continue;
+                case "FILE_CHECK weight":
+                    fileWeight = integer(c, 0, -2147483647L, 2147483647L);
+                    fileReverse = reverse(c, 1);
+                    continue;
+                case "BFD_CHECK name": bfdName = str(c, 0); continue;
+                default:
+                    other(section, c, new HashMap<>());
+            }
+        }
+        Duration delayLoop = h.delayLoop != null ? h.delayLoop : Defaults.DELAY_LOOP;
+        int retry = h.retry != null ? h.retry : Defaults.retry(type);
+        Duration dbr = h.delayBeforeRetry != null ? h.delayBeforeRetry : Defaults.delayBeforeRetry(type, delayLoop);
+        CheckerCommon common = new CheckerCommon(connectIp != null ? connectIp : rsAddr,
+                connectPort != null ? connectPort : rsPort, bindto, bindIf, bindPort, fwmark,
+                h.connectTimeout != null ? h.connectTimeout : Defaults.CONNECT_TIMEOUT, retry, dbr,
+                h.warmup != null ? h.warmup : delayLoop, delayLoop, Boolean.TRUE.equals(h.alpha),
+                logAll != null ? logAll : checkerLogAllFailures);
+        if (common.connectPort() == 0 && !misc && !fileOrBfd && !type.equals("PING_CHECK")) {
+            d.error(n.kw, type + " needs connect_port: the real server has no port");
+        }
+        switch (type) {
+            case "HTTP_GET":
+            case "SSL_GET":
+                if (urls.isEmpty()) d.warn(n.kw, type + " has no url block: nothing to check");
+                return new Checker.HttpGet(common, type.equals("SSL_GET"), urls, h.virtualhost, httpProtocol, sni,
+                        fastRecovery, false);
+            case "TCP_CHECK": return new Checker.TcpCheck(common);
+            case "SMTP_CHECK": return new Checker.SmtpCheck(common, helo);
+            case "DNS_CHECK": return new Checker.DnsCheck(common, dnsType, dnsName);
+            case "MISC_CHECK":
+                if (miscPath == null) {
+                    d.error(n.kw, "MISC_CHECK needs misc_path");
+                    return null;
+                }
+                if (user != null) miscPath = new ScriptSpec(miscPath.command(), miscPath.argv(), user, group);
+                return new Checker.MiscCheck(common, miscPath, miscTimeout != null ? miscTimeout : delayLoop, miscDynamic);
+            case "UDP_CHECK":
+                if (minReply > maxReply) d.error(n.kw, "min_reply_length " + minReply + " is above max_reply_length " + maxReply);
+                return new Checker.UdpCheck(common, payload == null ? null : payload[0], requireReply,
+                        reply == null ? null : reply[0], reply == null ? null : reply[1], minReply, maxReply);
+            case "PING_CHECK": return new Checker.PingCheck(common);
+            case "FILE_CHECK":
+                if (trackFile == null) {
+                    d.error(n.kw, "FILE_CHECK needs track_file");
+                    return null;
+                }
+                return new Checker.FileCheck(common, trackFile, fileDynamic, fileWeight, fileReverse);
+            case "BFD_CHECK":
+                if (bfdName == null) {
+                    d.error(n.kw, "BFD_CHECK needs name");
+                    return null;
+                }
+                return new Checker.BfdCheck(common, bfdName);
+            default: return null;
+        }
+    }
+
+    private HttpUrl url(Node n) {
+        String path = null, digest = null, vhost = null, regex = null;
+        boolean noMatch = false;
+        List<HttpUrl.StatusRange> codes = new ArrayList<>();
+        List<String> regexOptions = new ArrayList<>();
+        Integer minOff = null, maxOff = null;
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "path": path = str(c, 0); break;
+                case "digest": {
+                    String dg = str(c, 0);
+                    if (dg != null) {
+                        dg = dg.toLowerCase();
+                        boolean ok = dg.length() == 32;
+                        for (int i = 0; ok && i < 32; i++) ok = Character.digit(dg.charAt(i), 16) >= 0;
+                        if (!ok) d.error(c.args.get(0), "digest must be 32 hex digits (an MD5), not '" + c.arg(0) + "'");
+                        else digest = dg;
+                    }
+                    break;
+                }
+                case "status_code":
+                    if (c.argc() == 0) d.error(c.kw, "status_code needs a value");
+                    for (Token t : c.args) {
+                        String s = t.text();
+                        int dash = s.indexOf('-');
+                        Long from = number(dash < 0 ? s : s.substring(0, dash));
+                        Long to = dash < 0 ? from : number(s.substring(dash + 1));
+                        if (from == null || to == null || from < 100 || to > 999 || from > to) {
+                            d.error(t, "status_code: invalid code or range '" + s + "' (100-999)");
+                        } else {
+                            codes.add(new HttpUrl.StatusRange(from.intValue(), to.intValue()));
+                        }
+                    }
+                    break;
+                case "virtualhost": vhost = str(c, 0); break;
+                case "regex": regex = str(c, 0); break;
+                case "regex_no_match": noMatch = true; break;
+                case "regex_options": regexOptions.addAll(c.argWords()); break;
+                case "regex_min_offset": minOff = integer(c, 0, 0, Integer.MAX_VALUE); break;
+                case "regex_max_offset": maxOff = integer(c, 0, 0, Integer.MAX_VALUE); break;
+                default: other("url", c, new HashMap<>());
+            }
+        }
+        if (path == null) {
+            d.error(n.kw, "url needs a path");
+            return null;
+        }
+        if (codes.isEmpty()) codes.add(Defaults.STATUS_RANGE);
+        return new HttpUrl(path, digest, codes, vhost, regex, noMatch, regexOptions, minOff, maxOff);
+    }
+
+    /**
+     * keepalived's free-form HEX_STR: words of hex digits, read in pairs, an odd last digit standing alone
+     * ("Ab12f 3" is AB 12 0F 03). With {@code masks}, X/x is a nibble to ignore; returns {bytes, mask}.
+     */
+    private byte[][] hexBytes(Node c, int from, boolean masks) {
+        java.io.ByteArrayOutputStream val = new java.io.ByteArrayOutputStream(), mask = new java.io.ByteArrayOutputStream();
+        for (int i = from; i < c.argc(); i++) {
+            String w = c.arg(i);
+            for (int k = 0; k < w.length(); k += 2) {
+                // pairs from the left; an odd last digit is a byte of its own ("f" is 0F)
+                boolean single = k + 1 == w.length();
+                int hi = single ? 0 : nibble(w.charAt(k), masks);
+                int lo = nibble(w.charAt(single ? k : k + 1), masks);
+                if (hi == -1 || lo == -1) {
+                    d.error(c.args.get(i), c.keyword() + ": '" + w + "' is not hex");
+                    return null;
+                }
+                val.write(Math.max(hi, 0) << 4 | Math.max(lo, 0));
+                mask.write((hi == -2 ? 0 : 0xf0) | (lo == -2 ? 0 : 0x0f));
+            }
+        }
+        if (val.size() == 0) {
+            d.error(c.kw, c.keyword() + " needs hex bytes");
+            return null;
+        }
+        return new byte[][] {val.toByteArray(), mask.toByteArray()};
+    }
+
+    /** A hex digit's value, -2 for an X (ignored nibble) when allowed, -1 otherwise. */
+    private static int nibble(char ch, boolean masks) {
+        int dg = Character.digit(ch, 16);
+        if (dg >= 0) return dg;
+        return masks && (ch == 'x' || ch == 'X') ? -2 : -1;
+    }
+
+    // ================================================================== values
+
+    /** vrrp_instance NAME, vrrp_script NAME...: the first word. */
+    private String nameArg(Node n) {
+        if (n.argc() == 0) {
+            d.error(n.kw, n.keyword() + " needs a name");
+            return null;
+        }
+        return n.arg(0);
+    }
+
+    private final Set<Node> blockReported = new HashSet<>();
+    private static final Set<String> BLOCK_KEYWORDS = Set.of("virtual_server", "real_server", "vrrp_instance",
+            "vrrp_script", "track_file", "vrrp_track_file", "vrrp_sync_group", "virtual_server_group", "HTTP_GET",
+            "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "DNS_CHECK", "MISC_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
+            "BFD_CHECK", "url");
+
+    /** A keyword that takes values, not a block: report a block given to it (once). */
+    private void noBlock(Node c) {
+        if (c.children != null && !BLOCK_KEYWORDS.contains(c.keyword()) && blockReported.add(c)) {
+            d.error(c.open, "'" + c.keyword() + "' does not take a block (one keyword per line)");
+        }
+    }
+
+    private String str(Node c, int i) {
+        noBlock(c);
+        if (i >= c.argc()) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return null;
+        }
+        return c.arg(i);
+    }
+
+    private InetAddress addr(Node c, int i) {
+        noBlock(c);
+        if (i >= c.argc()) {
+            d.error(c.kw, c.keyword() + ": missing address");
+            return null;
+        }
+        return parseAddr(c.args.get(i));
+    }
+
+    private InetAddress addrOr(Node c, int i, InetAddress dflt, boolean v6) {
+        InetAddress a = addr(c, i);
+        if (a == null) return dflt;
+        if (Addresses.isV6(a) != v6) {
+            d.error(c.args.get(i), c.keyword() + " must be an IPv" + (v6 ? "6" : "4") + " address");
+            return dflt;
+        }
+        return a;
+    }
+
+    /** The value as an int in [min, max], or null (with an error quoting the value). */
+    private Integer integer(Node c, int i, long min, long max) {
+        noBlock(c);
+        if (i >= c.argc()) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return null;
+        }
+        Token t = c.args.get(i);
+        Long v = number(t.text());
+        if (v == null) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is not a number");
+            return null;
+        }
+        if (v < min || v > max) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is outside the range [" + min + ", " + max + "]");
+            return null;
+        }
+        return (int) (long) v;
+    }
+
+    private int intOr(Node c, int i, long min, long max, int dflt) {
+        Integer v = integer(c, i, min, max);
+        return v == null ? dflt : v;
+    }
+
+    /** Decimal (optionally signed) to long; null when not a number or beyond 18 digits. */
+    static Long number(String s) {
+        int n = s.length();
+        if (n == 0 || n > 19) return null;
+        int i = 0;
+        boolean neg = false;
+        if (s.charAt(0) == '-' || s.charAt(0) == '+') {
+            neg = s.charAt(0) == '-';
+            i = 1;
+            if (n == 1) return null;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return null;
+            v = v * 10 + (c - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    private static Long hex(String s) {
+        if (s.isEmpty() || s.length() > 8) return null;
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int dg = Character.digit(s.charAt(i), 16);
+            if (dg < 0) return null;
+            v = v << 4 | dg;
+        }
+        return v;
+    }
+
+    /** A &lt;TIMER&gt;: seconds with an optional fraction (microseconds), in [min, max] seconds. */
+    private Duration timer(Node c, int i, double min, double max, Duration dflt) {
+        noBlock(c);
+        if (i >= c.argc()) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return dflt;
+        }
+        Token t = c.args.get(i);
+        Long micros = micros(t.text());
+        if (micros == null) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is not a number of seconds");
+            return dflt;
+        }
+        if (micros < Math.round(min * 1e6) || micros > Math.round(max * 1e6)) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is outside the range [" + fmt(min) + ", " + fmt(max) + "] seconds");
+            return dflt;
+        }
+        return Duration.ofNanos(micros * 1000);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    static Long micros(String s) {
+        int n = s.length();
+        if (n == 0 || n > 20) return null;
+        long whole = 0, frac = 0;
+        int i = 0, fracDigits = 0;
+        boolean digits = false;
+        for (; i < n && s.charAt(i) != '.'; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return null;
+            whole = whole * 10 + (c - '0');
+            digits = true;
+            if (whole > 1_000_000_000_000L) return null;
+        }
+        if (i < n) {
+            for (i++; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') return null;
+                digits = true;
+                if (fracDigits < 6) {
+                    frac = frac * 10 + (c - '0');
+                    fracDigits++;
+                }
+            }
+        }
+        if (!digits) return null;
+        for (; fracDigits < 6; fracDigits++) frac *= 10;
+        return whole * 1_000_000 + frac;
+    }
+
+    /** An optional &lt;BOOL&gt;: absent means true. */
+    private boolean bool(Node c, int i) {
+        noBlock(c);
+        if (i >= c.argc()) return true;
+        String v = c.arg(i).toLowerCase();
+        switch (v) {
+            case "on": case "true": case "yes": return true;
+            case "off": case "false": case "no": return false;
+            default:
+                d.error(c.args.get(i), c.keyword() + ": '" + c.arg(i) + "' is not one of on|off|true|false|yes|no");
+                return true;
+        }
+    }
+
+    private boolean reverse(Node c, int i) {
+        if (i >= c.argc()) return false;
+        String v = c.arg(i);
+        if (v.equals("reverse")) return true;
+        if (v.equals("noreverse") || v.equals("no_reverse")) return false;
+        d.error(c.args.get(i), c.keyword() + ": expected 'reverse' after the weight, not '" + v + "'");
+        return false;
+    }
+
+    /**
+     * A script line. notify-style lines ({@code userGroup}) are one word (quote it when it has arguments)
+     * optionally followed by a user and group; {@code script} / {@code misc_path} take every word.
+     */
+    private ScriptSpec script(Node c, boolean userGroup) {
+        noBlock(c);
+        if (c.argc() == 0) {
+            d.error(c.kw, c.keyword() + ": missing script");
+            return null;
+        }
+        String user = null, group = null;
+        List<String> argv;
+        String command;
+        if (userGroup || c.argc() == 1) {
+            command = c.arg(0);
+            argv = splitArgs(command);
+            if (userGroup) {
+                if (c.argc() > 1) user = c.arg(1);
+                if (c.argc() > 2) group = c.arg(2);
+                if (c.argc() > 3) d.warn(c.args.get(3), c.keyword() + ": words after the user and group are ignored (quote the script when it has arguments)");
+            }
+        } else {
+            argv = c.argWords();
+            command = String.join(" ", argv);
+        }
+        if (argv.isEmpty()) {
+            d.error(c.args.get(0), c.keyword() + ": empty script");
+            return null;
+        }
+        return new ScriptSpec(command, argv, user, group);
+    }
+
+    /** Splits a script string on whitespace; single or double quotes group words. */
+    static List<String> splitArgs(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder sb = null;
+        char q = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (q != 0) {
+                if (ch == q) q = 0;
+                else sb.append(ch);
+            } else if (ch == '\'' || ch == '"') {
+                q = ch;
+                if (sb == null) sb = new StringBuilder();
+            } else if (ch <= ' ') {
+                if (sb != null) {
+                    out.add(sb.toString());
+                    sb = null;
+                }
+            } else {
+                if (sb == null) sb = new StringBuilder();
+                sb.append(ch);
+            }
+        }
+        if (sb != null) out.add(sb.toString());
+        return out;
+    }
+}

@@ -1,0 +1,303 @@
+package org.jkeepalived.core.parse;
+
+import static org.jkeepalived.core.parse.TestSupport.find;
+import static org.jkeepalived.core.parse.TestSupport.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.jkeepalived.core.parse.Diagnostic.Severity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The bad-input cases: each is a positioned diagnostic, never an exception. */
+class BadInputTest {
+
+    private static String vi(String name, String body) {
+        return "vrrp_instance " + name + " {\n interface eth0\n" + body + "}\n";
+    }
+
+    @Test
+    void unknownKeywordIsAWarningWithPosition() {
+        LoadResult r = parse("global_defs {\n   bogus_keyword 1\n}\n");
+        Diagnostic d = find(r, Severity.WARNING, "unknown keyword 'bogus_keyword' in global_defs");
+        assertEquals(new SourcePos("/tmp/jk-test/keepalived.conf", 2, 4), d.pos());
+        assertNotNull(r.config(), "a warning keeps the config");
+        assertTrue(d.format().startsWith("/tmp/jk-test/keepalived.conf:2:4: warning: unknown keyword"));
+        assertTrue(d.format().endsWith("\n    bogus_keyword 1"));
+    }
+
+    @Test
+    void unknownKeywordIsAnErrorWhenStrict() {
+        LoadResult r = ConfigLoader.parse("frobnicate {\n}\n", "x.conf", LoadOptions.DEFAULT.withStrict(true));
+        assertEquals(1, find(r, Severity.ERROR, "unknown keyword 'frobnicate' at top level").pos().line());
+        assertNull(r.config());
+    }
+
+    @Test
+    void missingCloseBraceIsReportedAtTheOpeningBrace() {
+        LoadResult r = parse("global_defs {\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+                + " virtual_ipaddress {\n  10.0.0.1\n\n");
+        assertEquals(2, r.errors().stream().filter(d -> d.message().startsWith("missing '}'")).count());
+        Diagnostic inner = r.errors().get(0);
+        assertEquals(6, inner.pos().line());
+        assertEquals(20, inner.pos().column());
+        assertEquals(3, r.errors().get(1).pos().line());
+        assertEquals(20, r.errors().get(1).pos().column());
+        assertEquals("missing '}': the block of 'vrrp_instance VI_1' opened here is never closed", r.errors().get(1).message());
+        assertNull(r.config());
+    }
+
+    @Test
+    void extraCloseBraceIsAnErrorAtIt() {
+        LoadResult r = parse("global_defs {\n}\n  }\n");
+        Diagnostic d = find(r, Severity.ERROR, "extra '}'");
+        assertEquals(3, d.pos().line());
+        assertEquals(3, d.pos().column());
+    }
+
+    @Test
+    void braceWithoutKeyword() {
+        LoadResult r = parse("global_defs {\n}\n{\n}\n");
+        assertEquals(3, find(r, Severity.ERROR, "'{' without a keyword").pos().line());
+    }
+
+    @Test
+    void blockGivenToAValueKeyword() {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n priority 10 {\n }\n"));
+        assertEquals(4, find(r, Severity.ERROR, "'priority' does not take a block").pos().line());
+    }
+
+    @Test
+    void duplicateInstanceNames() {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n") + vi("VI_1", " virtual_router_id 2\n"));
+        Diagnostic d = find(r, Severity.ERROR, "vrrp_instance 'VI_1' is defined twice");
+        assertEquals(5, d.pos().line());
+        assertTrue(d.message().contains(":1:1"), d.message());
+    }
+
+    @Test
+    void sameVridOnSameInterfaceAndFamily() {
+        LoadResult r = parse(vi("A", " virtual_router_id 7\n") + vi("B", " virtual_router_id 7\n"));
+        assertEquals(5, find(r, Severity.ERROR, "virtual_router_id 7 is already used by A").pos().line());
+    }
+
+    @Test
+    void sameVridIsFineOnAnotherInterfaceFamilyOrDisjointUnicastPeers() {
+        TestSupport.ok(vi("A", " virtual_router_id 7\n")
+                + "vrrp_instance B {\n interface eth1\n virtual_router_id 7\n}\n"
+                + vi("C", " virtual_router_id 7\n virtual_ipaddress {\n  2001:db8::1\n }\n")
+                + vi("D", " virtual_router_id 8\n unicast_peer {\n  10.0.0.1\n }\n")
+                + vi("E", " virtual_router_id 8\n unicast_peer {\n  10.0.0.2\n }\n"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "priority 0|'0' is outside the range [1, 255]",
+            "priority 256|'256' is outside the range [1, 255]",
+            "priority high|'high' is not a number",
+            "advert_int 0|'0' is outside the range [0.01, 255] seconds",
+            "advert_int 300|'300' is outside the range",
+            "advert_int -1|'-1' is not a number of seconds",
+            "preempt_delay 1001|'1001' is outside the range",
+            "unicast_ttl 256|'256' is outside the range",
+            "garp_master_repeat x|'x' is not a number",
+            "state MAYBE|state must be MASTER or BACKUP, not 'MAYBE'",
+            "mcast_src_ip 10.0.0.300|invalid IP address '10.0.0.300'",
+            "unicast_src_ip ::g|invalid IP address '::g'",
+            "strict_mode perhaps|'perhaps' is not one of on|off",
+    })
+    void outOfRangeInstanceValuesQuoteTheValue(String line, String message) {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n " + line + "\n"));
+        Diagnostic d = find(r, Severity.ERROR, message);
+        assertEquals(4, d.pos().line());
+        assertNull(r.config());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "virtual_router_id 0|'0' is outside the range [1, 255]",
+            "virtual_router_id 256|'256' is outside the range [1, 255]",
+    })
+    void vridRange(String line, String message) {
+        LoadResult r = parse(vi("VI_1", " " + line + "\n"));
+        assertEquals(3, find(r, Severity.ERROR, message).pos().line());
+    }
+
+    @Test
+    void missingVrid() {
+        assertEquals(1, find(parse(vi("VI_1", "")), Severity.ERROR, "virtual_router_id is missing").pos().line());
+    }
+
+    @Test
+    void mixedVipFamilies() {
+        find(parse(vi("VI_1", " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n  2001:db8::1\n }\n")),
+                Severity.ERROR, "mixes IPv4 and IPv6");
+    }
+
+    @Test
+    void badAddresses() {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/33\n  1.2.3\n"
+                + "  10.0.0.2 bogus\n }\n"));
+        assertEquals(5, find(r, Severity.ERROR, "invalid prefix length in '10.0.0.1/33'").pos().line());
+        assertEquals(6, find(r, Severity.ERROR, "invalid IP address '1.2.3'").pos().line());
+        assertEquals(7, find(r, Severity.ERROR, "unexpected 'bogus'").pos().line());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "virtual_server 10.0.0.1 0 {|'0' is outside the range [1, 65535]",
+            "virtual_server 10.0.0.1 65536 {|'65536' is outside the range [1, 65535]",
+            "virtual_server 10.0.0.256 80 {|invalid IP address '10.0.0.256'",
+            "virtual_server fwmark 0 {|'0' is outside the range",
+            "virtual_server group NOPE {|virtual_server_group 'NOPE' is not defined",
+    })
+    void badVirtualServerHeads(String head, String message) {
+        LoadResult r = parse(head + "\n real_server 10.0.1.1 80 {\n }\n}\n");
+        assertEquals(1, find(r, Severity.ERROR, message).pos().line());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "quorum 0|'0' is outside the range",
+            "hysteresis -1|'-1' is outside the range",
+            "delay_loop 0|'0' is outside the range",
+            "lvs_method FNAT|lvs_method must be NAT, DR or TUN, not 'FNAT'",
+            "lb_kind TUN type gue|a gue tunnel needs a port",
+            "protocol ICMP|protocol must be TCP, UDP or SCTP, not 'ICMP'",
+            "persistence_timeout soon|'soon' is not a number of seconds",
+            "persistence_granularity 129|persistence_granularity must be a netmask",
+            "ip_family inet4|ip_family must be inet or inet6",
+            "sorry_server 10.0.0.x 80|invalid IP address",
+    })
+    void badVirtualServerValues(String line, String message) {
+        LoadResult r = parse("virtual_server 10.0.0.1 80 {\n " + line + "\n}\n");
+        assertEquals(2, find(r, Severity.ERROR, message).pos().line());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "weight 2147483648|'2147483648' is outside the range [0, 2147483647]",
+            "weight -1|'-1' is outside the range",
+            "uthreshold -5|'-5' is outside the range",
+            "connect_timeout 0|'0' is outside the range",
+            "retry many|'many' is not a number",
+            "HTTP_GET {|connect_port: '70000' is outside the range [1, 65535]",
+    })
+    void badRealServerValues(String line, String message) {
+        String extra = line.endsWith("{") ? "\n connect_port 70000\n url {\n path /\n }\n }" : "";
+        LoadResult r = parse("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n " + line + extra + "\n }\n}\n");
+        Diagnostic d = find(r, Severity.ERROR, message);
+        assertTrue(d.pos().line() >= 3);
+    }
+
+    @Test
+    void checkerWithoutAPort() {
+        LoadResult r = parse("virtual_server fwmark 1 {\n persistence_timeout 60\n real_server 10.0.1.1 {\n"
+                + "  TCP_CHECK {\n  }\n  PING_CHECK {\n  }\n  TCP_CHECK {\n   connect_port 22\n  }\n }\n}\n");
+        assertEquals(java.util.List.of(4), r.errors().stream().map(d -> d.pos().line()).collect(java.util.stream.Collectors.toList()));
+        find(r, Severity.ERROR, "TCP_CHECK needs connect_port");
+    }
+
+    @Test
+    void realServerOfTheWrongFamilyOrListedTwice() {
+        LoadResult r = parse("virtual_server 10.0.0.1 80 {\n real_server 2001:db8::1 80 {\n }\n"
+                + " real_server 10.0.1.1 80 {\n }\n real_server 10.0.1.1 80 {\n }\n}\n");
+        find(r, Severity.ERROR, "not of the virtual server's address family");
+        assertEquals(6, find(r, Severity.ERROR, "listed twice").pos().line());
+    }
+
+    @Test
+    void badCheckerValues() {
+        LoadResult r = parse("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n  HTTP_GET {\n"
+                + "   url {\n    digest xyz\n    status_code 2000 abc 300-200\n   }\n   url {\n    digest 00\n   }\n"
+                + "   http_protocol 2\n  }\n  UDP_CHECK {\n   payload zz\n  }\n  MISC_CHECK {\n  }\n"
+                + "  DNS_CHECK {\n   type SRV\n  }\n  FILE_CHECK {\n   track_file nope\n  }\n }\n}\n");
+        assertEquals(5, find(r, Severity.ERROR, "digest must be 32 hex digits").pos().line());
+        find(r, Severity.ERROR, "invalid code or range '2000'");
+        find(r, Severity.ERROR, "invalid code or range 'abc'");
+        find(r, Severity.ERROR, "invalid code or range '300-200'");
+        assertEquals(java.util.List.of(4, 8), r.errors().stream().filter(d -> d.message().equals("url needs a path"))
+                .map(d -> d.pos().line()).collect(java.util.stream.Collectors.toList()));
+        find(r, Severity.ERROR, "http_protocol must be 1.0, 1.0C or 1.1");
+        find(r, Severity.ERROR, "'zz' is not hex");
+        find(r, Severity.ERROR, "MISC_CHECK needs misc_path");
+        find(r, Severity.ERROR, "DNS_CHECK type must be");
+        find(r, Severity.ERROR, "track_file 'nope' is not defined");
+    }
+
+    @Test
+    void undefinedReferences() {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n track_script {\n  nosuch\n }\n track_file {\n  nofile\n }\n")
+                + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n}\n");
+        assertEquals(5, find(r, Severity.ERROR, "vrrp_script 'nosuch' is not defined").pos().line());
+        assertEquals(8, find(r, Severity.ERROR, "track_file 'nofile' is not defined").pos().line());
+        assertEquals(14, find(r, Severity.ERROR, "vrrp_instance 'VI_9' is not defined").pos().line());
+    }
+
+    @Test
+    void trackWeightsOutOfRange() {
+        LoadResult r = parse("vrrp_script s {\n script /bin/true\n weight 254\n}\n"
+                + vi("VI_1", " virtual_router_id 1\n track_interface {\n  eth1 weight 300\n }\n"));
+        assertEquals(3, find(r, Severity.ERROR, "'254' is outside the range [-253, 253]").pos().line());
+        assertEquals(9, find(r, Severity.ERROR, "'300' is outside the range [-253, 253]").pos().line());
+    }
+
+    @Test
+    void missingValuesAndNames() {
+        LoadResult r = parse("vrrp_instance {\n}\nvrrp_script x {\n}\nglobal_defs {\n router_id\n}\n");
+        find(r, Severity.ERROR, "vrrp_instance needs a name");
+        find(r, Severity.ERROR, "vrrp_script x: no script given");
+        assertEquals(6, find(r, Severity.ERROR, "router_id: missing value").pos().line());
+    }
+
+    @Test
+    void unterminatedQuoteIsAWarning() {
+        LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n notify_master \"/bin/x\n"));
+        assertEquals(4, find(r, Severity.WARNING, "unterminated quoted string").pos().line());
+    }
+
+    @Test
+    void badSeq() {
+        LoadResult r = parse("~SEQ(X, 1, 0, 5) foo\n~SEQ(X, a, b) foo\n~SEQ X\n~LST(X) a\n");
+        find(r, Severity.ERROR, "step 0 never goes");
+        find(r, Severity.ERROR, "not a number");
+        find(r, Severity.ERROR, "expected '('");
+        find(r, Severity.ERROR, "~LST needs a variable");
+    }
+
+    @Test
+    void missingTopFileIsAnIOException() {
+        assertThrows(java.io.IOException.class, () -> ConfigLoader.load(Path.of("/nonexistent/jk.conf"), LoadOptions.DEFAULT));
+    }
+
+    @Test
+    void pathologicalLinesStayPositioned() {
+        StringBuilder include = new StringBuilder("global_defs {\n}\ninclude ");
+        for (int i = 0; i < 20000; i++) include.append("{a,");
+        LoadResult r = parse(include.append("\n").toString());
+        assertTrue(r.diagnostics().stream().allMatch(d -> d.pos().line() == 3), TestSupport.formatAll(r.diagnostics()));
+        LoadResult c = parse("global_defs {\n" + "@main ".repeat(50000) + "router_id X\n}\n");
+        assertEquals("X", c.config().globalDefs().routerId());
+    }
+
+    @Test
+    void deeplyNestedBracesDoNotOverflow() {
+        LoadResult r = parse("a {\n".repeat(5000) + "}\n".repeat(5000));
+        find(r, Severity.ERROR, "nested deeper");
+    }
+
+    @Test
+    void invalidYamlIsAPositionedError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path y = dir.resolve("k.yaml");
+        java.nio.file.Files.writeString(y, "vrrpInstances:\n- name: X\n  priority: [1\n");
+        LoadResult r = ConfigLoader.load(y, LoadOptions.DEFAULT);
+        assertNull(r.config());
+        assertEquals(y.toString(), r.errors().get(0).pos().file());
+        assertTrue(r.errors().get(0).pos().line() >= 1);
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The project's test command (README): every module's tests, including the network-namespace tests
+# (they need root; as non-root they skip with a message), then the kernel IPVS tests inside
+# ../shared/kernel-vm/run (a VM whose kernel has IPVS).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "run-tests: not root: network-namespace tests will be skipped (they need root)" >&2
+fi
+
+mvn -B -ntp verify
+
+VM=../shared/kernel-vm/run
+if [ -x "$VM" ] || [ -f "$VM" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "run-tests: kernel IPVS tests inside $VM"
+    bash src/test/kernel-vm-tests.sh
+  else
+    echo "run-tests: not root: kernel-vm tests skipped" >&2
+  fi
+else
+  if [ "${CI:-}" = true ]; then echo "run-tests: $VM missing in CI" >&2; exit 1; fi
+  echo "run-tests: $VM not found: kernel IPVS tests skipped" >&2
+fi

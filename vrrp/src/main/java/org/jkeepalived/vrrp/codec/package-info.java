@@ -1,0 +1,7 @@
+/**
+ * VRRP v2 (RFC 3768) / v3 (RFC 5798) advertisements as bytes and back: {@link
+ * org.jkeepalived.vrrp.codec.VrrpCodec#encode} and {@link org.jkeepalived.vrrp.codec.VrrpCodec#decode}
+ * (never throws on bad input: a {@link org.jkeepalived.vrrp.codec.DecodeResult} with a
+ * {@link org.jkeepalived.vrrp.codec.RejectReason} named after keepalived's stats). Pure, no I/O.
+ */
+package org.jkeepalived.vrrp.codec;

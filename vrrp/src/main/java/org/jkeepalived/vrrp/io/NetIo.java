@@ -1,0 +1,26 @@
+package org.jkeepalived.vrrp.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Everything the VRRP engine needs from the network, as one object so tests can hand in fakes.
+ * {@link #openNative()} gives the real one (jnr-ffi: raw sockets, rtnetlink, AF_PACKET; needs
+ * CAP_NET_RAW and CAP_NET_ADMIN).
+ */
+public interface NetIo extends Closeable {
+    VrrpSocket openVrrpSocket(VrrpSocketConfig config) throws IOException;
+
+    AddressManager addresses();
+
+    LinkMonitor links();
+
+    GratuitousArp gratuitousArp();
+
+    @Override
+    void close();
+
+    static NetIo openNative() throws IOException {
+        return org.jkeepalived.vrrp.io.nativeio.NativeNetIo.open();
+    }
+}

@@ -1,0 +1,64 @@
+package org.jkeepalived.vrrp.io.nativeio;
+
+import java.io.IOException;
+import org.jkeepalived.vrrp.io.AddressManager;
+import org.jkeepalived.vrrp.io.GratuitousArp;
+import org.jkeepalived.vrrp.io.LinkMonitor;
+import org.jkeepalived.vrrp.io.NetIo;
+import org.jkeepalived.vrrp.io.VrrpSocket;
+import org.jkeepalived.vrrp.io.VrrpSocketConfig;
+
+/** The real {@link NetIo}: one rtnetlink socket for addresses, one link monitor, one AF_PACKET socket. */
+public final class NativeNetIo implements NetIo {
+    private final NetlinkAddressManager addresses;
+    private final NetlinkLinkMonitor links;
+    private final PacketGratuitousArp garp;
+
+    private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
+        this.addresses = addresses;
+        this.links = links;
+        this.garp = garp;
+    }
+
+    public static NativeNetIo open() throws IOException {
+        NetlinkAddressManager a = new NetlinkAddressManager();
+        NetlinkLinkMonitor l = null;
+        try {
+            l = NetlinkLinkMonitor.open();
+            return new NativeNetIo(a, l, new PacketGratuitousArp(l));
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            if (l != null) {
+                l.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public VrrpSocket openVrrpSocket(VrrpSocketConfig config) throws IOException {
+        return RawVrrpSocket.open(config);
+    }
+
+    @Override
+    public AddressManager addresses() {
+        return addresses;
+    }
+
+    @Override
+    public LinkMonitor links() {
+        return links;
+    }
+
+    @Override
+    public GratuitousArp gratuitousArp() {
+        return garp;
+    }
+
+    @Override
+    public void close() {
+        garp.close();
+        links.close();
+        addresses.close();
+    }
+}

@@ -1,0 +1,111 @@
+package org.jkeepalived.vrrp.io.nativeio;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A NETLINK_ROUTE socket: request/ack and dump exchanges, or (with groups) notifications. */
+final class NetlinkSocket implements AutoCloseable {
+    private static final int NETLINK_ROUTE = 0;
+    private static final AtomicInteger SEQ = new AtomicInteger((int) (System.nanoTime() & 0xffff));
+
+    private final PollableFd fd;
+    private final byte[] buf = new byte[256 * 1024];
+
+    NetlinkSocket(int groups) throws IOException {
+        int s = Native.check(Native.C.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, NETLINK_ROUTE),
+                "socket(netlink)");
+        byte[] sa = Structs.sockaddrNl(0, groups);
+        if (Native.C.bind(s, sa, sa.length) < 0) {
+            IOException e = Native.error("bind(netlink)");
+            Native.C.close(s);
+            throw e;
+        }
+        Native.setInt(s, Native.SOL_SOCKET, Native.SO_RCVBUF, 1 << 20, "SO_RCVBUF");
+        this.fd = new PollableFd(s);
+    }
+
+    static int nextSeq() {
+        return SEQ.incrementAndGet();
+    }
+
+    void send(byte[] msg) throws IOException {
+        int s = fd.enter();
+        try {
+            byte[] kernel = Structs.sockaddrNl(0, 0);
+            if (Native.C.sendto(s, msg, msg.length, 0, kernel, kernel.length) < 0) {
+                throw Native.error("netlink send");
+            }
+        } finally {
+            fd.exit();
+        }
+    }
+
+    /** Reads one datagram, waiting up to {@code timeoutMillis} (-1 forever); empty on timeout. */
+    synchronized List<Nl.Msg> read(int timeoutMillis) throws IOException {
+        int s = fd.enter();
+        try {
+            if (!fd.awaitReadable(timeoutMillis)) {
+                return List.of();
+            }
+            long n = Native.C.recv(s, buf, buf.length, Native.MSG_DONTWAIT);
+            if (n < 0) {
+                int e = Native.errno();
+                if (e == Native.EAGAIN || e == Native.EINTR) {
+                    return List.of();
+                }
+                throw Native.error("netlink recv");
+            }
+            return Nl.parse(buf, (int) n);
+        } finally {
+            fd.exit();
+        }
+    }
+
+    /** Sends a request with NLM_F_ACK and waits for its ack; returns 0 or the negative errno. */
+    synchronized int request(byte[] msg, int seq) throws IOException {
+        send(msg);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Nl.Msg m : read(1000)) {
+                if (m.seq() == seq && m.type() == Nl.NLMSG_ERROR) {
+                    return m.error();
+                }
+            }
+        }
+        throw new IOException("netlink: no answer from the kernel");
+    }
+
+    /** Sends a NLM_F_DUMP request and collects its messages up to NLMSG_DONE. */
+    synchronized List<Nl.Msg> dump(byte[] msg, int seq) throws IOException {
+        send(msg);
+        List<Nl.Msg> out = new ArrayList<>();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Nl.Msg m : read(1000)) {
+                if (m.seq() != seq) {
+                    continue;
+                }
+                if (m.type() == Nl.NLMSG_DONE) {
+                    return out;
+                }
+                if (m.type() == Nl.NLMSG_ERROR) {
+                    int e = -m.error();
+                    throw new Native.NativeIoException("netlink dump: " + Native.C.strerror(e), e);
+                }
+                out.add(m);
+            }
+        }
+        throw new IOException("netlink: dump did not finish");
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    boolean isClosed() {
+        return fd.isClosed();
+    }
+}

@@ -1,0 +1,100 @@
+package org.jkeepalived.vrrp.track;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jkeepalived.core.config.ScriptSpec;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpState;
+import org.jkeepalived.core.config.VrrpSyncGroup;
+import org.jkeepalived.vrrp.fsm.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs notify scripts for {@link Action.Notify}: the state's {@code notify_master|backup|fault|stop}
+ * as configured, then the generic {@code notify} with four more arguments
+ * {@code INSTANCE|GROUP name STATE priority} (keepalived calls it after the specific one).
+ * Asynchronous through a {@link ScriptRunner} with a timeout; notifications of one instance or group
+ * run in order, one after the other, so a quick MASTER → BACKUP is seen in that order.
+ */
+public final class NotifyDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(NotifyDispatcher.class);
+
+    /** The notify scripts of an instance or sync group (any may be null). */
+    public record Scripts(ScriptSpec master, ScriptSpec backup, ScriptSpec fault, ScriptSpec stop, ScriptSpec generic) {
+        public static Scripts of(VrrpInstance vi) {
+            return new Scripts(vi.notifyMaster(), vi.notifyBackup(), vi.notifyFault(), vi.notifyStop(), vi.notifyGeneric());
+        }
+
+        public static Scripts of(VrrpSyncGroup g) {
+            return new Scripts(g.notifyMaster(), g.notifyBackup(), g.notifyFault(), g.notifyStop(), g.notifyGeneric());
+        }
+
+        ScriptSpec forState(VrrpState s) {
+            switch (s) {
+                case MASTER: return master;
+                case BACKUP: return backup;
+                case FAULT: return fault;
+                case STOP: return stop;
+                default: return null;
+            }
+        }
+    }
+
+    private final ScriptRunner runner;
+    private final Duration timeout;
+    private final Map<String, Scripts> scripts = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+    public NotifyDispatcher(ScriptRunner runner, Duration timeout) {
+        this.runner = runner;
+        this.timeout = timeout;
+    }
+
+    public void register(Action.Target target, String name, Scripts s) {
+        scripts.put(key(target, name), s);
+    }
+
+    /**
+     * Queues the scripts for this notification and returns at once; the future completes when
+     * they have run (never exceptionally).
+     */
+    public CompletableFuture<Void> dispatch(Action.Notify n) {
+        Scripts s = scripts.get(key(n.target(), n.name()));
+        if (s == null) return CompletableFuture.completedFuture(null);
+        List<Run> runs = new ArrayList<>();
+        ScriptSpec specific = s.forState(n.state());
+        if (specific != null) runs.add(new Run(specific, List.of()));
+        if (s.generic() != null && n.state() != VrrpState.INIT) {
+            runs.add(new Run(s.generic(), List.of(n.target().name(), n.name(), n.state().name(),
+                    Integer.toString(n.priority()))));
+        }
+        if (runs.isEmpty()) return CompletableFuture.completedFuture(null);
+        String k = key(n.target(), n.name());
+        return tails.compute(k, (kk, prev) -> {
+            CompletableFuture<Void> chain = prev == null ? CompletableFuture.completedFuture(null) : prev;
+            for (Run r : runs) {
+                chain = chain.thenCompose(x -> runner.run(r.spec, r.args, timeout)
+                        .handle((code, err) -> {
+                            if (err != null || code == null || code != 0) {
+                                log.warn("({}) notify script {} {}", n.name(), r.spec.command(),
+                                        err != null ? err.toString() : code == ScriptRunner.TIMED_OUT ? "timed out"
+                                                : "exited with status " + code);
+                            }
+                            return null;
+                        }));
+            }
+            return chain;
+        });
+    }
+
+    private static String key(Action.Target t, String name) {
+        return t.name() + ":" + name;
+    }
+
+    private record Run(ScriptSpec spec, List<String> args) {}
+}

@@ -1,0 +1,149 @@
+package org.jkeepalived.vrrp.track;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jkeepalived.core.config.ScriptSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ScriptRunner} on {@link ProcessBuilder}. The caller never blocks: processes are started on
+ * a small executor, their exit is observed through {@link Process#onExit()}, and a scheduler kills
+ * the process and its descendants (SIGKILL) when the timeout passes.
+ *
+ * <p>The command is exec'd from its words (no shell, as keepalived does), with stdin from
+ * /dev/null and output discarded. With a user given and when we run as root, it runs through
+ * {@code runuser -u USER [-g GROUP] --}. Futures complete on an internal thread: hop to your own
+ * event loop before touching state.
+ */
+public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProcessScriptRunner.class);
+
+    private final ExecutorService starter;
+    private final ScheduledExecutorService killer;
+    private final boolean root;
+
+    public ProcessScriptRunner() {
+        this(2);
+    }
+
+    public ProcessScriptRunner(int threads) {
+        this.starter = Executors.newFixedThreadPool(Math.max(1, threads), daemon("jk-script"));
+        this.killer = Executors.newSingleThreadScheduledExecutor(daemon("jk-script-timeout"));
+        this.root = runningAsRoot();
+    }
+
+    @Override
+    public CompletableFuture<Integer> run(ScriptSpec spec, List<String> extraArgs, Duration timeout) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        List<String> cmd;
+        try {
+            cmd = commandLine(spec, extraArgs);
+        } catch (IllegalArgumentException e) {
+            log.warn("Cannot run script: {}", e.getMessage());
+            result.complete(FAILED_TO_START);
+            return result;
+        }
+        try {
+            starter.execute(() -> start(cmd, timeout, result));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(FAILED_TO_START);
+        }
+        return result;
+    }
+
+    /** The argv actually exec'd (visible for tests and logs). */
+    List<String> commandLine(ScriptSpec spec, List<String> extraArgs) {
+        List<String> words = new ArrayList<>(spec.argv());
+        if (words.isEmpty() && spec.command() != null) {
+            for (String w : spec.command().trim().split("\\s+")) if (!w.isEmpty()) words.add(w);
+        }
+        if (words.isEmpty()) throw new IllegalArgumentException("empty script");
+        words.addAll(extraArgs);
+        if (spec.user() != null && !spec.user().isEmpty() && root && !"root".equals(spec.user())) {
+            List<String> pre = new ArrayList<>(List.of(runuser(), "-u", spec.user()));
+            if (spec.group() != null && !spec.group().isEmpty()) {
+                pre.add("-g");
+                pre.add(spec.group());
+            }
+            pre.add("--");
+            pre.addAll(words);
+            return pre;
+        }
+        return words;
+    }
+
+    private void start(List<String> cmd, Duration timeout, CompletableFuture<Integer> result) {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd)
+                    .redirectInput(new File("/dev/null"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot exec script {}: {}", cmd, e.getMessage());
+            result.complete(FAILED_TO_START);
+            return;
+        }
+        var kill = killer.schedule(() -> {
+            // Complete first: killing the children may let the script itself exit "normally".
+            if (p.isAlive() && result.complete(TIMED_OUT)) {
+                log.warn("Script {} timed out after {} ms - killing it", cmd.get(0), timeout.toMillis());
+                // Snapshot the children, stop the script from forking more, then kill the snapshot.
+                List<ProcessHandle> children = p.descendants().toList();
+                p.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+        }, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        p.onExit().whenComplete((proc, err) -> {
+            kill.cancel(false);
+            result.complete(err != null ? FAILED_TO_START : proc.exitValue());
+        });
+    }
+
+    @Override
+    public void close() {
+        starter.shutdownNow();
+        killer.shutdownNow();
+    }
+
+    private static String runuser() {
+        for (String p : List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")) {
+            if (Files.isExecutable(Path.of(p))) return p;
+        }
+        return "runuser";
+    }
+
+    static boolean runningAsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0"); // effective uid
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

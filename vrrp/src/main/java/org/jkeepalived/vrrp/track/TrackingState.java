@@ -1,0 +1,140 @@
+package org.jkeepalived.vrrp.track;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.core.config.TrackRef;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpScript;
+import org.jkeepalived.core.config.VrrpSyncGroup;
+
+/**
+ * What one vrrp_instance tracks and the last known status of each, with {@link #evaluate()} giving
+ * the effective priority and FAULT flag ({@link PriorityCalculator}). Mutable, not thread-safe:
+ * owned by the VRRP event loop, which feeds it link events, script results and file values and
+ * passes changes of the result to the state machine (onFault / onFaultCleared / onPriorityChange).
+ */
+public final class TrackingState {
+    private final int basePriority;
+    private final List<PriorityCalculator.Tracked> items = new ArrayList<>();
+
+    public TrackingState(int basePriority) {
+        this.basePriority = basePriority;
+    }
+
+    /**
+     * Everything an instance tracks: its own interface unweighted (unless dont_track_primary),
+     * track_interface, track_script (weight and reverse from the reference if it gives a weight,
+     * else from the vrrp_script; init_fail scripts start DOWN) and track_file (likewise from the
+     * track_file block). Unknown script / file names are skipped (the config checker reports them).
+     */
+    public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+        TrackingState t = new TrackingState(vi.priority());
+        if (!vi.dontTrackPrimary() && vi.iface() != null) t.trackInterface(vi.iface(), 0, false);
+        t.addRefs(vi.trackInterfaces(), vi.trackScripts(), vi.trackFiles(), scripts, files);
+        return t;
+    }
+
+    /** Adds a sync group's track_* (they apply to every member). */
+    public TrackingState addSyncGroup(VrrpSyncGroup g, Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+        addRefs(g.trackInterfaces(), g.trackScripts(), g.trackFiles(), scripts, files);
+        return this;
+    }
+
+    private void addRefs(List<TrackRef> ifs, List<TrackRef> scs, List<TrackRef> fls,
+                         Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+        for (TrackRef r : ifs) trackInterface(r.name(), r.weight() == null ? 0 : r.weight(), r.reverse());
+        for (TrackRef r : scs) {
+            VrrpScript s = scripts == null ? null : scripts.get(r.name());
+            if (s == null) continue;
+            int w = r.weight() != null ? r.weight() : s.weight();
+            boolean rev = r.weight() != null ? r.reverse() : s.weightReverse() || r.reverse();
+            trackScript(r.name(), w, rev, s.initFail());
+        }
+        for (TrackRef r : fls) {
+            TrackFile f = files == null ? null : files.get(r.name());
+            if (f == null) continue;
+            int w = r.weight() != null ? r.weight() : f.weight();
+            boolean rev = r.weight() != null ? r.reverse() : f.weightReverse() || r.reverse();
+            trackFile(r.name(), w, rev);
+        }
+    }
+
+    public TrackingState trackInterface(String name, int weight, boolean reverse) {
+        items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.INTERFACE, name, weight, reverse, TrackStatus.UNKNOWN, null));
+        return this;
+    }
+
+    public TrackingState trackScript(String name, int weight, boolean reverse, boolean initFail) {
+        items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.SCRIPT, name, weight, reverse,
+                initFail ? TrackStatus.DOWN : TrackStatus.UNKNOWN, null));
+        return this;
+    }
+
+    public TrackingState trackFile(String name, int weight, boolean reverse) {
+        items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.FILE, name, weight, reverse, TrackStatus.UNKNOWN, null));
+        return this;
+    }
+
+    /** Link state of an interface; returns false if this instance does not track it. */
+    public boolean setInterface(String name, boolean up) {
+        return set(PriorityCalculator.Kind.INTERFACE, name, up ? TrackStatus.UP : TrackStatus.DOWN, null);
+    }
+
+    /** A script's status after rise/fall ({@link ScriptTracker}). */
+    public boolean setScript(String name, TrackStatus status) {
+        return set(PriorityCalculator.Kind.SCRIPT, name, status, null);
+    }
+
+    public boolean setFile(String name, long value) {
+        return set(PriorityCalculator.Kind.FILE, name, null, value);
+    }
+
+    private boolean set(PriorityCalculator.Kind kind, String name, TrackStatus s, Long value) {
+        boolean found = false;
+        for (int i = 0; i < items.size(); i++) {
+            PriorityCalculator.Tracked t = items.get(i);
+            if (t.kind() == kind && t.name().equals(name)) {
+                items.set(i, kind == PriorityCalculator.Kind.FILE ? t.withFileValue(value) : t.withStatus(s));
+                found = true;
+            }
+        }
+        return found;
+    }
+
+    public PriorityCalculator.Result evaluate() {
+        return PriorityCalculator.compute(basePriority, items);
+    }
+
+    public int basePriority() {
+        return basePriority;
+    }
+
+    public Set<String> names(PriorityCalculator.Kind kind) {
+        Set<String> s = new LinkedHashSet<>();
+        for (PriorityCalculator.Tracked t : items) if (t.kind() == kind) s.add(t.name());
+        return s;
+    }
+
+    public List<PriorityCalculator.Tracked> items() {
+        return List.copyOf(items);
+    }
+
+    /**
+     * A track_file's value as keepalived reads it: the leading (optionally signed) integer of the
+     * text, 0 when there is none.
+     */
+    public static long parseFileValue(String text) {
+        if (text == null) return 0;
+        String s = text.strip();
+        int i = 0;
+        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) i++;
+        int start = i;
+        while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 18) i++;
+        if (i == start) return 0;
+        return Long.parseLong(s.substring(0, i));
+    }
+}

@@ -1,0 +1,176 @@
+package org.jkeepalived.vrrp.engine;
+
+import ch.qos.logback.classic.Level;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jkeepalived.core.config.AuthType;
+import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.TrackRef;
+import org.jkeepalived.core.config.UnicastPeer;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpState;
+import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.vrrp.fsm.Action;
+import org.jkeepalived.vrrp.io.NetIo;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Test main: one {@link VrrpEngine} with one instance described by {@code key=value} arguments
+ * (name, iface, vrid, prio, version, int (seconds, may be fractional), vip (repeatable, CIDR),
+ * auth=PASS:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
+ * nopreempt). Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
+ * (priority 0) and answers {@code status} on stdin.
+ */
+public final class EngineMain {
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.INFO);
+        List<VrrpInstance> vis = new ArrayList<>();
+        int count = 1;
+        for (String a : args) {
+            if (a.startsWith("count=")) {
+                count = Integer.parseInt(a.substring(6));
+            }
+        }
+        if (count == 1) {
+            vis.add(instance(args));
+        } else {
+            // count=N: N instances VI_1..VI_N with VRIDs 1..N, each with its own VIP 10.9.1.k
+            for (int k = 1; k <= count; k++) {
+                List<String> l = new ArrayList<>(List.of(args));
+                l.removeIf(x -> x.startsWith("vip=") || x.startsWith("name=") || x.startsWith("vrid="));
+                l.add("name=VI_" + k);
+                l.add("vrid=" + k);
+                l.add("vip=10.9.1." + k + "/32");
+                vis.add(instance(l.toArray(new String[0])));
+            }
+        }
+        for (String a : args) {
+            if (a.startsWith("listen=")) {
+                String[] pt = a.substring(7).split(":");
+                listen(Integer.parseInt(pt[0]), pt[1]);
+            }
+        }
+        NetIo io = NetIo.openNative();
+        EngineListener listener = new EngineListener() {
+            @Override
+            public void onStateChanged(Action.StateChanged c) {
+                out("STATE " + c.instance() + " " + c.from() + " " + c.to());
+            }
+        };
+        VrrpEngine engine = VrrpEngine.start(vis, List.of(), null, io, MonotonicClock.SYSTEM, listener, null);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.stop();
+            out("STOPPED");
+        }));
+        out("STARTED");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.equals("lateness")) { // max us, count > 10 ms, tasks; then reset
+                long[] l = engine.schedulerLateness(true);
+                out("OK " + l[0] / 1000 + " " + l[1] + " " + l[2]);
+            } else if (line.equals("cpu")) {
+                // CPU time of the whole process (all threads, JIT and GC included), in ms
+                out("OK " + ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000);
+            } else if (line.equals("status")) {
+                out("OK " + engine.status().get(0));
+            } else if (line.equals("quit")) {
+                break;
+            }
+        }
+        // stdin closed (parent gone) or quit: stay up until killed unless asked to quit
+        if (line == null) {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        System.exit(0);
+    }
+
+    static synchronized void out(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    private static void listen(int port, String token) throws Exception {
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(port));
+        Thread t = new Thread(() -> {
+            while (true) {
+                try (Socket c = ss.accept()) {
+                    c.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Builds a VrrpInstance with keepalived's defaults from {@code key=value} words. */
+    public static VrrpInstance instance(String... args) throws Exception {
+        String name = "VI_1";
+        String iface = "eth0";
+        int vrid = 51;
+        int prio = 100;
+        int version = 3;
+        Duration advert = Duration.ofSeconds(1);
+        List<StaticAddress> vips = new ArrayList<>();
+        AuthType auth = AuthType.NONE;
+        String pass = null;
+        InetAddress src = null;
+        List<UnicastPeer> peers = new ArrayList<>();
+        VrrpState state = null;
+        Duration garpDelay = Duration.ofSeconds(5);
+        boolean nopreempt = false;
+        List<TrackRef> track = new ArrayList<>();
+        List<TrackRef> scripts = new ArrayList<>();
+        org.jkeepalived.core.config.ScriptSpec notify = null;
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            String k = eq < 0 ? a : a.substring(0, eq);
+            String v = eq < 0 ? "" : a.substring(eq + 1);
+            switch (k) {
+                case "name": name = v; break;
+                case "iface": iface = v; break;
+                case "vrid": vrid = Integer.parseInt(v); break;
+                case "prio": prio = Integer.parseInt(v); break;
+                case "version": version = Integer.parseInt(v); break;
+                case "int": advert = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
+                case "vip": {
+                    String[] c = v.split("/");
+                    InetAddress addr = InetAddress.getByName(c[0]);
+                    int len = c.length > 1 ? Integer.parseInt(c[1]) : addr.getAddress().length * 8;
+                    vips.add(new StaticAddress(addr, len, null, null, null, null, null, false, List.of()));
+                    break;
+                }
+                case "auth": auth = AuthType.PASS; pass = v.substring(v.indexOf(':') + 1); break;
+                case "src": src = InetAddress.getByName(v); break;
+                case "peer": peers.add(new UnicastPeer(InetAddress.getByName(v), null, null)); break;
+                case "state": state = VrrpState.valueOf(v); break;
+                case "garp_delay": garpDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
+                case "nopreempt": nopreempt = true; break;
+                case "track": track.add(new TrackRef(v, null, false)); break;
+                case "track_script": scripts.add(new TrackRef(v, null, false)); break;
+                case "notify": notify = new org.jkeepalived.core.config.ScriptSpec(v, List.of(v), null, null); break;
+                default: break;
+            }
+        }
+        boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
+        return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
+                true, auth, pass, null, src, peers, vips, List.of(), List.of(), List.of(), track, scripts,
+                List.of(), false, null, false, garpDelay, 5, Duration.ZERO, 1, Duration.ZERO, 0, null, null, null,
+                null, notify, false, null, false, false, Map.of());
+    }
+}

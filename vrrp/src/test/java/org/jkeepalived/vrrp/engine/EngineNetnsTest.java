@@ -1,0 +1,171 @@
+package org.jkeepalived.vrrp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jkeepalived.vrrp.io.NetnsLab;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two {@link VrrpEngine}s in two namespaces (child JVMs via {@code ip netns exec}) on one bridge,
+ * with a client namespace checking who answers for the VIP.
+ */
+@Tag("netns")
+class EngineNetnsTest {
+    static final String MAC_A = "02:00:00:00:00:0a";
+    static final String MAC_B = "02:00:00:00:00:0b";
+
+    NetnsLab lab;
+    String a;
+    String b;
+    String c;
+
+    @BeforeEach
+    void up() {
+        NetnsLab.assumeAvailable();
+        lab = new NetnsLab();
+        a = lab.namespace("a");
+        b = lab.namespace("b");
+        c = lab.namespace("c");
+        lab.connect(a, "eth0", MAC_A);
+        lab.connect(b, "eth0", MAC_B);
+        lab.connect(c, "eth0", "02:00:00:00:00:0c");
+        lab.addr(a, "eth0", "10.9.0.1/24");
+        lab.addr(b, "eth0", "10.9.0.2/24");
+        lab.addr(c, "eth0", "10.9.0.9/24");
+        lab.addr(a, "eth0", "fd00::1/64");
+        lab.addr(b, "eth0", "fd00::2/64");
+        lab.addr(c, "eth0", "fd00::9/64");
+    }
+
+    @AfterEach
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private NetnsLab.Child engine(String ns, String... args) {
+        NetnsLab.Child e = lab.java(ns, EngineMain.class, args);
+        e.awaitPrefix("STARTED", Duration.ofSeconds(20));
+        return e;
+    }
+
+    private static String[] args(String... more) {
+        List<String> l = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=51", "version=3", "int=0.1",
+                "garp_delay=0"));
+        l.addAll(List.of(more));
+        return l.toArray(new String[0]);
+    }
+
+    private static String addrs(String ns) {
+        return NetnsLab.run("ip", "-n", ns, "addr", "show", "dev", "eth0");
+    }
+
+    private String connect(String ip) {
+        NetnsLab.Result r = NetnsLab.execIn(c, "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + ip + "/8080 && head -1 <&3");
+        return r.exit() == 0 ? r.output().trim() : "failed: " + r.output();
+    }
+
+    private static void await(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void electsHigherPriorityFailsOverOnKillCleansUpAndHandsBackOnSigterm() throws Exception {
+        NetnsLab.Child ea = engine(a, args("prio=150", "vip=10.9.0.100/24", "listen=8080:director-a"));
+        NetnsLab.Child eb = engine(b, args("prio=100", "vip=10.9.0.100/24", "listen=8080:director-b"));
+        ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        await(() -> addrs(a).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on A");
+        Thread.sleep(500); // several advert intervals: B must stay BACKUP
+        assertTrue(eb.call("status").contains("state=BACKUP"), eb.transcript());
+        assertFalse(addrs(b).contains("10.9.0.100"));
+        assertEquals("director-a", connect("10.9.0.100"));
+
+        // crash: the master vanishes without a word; B takes over after Master_Down_Interval
+        long t0 = System.nanoTime();
+        ea.kill9();
+        eb.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        // Master_Down_Interval at priority 100, 0.1 s: 3 x 100 + 61 ms
+        assertTrue(tookMs < 1000, "takeover took " + tookMs + " ms");
+        await(() -> addrs(b).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on B");
+        await(() -> NetnsLab.run("ip", "-n", c, "neigh", "show", "10.9.0.100").contains(MAC_B),
+                Duration.ofSeconds(2), "client neighbour entry pointing at B");
+        assertEquals("director-b", connect("10.9.0.100"));
+
+        // the killed run left its VIP behind; a new run (now lower priority) removes it as BACKUP
+        assertTrue(addrs(a).contains("10.9.0.100/24"));
+        NetnsLab.Child ea2 = engine(a, args("prio=50", "vip=10.9.0.100/24"));
+        await(() -> !addrs(a).contains("10.9.0.100"), Duration.ofSeconds(3), "stale VIP removed from A");
+        Thread.sleep(400);
+        assertTrue(ea2.call("status").contains("state=BACKUP"), ea2.transcript());
+
+        // graceful: B sends priority 0 and drops the VIP; A takes over after Skew_Time only
+        t0 = System.nanoTime();
+        eb.terminate();
+        ea2.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(tookMs < 300, "graceful takeover took " + tookMs + " ms (Skew_Time 80 ms)");
+        eb.awaitPrefix("STOPPED", Duration.ofSeconds(5));
+        assertFalse(addrs(b).contains("10.9.0.100"), addrs(b));
+        await(() -> addrs(a).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on A again");
+    }
+
+    @Test
+    void ipv6AndUnicastElections() throws Exception {
+        NetnsLab.Child a6 = engine(a, args("name=V6", "vrid=52", "prio=200", "vip=fd00::100/64"));
+        NetnsLab.Child b6 = engine(b, args("name=V6", "vrid=52", "prio=100", "vip=fd00::100/64"));
+        NetnsLab.Child au = engine(a, args("name=U4", "vrid=53", "prio=90", "vip=10.9.0.101/24",
+                "src=10.9.0.1", "peer=10.9.0.2"));
+        NetnsLab.Child bu = engine(b, args("name=U4", "vrid=53", "prio=120", "vip=10.9.0.101/24",
+                "src=10.9.0.2", "peer=10.9.0.1"));
+        a6.awaitPrefix("STATE V6 BACKUP MASTER", Duration.ofSeconds(5));
+        bu.awaitPrefix("STATE U4 BACKUP MASTER", Duration.ofSeconds(5));
+        Thread.sleep(500);
+        assertTrue(b6.call("status").contains("state=BACKUP"), b6.transcript());
+        assertTrue(au.call("status").contains("state=BACKUP"), au.transcript());
+        await(() -> addrs(a).contains("fd00::100/64"), Duration.ofSeconds(2), "IPv6 VIP on A");
+        await(() -> addrs(b).contains("10.9.0.101/24"), Duration.ofSeconds(2), "unicast VIP on B");
+        assertFalse(addrs(b).contains("fd00::100"));
+        assertFalse(addrs(a).contains("10.9.0.101"));
+        // adverts were really exchanged, not just timers running out on both sides
+        assertTrue(b6.call("status").matches(".*advert_rcvd=[1-9].*"), b6.transcript());
+        assertTrue(au.call("status").matches(".*advert_rcvd=[1-9].*"), au.transcript());
+
+        a6.kill9();
+        b6.awaitPrefix("STATE V6 BACKUP MASTER", Duration.ofSeconds(5));
+        bu.kill9();
+        au.awaitPrefix("STATE U4 BACKUP MASTER", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void linkDownMeansFaultAndTakeover() throws Exception {
+        NetnsLab.Child ea = engine(a, args("prio=150", "vip=10.9.0.100/24"));
+        NetnsLab.Child eb = engine(b, args("prio=100", "vip=10.9.0.100/24"));
+        ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "down");
+        ea.awaitPrefix("STATE VI_1 MASTER FAULT", Duration.ofSeconds(3));
+        eb.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(3));
+        NetnsLab.run("ip", "-n", a, "link", "set", "eth0", "up");
+        ea.awaitPrefix("STATE VI_1 FAULT BACKUP", Duration.ofSeconds(3));
+        // A preempts again (higher priority, preempt is the default)
+        ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        eb.awaitPrefix("STATE VI_1 MASTER BACKUP", Duration.ofSeconds(5));
+    }
+}

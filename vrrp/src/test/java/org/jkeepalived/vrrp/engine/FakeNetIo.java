@@ -1,0 +1,232 @@
+package org.jkeepalived.vrrp.engine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jkeepalived.vrrp.io.AddressManager;
+import org.jkeepalived.vrrp.io.GratuitousArp;
+import org.jkeepalived.vrrp.io.InterfaceAddress;
+import org.jkeepalived.vrrp.io.LinkInfo;
+import org.jkeepalived.vrrp.io.LinkMonitor;
+import org.jkeepalived.vrrp.io.NetIo;
+import org.jkeepalived.vrrp.io.ReceivedPacket;
+import org.jkeepalived.vrrp.io.VipAddress;
+import org.jkeepalived.vrrp.io.VrrpSocket;
+import org.jkeepalived.vrrp.io.VrrpSocketConfig;
+
+/**
+ * An in-memory {@link NetIo}: one host's interfaces, addresses and links, with its VRRP sockets
+ * plugged into a shared {@link Wire} that delivers every sent packet to the other hosts' sockets
+ * of the same family (TTL 255 unless the test injects otherwise).
+ */
+final class FakeNetIo implements NetIo {
+    /** A broadcast domain joining several fake hosts. */
+    static final class Wire {
+        final List<FakeSocket> sockets = new CopyOnWriteArrayList<>();
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+        void deliver(FakeSocket from, byte[] vrrp, InetAddress src, InetAddress dst) {
+            sent.add(new Sent(from.host, vrrp.clone(), src, dst));
+            for (FakeSocket s : sockets) {
+                if (s != from && s.config().ipv6() == from.config().ipv6() && s.host.linkUp(s.config().iface())) {
+                    s.inbox.add(new ReceivedPacket(src, dst, 255, 1, vrrp.clone(), System.nanoTime()));
+                }
+            }
+        }
+
+        /** Puts a packet in front of every socket (as from a foreign host). */
+        void inject(ReceivedPacket p) {
+            for (FakeSocket s : sockets) {
+                s.inbox.add(p);
+            }
+        }
+    }
+
+    record Sent(FakeNetIo host, byte[] vrrp, InetAddress src, InetAddress dst) {}
+
+    final String name;
+    final Wire wire;
+    final Map<String, List<InterfaceAddress>> addresses = new ConcurrentHashMap<>();
+    final Map<String, LinkInfo> links = new ConcurrentHashMap<>();
+    final List<Consumer<LinkInfo>> listeners = new CopyOnWriteArrayList<>();
+    final List<String> announced = new CopyOnWriteArrayList<>();
+
+    FakeNetIo(String name, Wire wire) {
+        this.name = name;
+        this.wire = wire;
+    }
+
+    FakeNetIo iface(String ifname, int index, String... cidrs) throws IOException {
+        links.put(ifname, new LinkInfo(index, ifname, LinkInfo.IFF_UP | LinkInfo.IFF_RUNNING, true,
+                new byte[]{2, 0, 0, 0, 0, (byte) index}));
+        List<InterfaceAddress> l = new CopyOnWriteArrayList<>();
+        for (String c : cidrs) {
+            String[] p = c.split("/");
+            l.add(new InterfaceAddress(index, InetAddress.getByName(p[0]), Integer.parseInt(p[1]), 0, null, null, 0));
+        }
+        addresses.put(ifname, l);
+        return this;
+    }
+
+    boolean linkUp(String ifname) {
+        LinkInfo l = links.get(ifname);
+        return l != null && l.usable();
+    }
+
+    void setLink(String ifname, boolean up) {
+        LinkInfo old = links.get(ifname);
+        LinkInfo l = new LinkInfo(old.index(), ifname, up ? LinkInfo.IFF_UP | LinkInfo.IFF_RUNNING : LinkInfo.IFF_UP,
+                up, old.mac());
+        links.put(ifname, l);
+        for (Consumer<LinkInfo> c : listeners) {
+            c.accept(l);
+        }
+    }
+
+    boolean has(String ifname, String ip) throws IOException {
+        InetAddress a = InetAddress.getByName(ip);
+        return addresses.get(ifname).stream().anyMatch(x -> x.address().equals(a));
+    }
+
+    final class FakeSocket implements VrrpSocket {
+        final FakeNetIo host = FakeNetIo.this;
+        final VrrpSocketConfig config;
+        final LinkedBlockingQueue<ReceivedPacket> inbox = new LinkedBlockingQueue<>();
+        volatile boolean closed;
+
+        FakeSocket(VrrpSocketConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public void send(byte[] vrrp, InetAddress source, InetAddress destination) throws IOException {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (!linkUp(config.iface())) {
+                throw new IOException("Network is down");
+            }
+            wire.deliver(this, vrrp, source, destination);
+        }
+
+        @Override
+        public ReceivedPacket receive(Duration timeout) throws IOException {
+            try {
+                while (!closed) {
+                    ReceivedPacket p = inbox.poll(50, TimeUnit.MILLISECONDS);
+                    if (p != null) {
+                        return p;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ClosedChannelException();
+        }
+
+        @Override
+        public VrrpSocketConfig config() {
+            return config;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            wire.sockets.remove(this);
+        }
+    }
+
+    @Override
+    public VrrpSocket openVrrpSocket(VrrpSocketConfig config) throws IOException {
+        if (!links.containsKey(config.iface())) {
+            throw new IOException("interface " + config.iface() + " does not exist");
+        }
+        FakeSocket s = new FakeSocket(config);
+        wire.sockets.add(s);
+        return s;
+    }
+
+    private final AddressManager addressManager = new AddressManager() {
+        @Override
+        public boolean add(VipAddress vip) throws IOException {
+            List<InterfaceAddress> l = addresses.get(vip.dev());
+            if (l == null) {
+                throw new IOException("no " + vip.dev());
+            }
+            if (l.stream().anyMatch(a -> a.address().equals(vip.address()))) {
+                return false;
+            }
+            l.add(new InterfaceAddress(links.get(vip.dev()).index(), vip.address(), vip.prefix(), vip.scope(),
+                    vip.label(), vip.broadcast(), InterfaceAddress.IFA_F_SECONDARY));
+            return true;
+        }
+
+        @Override
+        public boolean remove(VipAddress vip) throws IOException {
+            List<InterfaceAddress> l = addresses.get(vip.dev());
+            return l != null && l.removeIf(a -> a.address().equals(vip.address()));
+        }
+
+        @Override
+        public List<InterfaceAddress> list(String iface) throws IOException {
+            List<InterfaceAddress> l = addresses.get(iface);
+            if (l == null) {
+                throw new IOException("no " + iface);
+            }
+            return new ArrayList<>(l);
+        }
+    };
+
+    @Override
+    public AddressManager addresses() {
+        return addressManager;
+    }
+
+    @Override
+    public LinkMonitor links() {
+        return new LinkMonitor() {
+            @Override
+            public Optional<LinkInfo> link(String iface) {
+                return Optional.ofNullable(links.get(iface));
+            }
+
+            @Override
+            public AutoCloseable subscribe(Consumer<LinkInfo> listener) {
+                listeners.add(listener);
+                return () -> listeners.remove(listener);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public GratuitousArp gratuitousArp() {
+        return new GratuitousArp() {
+            @Override
+            public void announce(String iface, InetAddress address) {
+                announced.add(iface + " " + address.getHostAddress());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+}

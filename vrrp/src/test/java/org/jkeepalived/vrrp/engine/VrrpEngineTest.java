@@ -1,0 +1,231 @@
+package org.jkeepalived.vrrp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpState;
+import org.jkeepalived.core.config.VrrpSyncGroup;
+import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.vrrp.codec.VrrpCodec;
+import org.jkeepalived.vrrp.codec.VrrpPacket;
+import org.jkeepalived.vrrp.io.ReceivedPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine's wiring (sockets, VIPs, GARP, links, stop path, metrics) over {@link FakeNetIo}. */
+class VrrpEngineTest {
+    final FakeNetIo.Wire wire = new FakeNetIo.Wire();
+    final List<VrrpEngine> engines = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        for (VrrpEngine e : engines) {
+            e.stop();
+        }
+    }
+
+    private FakeNetIo host(String name, String ip) throws Exception {
+        return new FakeNetIo(name, wire).iface("eth0", 2, ip + "/24");
+    }
+
+    private VrrpEngine engine(FakeNetIo io, List<VrrpSyncGroup> groups, SimpleMeterRegistry reg,
+                              VrrpInstance... vis) throws Exception {
+        VrrpEngine e = VrrpEngine.start(List.of(vis), groups, null, io, MonotonicClock.SYSTEM, EngineListener.NONE,
+                reg);
+        engines.add(e);
+        return e;
+    }
+
+    private static VrrpInstance vi(String... args) throws Exception {
+        List<String> l = new ArrayList<>(List.of("version=3", "int=0.05", "garp_delay=0.2", "vip=10.0.0.100/24"));
+        l.addAll(List.of(args));
+        return EngineMain.instance(l.toArray(new String[0]));
+    }
+
+    private static void await(BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static VrrpState state(VrrpEngine e) {
+        return e.status().get(0).state();
+    }
+
+    @Test
+    void electsClaimsAnnouncesAndHandsOverOnStop() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        FakeNetIo b = host("b", "10.0.0.2");
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        VrrpEngine ea = engine(a, List.of(), reg, vi("prio=150"));
+        VrrpEngine eb = engine(b, List.of(), null, vi("prio=100"));
+        await(() -> state(ea) == VrrpState.MASTER, "A master");
+        Thread.sleep(300);
+        assertEquals(VrrpState.BACKUP, state(eb));
+        assertTrue(a.has("eth0", "10.0.0.100"));
+        assertFalse(b.has("eth0", "10.0.0.100"));
+        // garp_master_repeat 5 at once, 5 more after garp_master_delay
+        assertEquals(10, a.announced.stream().filter(s -> s.equals("eth0 10.0.0.100")).count(), a.announced.toString());
+        assertTrue(eb.status().get(0).stats().get("advert_rcvd") > 3);
+        assertTrue(reg.get("keepalived_advert_sent").tag("iname", "VI_1").counter().count() > 3);
+        assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value());
+
+        // the adverts carry the primary address as source and the RFC checksum
+        FakeNetIo.Sent last = wire.sent.get(wire.sent.size() - 1);
+        assertEquals(InetAddress.getByName("10.0.0.1"), last.src());
+        assertEquals(InetAddress.getByName("224.0.0.18"), last.dst());
+        assertTrue(VrrpCodec.decode(last.vrrp(), last.src(), last.dst(), 255).ok());
+
+        long t0 = System.nanoTime();
+        ea.stop();
+        assertEquals(VrrpState.STOP, state(ea));
+        assertFalse(a.has("eth0", "10.0.0.100"), "the master removes its VIPs on stop");
+        assertTrue(wire.sent.stream().anyMatch(s -> s.host() == a && s.vrrp()[2] == 0), "priority 0 sent");
+        await(() -> state(eb) == VrrpState.MASTER, "B master");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // Skew_Time at priority 100, 50 ms: 30 ms (Master_Down_Interval would be 180 ms)
+        assertTrue(ms < 150, "takeover after priority 0 took " + ms + " ms");
+        assertTrue(b.has("eth0", "10.0.0.100"));
+        assertEquals(1L, eb.status().get(0).stats().get("pri_zero_rcvd"));
+    }
+
+    @Test
+    void removesVipsLeftByAnEarlierRunAtStart() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        a.addresses().add(org.jkeepalived.vrrp.io.VipAddress.of(InetAddress.getByName("10.0.0.100"), 24, "eth0"));
+        // v2, advert_int 1: Master_Down_Interval is 3.6 s, so this is the start-up cleanup, not a transition
+        VrrpEngine e = engine(a, List.of(), null, vi("version=2", "int=1", "prio=100"));
+        assertEquals(VrrpState.BACKUP, state(e));
+        assertFalse(a.has("eth0", "10.0.0.100"));
+    }
+
+    @Test
+    void linkDownIsFaultWithPriorityZeroAndRelease() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpEngine e = engine(a, List.of(), null, vi("prio=150"));
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        int before = wire.sent.size();
+        a.setLink("eth0", false);
+        await(() -> state(e) == VrrpState.FAULT, "fault");
+        assertFalse(a.has("eth0", "10.0.0.100"));
+        a.setLink("eth0", true);
+        await(() -> state(e) == VrrpState.BACKUP || state(e) == VrrpState.MASTER, "out of fault");
+        await(() -> state(e) == VrrpState.MASTER, "master again");
+        assertTrue(wire.sent.size() > before);
+    }
+
+    @Test
+    void interfaceWithoutCarrierStartsInFault() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        a.setLink("eth0", false);
+        VrrpEngine e = engine(a, List.of(), null, vi("prio=150"));
+        assertEquals(VrrpState.FAULT, state(e));
+        Thread.sleep(300);
+        assertEquals(VrrpState.FAULT, state(e));
+        assertTrue(wire.sent.isEmpty());
+    }
+
+    @Test
+    void badTtlAndForeignVridNeverChangeState() throws Exception {
+        FakeNetIo b = host("b", "10.0.0.2");
+        VrrpEngine e = engine(b, List.of(), null, vi("version=2", "int=1", "prio=100"));
+        InetAddress src = InetAddress.getByName("10.0.0.7");
+        InetAddress dst = InetAddress.getByName("224.0.0.18");
+        VrrpPacket p = VrrpPacket.v2(51, 254, 1, 0, null, List.of(InetAddress.getByName("10.0.0.100")));
+        byte[] bytes = VrrpCodec.encode(p, src, dst);
+        wire.inject(new ReceivedPacket(src, dst, 254, 1, bytes, System.nanoTime()));
+        VrrpPacket other = VrrpPacket.v2(99, 254, 1, 0, null, List.of(InetAddress.getByName("10.0.0.100")));
+        wire.inject(new ReceivedPacket(src, dst, 255, 1, VrrpCodec.encode(other, src, dst), System.nanoTime()));
+        await(() -> e.status().get(0).stats().get("ip_ttl_err") == 1, "ip_ttl_err counted");
+        await(() -> e.unknownVridPackets() == 1, "foreign VRID seen");
+        InstanceStatus s = e.status().get(0);
+        assertEquals(VrrpState.BACKUP, s.state());
+        assertEquals(0L, s.stats().get("advert_rcvd"));
+        assertEquals(null, s.masterAddress());
+    }
+
+    @Test
+    void syncGroupFollowsAFaultOnAnotherInterface() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1").iface("eth1", 3, "10.1.0.1/24");
+        VrrpInstance v1 = vi("name=VI_1", "prio=150");
+        VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3", "int=0.05",
+                "garp_delay=0", "vip=10.1.0.100/24");
+        VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
+                List.of(), List.of(), false, false, null);
+        VrrpEngine e = engine(a, List.of(g), null, v1, v2);
+        await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.MASTER), "group master");
+        a.setLink("eth1", false);
+        await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.FAULT), "group fault");
+        assertFalse(a.has("eth0", "10.0.0.100"), "VI_1 released its VIP with its group");
+    }
+
+    @Test
+    void trackScriptFailureLowersPriorityAndHandsOverAndNotifyRuns() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        FakeNetIo b = host("b", "10.0.0.2");
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(0);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.jkeepalived.vrrp.track.ScriptRunner runner = (spec, extra, timeout) -> {
+            ran.add(spec.command() + (extra.isEmpty() ? "" : " " + String.join(" ", extra)));
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    spec.command().equals("chk") ? exit.get() : 0);
+        };
+        org.jkeepalived.core.config.VrrpScript chk = new org.jkeepalived.core.config.VrrpScript("chk_lb",
+                new org.jkeepalived.core.config.ScriptSpec("chk", List.of("chk"), null, null),
+                Duration.ofMillis(50), null, -60, false, 1, 1, false);
+        org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
+                List.of(), List.of(), List.of(), List.of(chk), List.of(), List.of(),
+                List.of(vi("prio=150", "track_script=chk_lb", "notify=/bin/notify")), List.of(), List.of());
+        VrrpEngine ea = VrrpEngine.start(cfg, a, MonotonicClock.SYSTEM, EngineListener.NONE, null, runner);
+        engines.add(ea);
+        VrrpEngine eb = engine(b, List.of(), null, vi("prio=100"));
+        await(() -> state(ea) == VrrpState.MASTER, "A master");
+        await(() -> ran.contains("/bin/notify INSTANCE VI_1 MASTER 150"), "notify script run for MASTER");
+        exit.set(1);
+        // weight -60: 150 -> 90 < 100, B preempts
+        await(() -> state(eb) == VrrpState.MASTER, "B master after A's script failed");
+        await(() -> state(ea) == VrrpState.BACKUP, "A backup");
+        assertEquals(90, ea.status().get(0).effectivePriority());
+        exit.set(0);
+        await(() -> state(ea) == VrrpState.MASTER, "A preempts again once the script succeeds");
+        assertEquals(150, ea.status().get(0).effectivePriority());
+    }
+
+    @Test
+    void garpMasterRefreshKeepsAnnouncingWhileMaster() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpInstance base = vi("prio=150", "garp_delay=0");
+        // garp_master_repeat 2, garp_master_refresh 100 ms with 3 per round
+        VrrpInstance v = new VrrpInstance(base.name(), base.initialState(), base.iface(), base.virtualRouterId(),
+                base.priority(), base.advertInt(), base.version(), base.ipv6(), base.nopreempt(), base.preemptDelay(),
+                base.accept(), base.authType(), base.authPass(), base.mcastSrcIp(), base.unicastSrcIp(),
+                base.unicastPeers(), base.virtualIpaddresses(), base.virtualIpaddressExcluded(), base.virtualRoutes(),
+                base.virtualRules(), base.trackInterfaces(), base.trackScripts(), base.trackFiles(),
+                base.dontTrackPrimary(), base.useVmac(), base.vmacXmitBase(), Duration.ZERO, 2,
+                Duration.ofMillis(100), 3, base.garpLowerPrioDelay(), base.garpLowerPrioRepeat(), null, null, null,
+                null, null, false, null, false, false, base.options());
+        VrrpEngine e = engine(a, List.of(), null, v);
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        assertEquals(VrrpState.MASTER, state(e));
+        Thread.sleep(450);
+        long n = a.announced.size();
+        // 2 at the transition, then 3 per 100 ms round: about 2 + 4 x 3 by now
+        assertTrue(n >= 2 + 3 * 3 && n <= 2 + 3 * 5, "announcements so far: " + n);
+        e.stop();
+        long after = a.announced.size();
+        Thread.sleep(250);
+        assertEquals(after, a.announced.size(), "no announcement after stop");
+    }
+}
