@@ -15,6 +15,8 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 IDLE=${IDLE:-9000}
 ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-10s}
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xmx1g}
 BIG=${BIG:-1G}
 WORK=${WORK:-/tmp/jk-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -104,7 +106,7 @@ engine_classpath() {
 ENGINE_PID=
 start_engine() {
     local cp; cp=$(engine_classpath)
-    java ${ENGINE_JAVA_OPTS:-} -cp "$cp" org.jkeepalived.ipvs.engine.EngineBenchMain "$ENGINE" "$BACKEND" rr 0 \
+    java $ENGINE_JAVA_OPTS -cp "$cp" org.jkeepalived.ipvs.engine.EngineBenchMain "$ENGINE" "$BACKEND" rr 0 \
         > "$WORK/engine.log" 2>&1 &
     ENGINE_PID=$!
     PIDS+=("$ENGINE_PID")
@@ -219,8 +221,13 @@ main() {
     cleanup; PIDS=()
     start_nginx; start_haproxy; start_engine
     wait_port "$BACKEND"; wait_port "$ENGINE"; wait_port "$HAPROXY"
-    log "warm-up (5 s each; the JVM compiles its hot paths)"
-    for t in $BACKEND $ENGINE $HAPROXY; do wrk -t"$THREADS" -c"$CONNS" -d5s "http://$t/" >/dev/null 2>&1; done
+    # warm-up: the JVM compiles its hot paths (measured: the first 10-20 s run at up to twice the CPU per
+    # request); every target gets the same warm-up
+    log "warm-up (${WARMUP} keep-alive + ${WARMUP} new-connection runs per target)"
+    for t in $BACKEND $ENGINE $HAPROXY; do
+        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://$t/" >/dev/null 2>&1
+        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://$t/" >/dev/null 2>&1
+    done
 
     # targets interleaved, $ROUNDS rounds, best round kept: the machine may be shared and noisy
     declare -A KA CL DL

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.CheckerCommon;
 import org.jkeepalived.healthcheck.check.HttpFetch;
@@ -116,9 +115,5 @@ public final class Genhash {
         out.println("  -t, --timeout SECONDS            connect/read timeout (default 5)");
         out.println("  -v, --verbose                    also print the response header");
         out.println("  -h, --help                       this text");
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

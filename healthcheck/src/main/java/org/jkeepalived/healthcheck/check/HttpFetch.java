@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -259,10 +258,6 @@ public final class HttpFetch {
             if (!result.isDone()) fail(Net.reason(cause), Net.describe(cause));
             ctx.close();
         }
-
-        @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            ctx.fireUserEventTriggered(evt);
-        }
     }
 
     static String printable(String s) {
@@ -272,9 +267,5 @@ public final class HttpFetch {
             b.append(ch >= 0x20 && ch < 0x7f ? ch : '.');
         }
         return b.toString();
-    }
-
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,8 +1,6 @@
 package org.jkeepalived.healthcheck.check;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
@@ -132,15 +130,5 @@ public final class Net {
         if (t instanceof ReadTimeoutException) return "timeout";
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    static void closeQuietly(Channel ch) {
-        if (ch != null) ch.close();
-    }
-
-    static void closeOnDone(ChannelFuture f) {
-        f.addListener(x -> {
-            if (f.isSuccess()) f.channel().close();
-        });
     }
 }

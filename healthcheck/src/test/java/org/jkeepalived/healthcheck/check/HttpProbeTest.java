@@ -167,7 +167,7 @@ class HttpProbeTest extends ProbeTestSupport {
         long t0 = System.nanoTime();
         CheckResult ok = f.create(new CheckTarget(vs, Fixtures.rs("127.0.0.1", port, 1, good), good)).check().get(5, TimeUnit.SECONDS);
         assertTrue(ok.ok());
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 1000);
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 3000, "a normal check is not held up by the endless one");
         CheckResult r = bad.get(10, TimeUnit.SECONDS);
         assertEquals("body_too_large", r.reason(), r.message());
     }

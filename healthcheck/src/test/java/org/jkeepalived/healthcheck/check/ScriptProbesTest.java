@@ -62,11 +62,14 @@ class ScriptProbesTest extends ProbeTestSupport {
     @Test void timeoutKillsTheScript() throws Exception {
         Path marker = dir.resolve("still-running");
         long t0 = System.nanoTime();
-        CheckResult r = misc(spec(script("slow.sh", "sleep 5; touch " + marker)), Duration.ofMillis(300), false, 1);
+        CheckResult r = misc(spec(script("slow.sh", "sleep 7.123; touch " + marker)), Duration.ofMillis(300), false, 1);
         assertEquals("script_timeout", r.reason());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 3000);
-        Thread.sleep(100);
-        assertEquals(0, scripts.running(), "killed");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> scripts.running() == 0);
+        // the script and its child (sleep) are gone, not left running in the background
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(ph -> ph.info().commandLine().map(c -> c.contains(dir.toString()) || c.contains("sleep 7.123")).orElse(false)));
+        assertFalse(Files.exists(marker));
     }
 
     @Test void runsAsUserThroughRunuser() throws Exception {

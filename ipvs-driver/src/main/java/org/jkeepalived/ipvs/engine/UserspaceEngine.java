@@ -46,6 +46,8 @@ public final class UserspaceEngine implements LvsBackend {
     private final Transport transport;
     private final EventLoopGroup group;
     private final Map<ServiceKey, EngineService> services = new LinkedHashMap<>();
+    /** A copy for the event loops' periodic tasks, which must never wait for the table lock. */
+    private volatile List<EngineService> serviceSnapshot = List.of();
     private final Set<TcpConnection> tcpConns = ConcurrentHashMap.newKeySet();
     private final Set<UdpRelay.Flow> udpFlows = ConcurrentHashMap.newKeySet();
     private final Bootstrap backendBase;
@@ -182,6 +184,7 @@ public final class UserspaceEngine implements LvsBackend {
         es.listener = f.channel();
         if (es.udp != null) es.udp.listener = f.channel();
         services.put(key, es);
+        serviceSnapshot = List.copyOf(services.values());
         log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
     }
 
@@ -202,6 +205,7 @@ public final class UserspaceEngine implements LvsBackend {
     @Override public synchronized void deleteService(ServiceKey key) throws LvsException {
         EngineService s = service(key);
         services.remove(key);
+        serviceSnapshot = List.copyOf(services.values());
         if (s.listener != null) s.listener.close().awaitUninterruptibly();
         if (s.udp != null) s.udp.closeAll();
         log.info("Removing VS [{}] from the userspace engine", key);
@@ -262,22 +266,14 @@ public final class UserspaceEngine implements LvsBackend {
             long udp = t.udp() * 1_000_000_000L;
             for (TcpConnection c : tcpConns) c.checkIdle(now, tcp, fin);
             for (UdpRelay.Flow f : udpFlows) f.checkIdle(now, udp);
-            List<EngineService> ss;
-            synchronized (this) {
-                ss = new ArrayList<>(services.values());
-            }
-            for (EngineService s : ss) s.sweep(now);
+            for (EngineService s : serviceSnapshot) s.sweep(now);
         } catch (RuntimeException e) {
             log.warn("userspace engine sweep failed", e);
         }
     }
 
     private void estimate() {
-        List<EngineService> ss;
-        synchronized (this) {
-            ss = new ArrayList<>(services.values());
-        }
-        for (EngineService s : ss) s.tick();
+        for (EngineService s : serviceSnapshot) s.tick();
     }
 
     /** Closes every listener and connection and stops the event loops. */
@@ -290,6 +286,7 @@ public final class UserspaceEngine implements LvsBackend {
                 if (s.udp != null) s.udp.closeAll();
             }
             services.clear();
+            serviceSnapshot = List.of();
         }
         for (TcpConnection c : tcpConns) c.front.eventLoop().execute(c::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -513,9 +513,21 @@ final class ConfigParser {
                 }
             }
             if (refKind != null) ref(refKind, e.keyword(), e.kw);
+            else if (c.keyword().equals("track_interface")) {
+                checkInterface(e, -1, "tracked interface " + e.keyword());
+            }
             out.add(new TrackRef(e.keyword(), weight, reverse));
         }
         return out;
+    }
+
+    /** keepalived -t's check that a named interface exists in this network namespace (when asked for). */
+    private void checkInterface(Node n, int argIndex, String what) {
+        if (opts.interfaceExists() == null) return;
+        String name = argIndex < 0 ? n.keyword() : n.arg(argIndex);
+        if (name == null || opts.interfaceExists().test(name)) return;
+        Token t = argIndex < 0 ? n.kw : n.args.get(argIndex);
+        d.warn(t, what + " doesn't exist in this network namespace");
     }
 
     // ================================================================== vrrp_instance
@@ -552,7 +564,10 @@ final class ConfigParser {
                     else if (s != null) d.error(c.args.get(0), "state must be MASTER or BACKUP, not '" + s + "'");
                     break;
                 }
-                case "interface": iface = str(c, 0); break;
+                case "interface":
+                    iface = str(c, 0);
+                    checkInterface(c, 0, "interface " + iface + " for vrrp_instance " + name);
+                    break;
                 case "virtual_router_id": vrid = integer(c, 0, 1, 255); break;
                 case "priority": priority = intOr(c, 0, 1, 255, priority); break;
                 case "advert_int": advert = timer(c, 0, 0.01, 255, advert); break;
@@ -752,7 +767,10 @@ final class ConfigParser {
                     }
                     break;
                 case "broadcast": brd = addr(line, ++i); break;
-                case "dev": dev = str(line, ++i); break;
+                case "dev":
+                    dev = str(line, ++i);
+                    checkInterface(line, i, "interface " + dev + " for ip address " + line.keyword());
+                    break;
                 case "scope": scope = str(line, ++i); break;
                 case "label": label = str(line, ++i); break;
                 case "peer": peer = addr(line, ++i); break;

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.TrackFile;
 import org.jkeepalived.core.config.UnicastPeer;
 import org.jkeepalived.core.config.VrrpInstance;
@@ -44,6 +45,7 @@ import org.jkeepalived.vrrp.io.LinkInfo;
 import org.jkeepalived.vrrp.io.NetIo;
 import org.jkeepalived.vrrp.io.ReceivedPacket;
 import org.jkeepalived.vrrp.io.VipAddress;
+import org.jkeepalived.vrrp.io.VirtualRoute;
 import org.jkeepalived.vrrp.io.VrrpSocket;
 import org.jkeepalived.vrrp.io.VrrpSocketConfig;
 import org.jkeepalived.vrrp.track.NotifyDispatcher;
@@ -59,7 +61,10 @@ import org.slf4j.LoggerFactory;
  * Runs a set of vrrp_instances: one {@link VrrpScheduler} thread owns every state machine and
  * timer; one receiver thread per shared raw socket (interface × family × multicast/unicast)
  * decodes adverts and hands them to the scheduler; the machines' {@link Action}s are executed here
- * (send adverts, add/remove VIPs and announce them, notify).
+ * (send adverts, add/remove VIPs and virtual_routes and announce them, run notify scripts).
+ * Tracking ({@link TrackingState}: the instance's interface, track_interface from link
+ * notifications, track_script through {@link ScriptTracker}s run on a {@link ScriptRunner},
+ * track_file polled every second) turns into FAULT / effective-priority events for the machines.
  *
  * <p>On start every non-owner instance releases its VIPs first, which removes addresses a killed
  * earlier run left behind. {@link #stop()} (the SIGTERM path) makes each master send priority 0
@@ -684,6 +689,7 @@ public final class VrrpEngine implements AutoCloseable {
         final boolean unicast;
         final List<InetAddress> destinations = new ArrayList<>();
         final List<VipAddress> vips = new ArrayList<>();
+        final List<VirtualRoute> routes = new ArrayList<>();
         final GarpSchedule garp;
         final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
         final List<VrrpScheduler.Timer> garpTimers = new ArrayList<>();
@@ -712,6 +718,17 @@ public final class VrrpEngine implements AutoCloseable {
             }
             for (StaticAddress a : config.virtualIpaddressExcluded()) {
                 vips.add(VipAddress.from(a, config.iface()));
+            }
+            for (StaticRoute r : config.virtualRoutes()) {
+                try {
+                    routes.add(VirtualRoute.parse(r.words(), config.iface()));
+                } catch (RuntimeException e) {
+                    LOG.error("({}) virtual_routes: {} - ignoring", config.name(), e.getMessage());
+                }
+            }
+            if (!config.virtualRules().isEmpty()) {
+                LOG.warn("({}) virtual_rules are not supported yet - ignoring {} rule(s)", config.name(),
+                        config.virtualRules().size());
             }
             this.garp = GarpSchedule.from(config, global);
             for (String s : List.of("advert_rcvd", "advert_sent", "become_master", "release_master",
@@ -857,6 +874,13 @@ public final class VrrpEngine implements AutoCloseable {
                     LOG.error("({}) cannot add VIP {}: {}", name(), v, e.getMessage());
                 }
             }
+            for (VirtualRoute r : routes) {
+                try {
+                    io.routes().add(r);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("({}) cannot add route {}: {}", name(), r, e.getMessage());
+                }
+            }
             cancelGarp();
             long now = clock.nanoTime();
             for (Duration d : garp.afterTransition()) {
@@ -893,6 +917,13 @@ public final class VrrpEngine implements AutoCloseable {
         void releaseVips() {
             cancelGarp();
             boolean any = false;
+            for (VirtualRoute r : routes) {
+                try {
+                    any |= io.routes().remove(r);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("({}) cannot remove route {}: {}", name(), r, e.getMessage());
+                }
+            }
             for (VipAddress v : vips) {
                 try {
                     any |= io.addresses().remove(v);

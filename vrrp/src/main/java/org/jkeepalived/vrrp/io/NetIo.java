@@ -17,6 +17,11 @@ public interface NetIo extends Closeable {
 
     GratuitousArp gratuitousArp();
 
+    /** virtual_routes; implementations without routing may leave this unsupported. */
+    default RouteManager routes() {
+        throw new UnsupportedOperationException("virtual_routes are not supported by " + getClass().getSimpleName());
+    }
+
     @Override
     void close();
 

@@ -136,6 +136,7 @@ public final class EngineMain {
         boolean nopreempt = false;
         List<TrackRef> track = new ArrayList<>();
         List<TrackRef> scripts = new ArrayList<>();
+        List<org.jkeepalived.core.config.StaticRoute> routes = new ArrayList<>();
         org.jkeepalived.core.config.ScriptSpec notify = null;
         for (String a : args) {
             int eq = a.indexOf('=');
@@ -162,6 +163,7 @@ public final class EngineMain {
                 case "garp_delay": garpDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "nopreempt": nopreempt = true; break;
                 case "track": track.add(new TrackRef(v, null, false)); break;
+                case "route": routes.add(new org.jkeepalived.core.config.StaticRoute(List.of(v.split(",")))); break;
                 case "track_script": scripts.add(new TrackRef(v, null, false)); break;
                 case "notify": notify = new org.jkeepalived.core.config.ScriptSpec(v, List.of(v), null, null); break;
                 default: break;
@@ -169,7 +171,7 @@ public final class EngineMain {
         }
         boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
-                true, auth, pass, null, src, peers, vips, List.of(), List.of(), List.of(), track, scripts,
+                true, auth, pass, null, src, peers, vips, List.of(), routes, List.of(), track, scripts,
                 List.of(), false, null, false, garpDelay, 5, Duration.ZERO, 1, Duration.ZERO, 0, null, null, null,
                 null, notify, false, null, false, false, Map.of());
     }

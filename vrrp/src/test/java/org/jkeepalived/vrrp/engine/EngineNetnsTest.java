@@ -88,10 +88,15 @@ class EngineNetnsTest {
 
     @Test
     void electsHigherPriorityFailsOverOnKillCleansUpAndHandsBackOnSigterm() throws Exception {
-        NetnsLab.Child ea = engine(a, args("prio=150", "vip=10.9.0.100/24", "listen=8080:director-a"));
-        NetnsLab.Child eb = engine(b, args("prio=100", "vip=10.9.0.100/24", "listen=8080:director-b"));
+        NetnsLab.Child ea = engine(a, args("prio=150", "vip=10.9.0.100/24", "listen=8080:director-a",
+                "route=10.50.0.0/16,via,10.9.0.9"));
+        NetnsLab.Child eb = engine(b, args("prio=100", "vip=10.9.0.100/24", "listen=8080:director-b",
+                "route=10.50.0.0/16,via,10.9.0.9"));
         ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
         await(() -> addrs(a).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on A");
+        // virtual_routes follow the VIPs
+        assertTrue(NetnsLab.run("ip", "-n", a, "route").contains("10.50.0.0/16 via 10.9.0.9"));
+        assertFalse(NetnsLab.run("ip", "-n", b, "route").contains("10.50.0.0/16"));
         Thread.sleep(500); // several advert intervals: B must stay BACKUP
         assertTrue(eb.call("status").contains("state=BACKUP"), eb.transcript());
         assertFalse(addrs(b).contains("10.9.0.100"));
@@ -105,6 +110,7 @@ class EngineNetnsTest {
         // Master_Down_Interval at priority 100, 0.1 s: 3 x 100 + 61 ms
         assertTrue(tookMs < 1000, "takeover took " + tookMs + " ms");
         await(() -> addrs(b).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on B");
+        assertTrue(NetnsLab.run("ip", "-n", b, "route").contains("10.50.0.0/16 via 10.9.0.9"));
         await(() -> NetnsLab.run("ip", "-n", c, "neigh", "show", "10.9.0.100").contains(MAC_B),
                 Duration.ofSeconds(2), "client neighbour entry pointing at B");
         assertEquals("director-b", connect("10.9.0.100"));

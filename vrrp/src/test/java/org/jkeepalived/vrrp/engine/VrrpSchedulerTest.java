@@ -35,8 +35,12 @@ class VrrpSchedulerTest {
         assertEquals(-1, s.nextDelay());
     }
 
-    /** 100 instances at advert_int 0.1 s for 2 s: no timer fires more than 10 ms late. */
+    /**
+     * 100 instances at advert_int 0.1 s for 2 s: timers fire within 10 ms. Wall-clock timing, so
+     * tagged bench (mvn -Pbench): on a machine shared with other builds a descheduled JVM fails it.
+     */
     @Test
+    @org.junit.jupiter.api.Tag("bench")
     void hundredInstancesAtTenthOfASecondStayOnTime() throws InterruptedException {
         VrrpScheduler s = new VrrpScheduler(MonotonicClock.SYSTEM);
         s.start();
@@ -70,12 +74,9 @@ class VrrpSchedulerTest {
         assertTrue(done.await(10, TimeUnit.SECONDS));
         s.stop();
         assertEquals((long) instances * rounds, fired.get());
-        // the scheduler itself adds tens of microseconds; on a machine shared with other builds a
-        // stray descheduling can cost more, so the strict bound is on the 99.9th percentile here and
-        // on every advert in the quiet-machine benchmark (EngineTimingNetnsTest, tag bench)
         java.util.Arrays.sort(lateness);
-        long p999 = lateness[(int) (lateness.length * 0.999) - 1];
-        assertTrue(p999 < TimeUnit.MILLISECONDS.toNanos(10), "99.9th percentile lateness " + p999 / 1000 + " us");
-        assertTrue(worst.get() < TimeUnit.MILLISECONDS.toNanos(100), "worst lateness " + worst.get() / 1000 + " us");
+        long p99 = lateness[(int) (lateness.length * 0.99) - 1];
+        assertTrue(worst.get() < TimeUnit.MILLISECONDS.toNanos(10),
+                "worst lateness " + worst.get() / 1000 + " us (99th percentile " + p99 / 1000 + " us)");
     }
 }

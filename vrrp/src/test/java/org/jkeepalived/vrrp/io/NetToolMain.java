@@ -152,6 +152,10 @@ public final class NetToolMain {
                 }
                 return b.toString().trim();
             }
+            case "route-add": // route-add DEV WORDS...
+                return Boolean.toString(io.routes().add(VirtualRoute.parse(List.of(w).subList(2, w.length), w[1])));
+            case "route-del":
+                return Boolean.toString(io.routes().remove(VirtualRoute.parse(List.of(w).subList(2, w.length), w[1])));
             case "link": {
                 return io.links().link(w[1]).map(LinkInfo::toString).orElse("none");
             }

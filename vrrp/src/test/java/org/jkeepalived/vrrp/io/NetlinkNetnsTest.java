@@ -86,4 +86,29 @@ class NetlinkNetnsTest {
         a.await(l -> l.startsWith("EVENT LINK eth0 up"), Duration.ofSeconds(5));
         assertEquals("OK none", a.call("link nosuch0"));
     }
+
+    @Test
+    void addsAndRemovesVirtualRoutes() {
+        assertEquals("OK true", a.call("route-add eth0 10.50.0.0/16 via 10.9.0.2"));
+        assertEquals("OK true", a.call("route-add eth0 192.0.2.0/24 table 100 metric 7"));
+        assertEquals("OK true", a.call("route-add eth0 fd50::/64 via fd00::2"));
+        assertEquals("OK true", a.call("route-add eth0 blackhole 198.51.100.0/24"));
+        String main = NetnsLab.run("ip", "-n", lab.a, "route", "show");
+        assertTrue(main.contains("10.50.0.0/16 via 10.9.0.2 dev eth0 proto keepalived"), main);
+        assertTrue(main.contains("blackhole 198.51.100.0/24 proto keepalived"), main);
+        String t100 = NetnsLab.run("ip", "-n", lab.a, "route", "show", "table", "100");
+        assertTrue(t100.contains("192.0.2.0/24 dev eth0 proto keepalived scope link metric 7"), t100);
+        String v6 = NetnsLab.run("ip", "-n", lab.a, "-6", "route", "show");
+        assertTrue(v6.contains("fd50::/64 via fd00::2 dev eth0 proto keepalived"), v6);
+        assertEquals("OK false", a.call("route-add eth0 10.50.0.0/16 via 10.9.0.2"));
+
+        assertEquals("OK true", a.call("route-del eth0 10.50.0.0/16 via 10.9.0.2"));
+        assertEquals("OK true", a.call("route-del eth0 192.0.2.0/24 table 100 metric 7"));
+        assertEquals("OK true", a.call("route-del eth0 fd50::/64 via fd00::2"));
+        assertEquals("OK true", a.call("route-del eth0 blackhole 198.51.100.0/24"));
+        assertEquals("OK false", a.call("route-del eth0 10.50.0.0/16 via 10.9.0.2"));
+        String after = NetnsLab.run("ip", "-n", lab.a, "route", "show", "table", "all");
+        assertFalse(after.contains("10.50.0.0") || after.contains("192.0.2.0") || after.contains("fd50::")
+                || after.contains("198.51.100.0"), after);
+    }
 }

@@ -74,9 +74,11 @@ public final class NetnsLab implements AutoCloseable {
         run("ip", "netns", "add", ns);
         namespaces.add(ns);
         run("ip", "-n", ns, "link", "set", "lo", "up");
-        // no duplicate address detection: link-local and test addresses are usable at once
+        // no duplicate address detection: link-local and test addresses are usable at once; IPv6
+        // addresses survive a link going down (tests flap links)
         run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
-                "net.ipv6.conf.default.accept_dad=0");
+                "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.keep_addr_on_down=1",
+                "net.ipv6.conf.default.keep_addr_on_down=1");
         return ns;
     }
 

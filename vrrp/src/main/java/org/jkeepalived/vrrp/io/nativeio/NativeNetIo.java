@@ -13,6 +13,7 @@ public final class NativeNetIo implements NetIo {
     private final NetlinkAddressManager addresses;
     private final NetlinkLinkMonitor links;
     private final PacketGratuitousArp garp;
+    private NetlinkRouteManager routes;
 
     private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
         this.addresses = addresses;
@@ -55,8 +56,24 @@ public final class NativeNetIo implements NetIo {
         return garp;
     }
 
+    /** Opened on first use: most configurations have no virtual_routes. */
     @Override
-    public void close() {
+    public synchronized org.jkeepalived.vrrp.io.RouteManager routes() {
+        if (routes == null) {
+            try {
+                routes = new NetlinkRouteManager();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return routes;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (routes != null) {
+            routes.close();
+        }
         garp.close();
         links.close();
         addresses.close();

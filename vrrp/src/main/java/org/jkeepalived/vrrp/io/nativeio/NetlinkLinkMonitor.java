@@ -27,16 +27,8 @@ public final class NetlinkLinkMonitor implements LinkMonitor {
     private NetlinkLinkMonitor() throws IOException {
         // subscribe before the dump so no change falls between the two
         this.events = new NetlinkSocket(Nl.RTMGRP_LINK);
-        try (NetlinkSocket req = new NetlinkSocket(0)) {
-            int seq = NetlinkSocket.nextSeq();
-            byte[] msg = new Nl.Builder(Nl.RTM_GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, seq)
-                    .u8(0).u8(0).u16(0).u32(0).u32(0).u32(0).build();
-            for (Nl.Msg m : req.dump(msg, seq)) {
-                LinkInfo l = parseLink(m);
-                if (l != null) {
-                    update(l, false);
-                }
-            }
+        try {
+            resync(false);
         } catch (IOException | RuntimeException e) {
             events.close();
             throw e;
@@ -50,6 +42,21 @@ public final class NetlinkLinkMonitor implements LinkMonitor {
         NetlinkLinkMonitor m = new NetlinkLinkMonitor();
         m.thread.start();
         return m;
+    }
+
+    /** Reads every link afresh (at start, and after the kernel dropped notifications). */
+    private void resync(boolean notify) throws IOException {
+        try (NetlinkSocket req = new NetlinkSocket(0)) {
+            int seq = NetlinkSocket.nextSeq();
+            byte[] msg = new Nl.Builder(Nl.RTM_GETLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, seq)
+                    .u8(0).u8(0).u16(0).u32(0).u32(0).u32(0).build();
+            for (Nl.Msg m : req.dump(msg, seq)) {
+                LinkInfo l = parseLink(m);
+                if (l != null) {
+                    update(l, notify);
+                }
+            }
+        }
     }
 
     static LinkInfo parseLink(Nl.Msg m) {
@@ -114,8 +121,13 @@ public final class NetlinkLinkMonitor implements LinkMonitor {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                // ENOBUFS: notifications were lost; the next one per link corrects the state
-                LOG.warn("link monitor: {}", e.getMessage());
+                // ENOBUFS: the kernel dropped notifications; read the whole state again
+                LOG.warn("link monitor: {} - re-reading all links", e.getMessage());
+                try {
+                    resync(true);
+                } catch (IOException again) {
+                    LOG.warn("link monitor: {}", again.getMessage());
+                }
             }
         }
     }

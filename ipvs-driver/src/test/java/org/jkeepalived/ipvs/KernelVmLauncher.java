@@ -17,10 +17,10 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Runs the @Tag("kernel-vm") test classes named on the command line with JUnit's launcher, for use
  * inside ../shared/kernel-vm/run where starting Maven takes minutes under emulation:
  * <pre>java -XX:UseAVX=2 -cp ipvs-driver/target/test-classes:ipvs-driver/target/classes:$(cat CP) \
- *     org.jkeepalived.ipvs.KernelVmTests org.jkeepalived.ipvs.kernel.KernelIpvsTableTest ...</pre>
+ *     org.jkeepalived.ipvs.KernelVmLauncher org.jkeepalived.ipvs.kernel.KernelIpvsTableTest ...</pre>
  * Exit status 0 when every test passed (and at least one ran).
  */
-public final class KernelVmTests {
+public final class KernelVmLauncher {
     public static void main(String[] args) {
         List<org.junit.platform.engine.DiscoverySelector> sel = new ArrayList<>();
         boolean anyTag = false;

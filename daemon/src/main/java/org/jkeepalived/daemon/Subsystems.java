@@ -1,0 +1,24 @@
+package org.jkeepalived.daemon;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.jkeepalived.daemon.cli.Options;
+
+/** Which halves run: both by default, VRRP only with -P, checkers only with -C (as keepalived's children). */
+final class Subsystems {
+    private Subsystems() {}
+
+    static List<Subsystem> create(Options o, MeterRegistry registry, BiConsumer<String, Throwable> onFailure) {
+        List<Subsystem> out = new ArrayList<>();
+        CheckerSubsystem checkers = o.vrrpOnly() ? null : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry);
+        if (!o.checkOnly()) {
+            out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (vip, master) -> {
+                if (checkers != null) checkers.vrrpMaster(vip, master);
+            }));
+        }
+        if (checkers != null) out.add(checkers);
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package org.jkeepalived.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpState;
+import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.vrrp.engine.EngineListener;
+import org.jkeepalived.vrrp.engine.InstanceStatus;
+import org.jkeepalived.vrrp.engine.VrrpEngine;
+import org.jkeepalived.vrrp.fsm.Action;
+import org.jkeepalived.vrrp.io.NetIo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** keepalived's VRRP side: the engine over the real network, its status in keepalived's JSON shape. */
+final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
+    private static final Logger log = LoggerFactory.getLogger("Keepalived_vrrp");
+
+    private final MeterRegistry registry;
+    private final boolean keepVipsOnStop;
+    /** (vip, master?) for ha_suspend and the sync daemon on the checker side. */
+    private final BiConsumer<InetAddress, Boolean> masterListener;
+    private NetIo io;
+    private VrrpEngine engine;
+    private KeepalivedConfig config;
+
+    VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<InetAddress, Boolean> masterListener) {
+        this.registry = registry;
+        this.keepVipsOnStop = keepVipsOnStop;
+        this.masterListener = masterListener;
+    }
+
+    @Override public String name() {
+        return "vrrp";
+    }
+
+    @Override public void start(KeepalivedConfig cfg) throws Exception {
+        config = cfg;
+        if (cfg.vrrpInstances().isEmpty()) {
+            log.info("No vrrp_instance configured");
+            return;
+        }
+        io = NetIo.openNative();
+        engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(cfg), registry, null);
+    }
+
+    private EngineListener listener(KeepalivedConfig cfg) {
+        return new EngineListener() {
+            @Override public void onStateChanged(Action.StateChanged c) {
+                boolean master = c.to() == VrrpState.MASTER;
+                if (master == (c.from() == VrrpState.MASTER)) return;
+                cfg.vrrpInstance(c.instance()).ifPresent(vi -> {
+                    for (StaticAddress a : vi.virtualIpaddresses()) masterListener.accept(a.address(), master);
+                });
+            }
+        };
+    }
+
+    /**
+     * Unchanged VRRP configuration: nothing happens (no transition, no GARP). Changed: the engine is
+     * restarted on the new configuration without releasing addresses still configured.
+     */
+    @Override public void reload(KeepalivedConfig cfg) throws Exception {
+        if (vrrpPart(cfg).equals(vrrpPart(config))) {
+            config = cfg;
+            log.info("VRRP configuration unchanged");
+            return;
+        }
+        log.info("VRRP configuration changed; restarting the VRRP instances");
+        close();
+        start(cfg);
+    }
+
+    private static List<Object> vrrpPart(KeepalivedConfig c) {
+        return List.of(c.vrrpInstances(), c.vrrpSyncGroups(), c.vrrpScripts(), c.trackFiles(),
+                Objects.requireNonNullElse(c.globalDefs(), ""));
+    }
+
+    @Override public void status(ObjectNode into) {
+        ArrayNode arr = into.putArray("vrrp_instances");
+        if (engine == null) return;
+        for (InstanceStatus s : engine.status()) {
+            ObjectNode o = arr.addObject();
+            ObjectNode d = o.putObject("data");
+            VrrpInstance vi = config.vrrpInstance(s.iname()).orElse(null);
+            d.put("iname", s.iname());
+            d.put("ifp_ifname", s.ifpIfname());
+            d.put("vrid", s.vrid());
+            d.put("state", s.state().number);
+            d.put("wantstate", vi != null && vi.initialState() == VrrpState.MASTER ? 2 : 1);
+            d.put("base_priority", s.basePriority());
+            d.put("effective_priority", s.effectivePriority());
+            d.put("adver_int", s.adverIntCentis() / 100.0);
+            d.put("master_adver_int", s.masterAdverIntCentis() / 100.0);
+            d.put("version", s.version());
+            if (vi != null) {
+                d.put("accept", vi.accept());
+                d.put("nopreempt", vi.nopreempt());
+                d.put("preempt_delay", vi.preemptDelay() == null ? 0 : vi.preemptDelay().toSeconds());
+                d.put("garp_delay", vi.garpMasterDelay() == null ? 0 : vi.garpMasterDelay().toSeconds());
+                d.put("garp_rep", vi.garpMasterRepeat());
+            }
+            ArrayNode vips = d.putArray("vips");
+            s.vips().forEach(vips::add);
+            d.put("last_transition", s.lastTransitionEpochMillis() / 1000.0);
+            if (s.masterAddress() != null) d.put("master_ipaddr", s.masterAddress());
+            ObjectNode st = o.putObject("stats");
+            s.stats().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> st.put(e.getKey(), e.getValue()));
+        }
+    }
+
+    @Override public JsonNode handle(String cmd, JsonNode request) {
+        return null;
+    }
+
+    @Override public void close() {
+        if (engine != null) {
+            if (keepVipsOnStop) log.info("--dont-release-vrrp: leaving VIPs in place");
+            engine.stop();
+            engine = null;
+        }
+        if (io != null) {
+            io.close();
+            io = null;
+        }
+    }
+}
