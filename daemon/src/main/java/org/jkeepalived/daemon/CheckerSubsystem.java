@@ -57,6 +57,8 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     private IpvsMetrics ipvsMetrics;
     private volatile HealthcheckService checkers;
     private volatile KeepalivedConfig config;
+    /** VIPs our VRRP instances hold now (for ha_suspend). */
+    private final java.util.Set<java.net.InetAddress> masterVips = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry) {
         this.engineChoice = engineChoice;
@@ -76,15 +78,25 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         reconciler.start(cfg.globalDefs().lvsFlush());
         applyTimeouts(cfg.globalDefs());
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        checkers = newCheckers(cfg);
+        checkers = newCheckers(cfg, null);
+        suspendWhereNotMaster(checkers);
         checkers.start();
         requestApply();
         applier.scheduleWithFixedDelay(this::refreshStats, 2, 2, TimeUnit.SECONDS);
     }
 
-    private HealthcheckService newCheckers(KeepalivedConfig cfg) {
-        return HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
-                .listener(change -> requestApply()).build();
+    private HealthcheckService newCheckers(KeepalivedConfig cfg, HealthcheckService previous) {
+        HealthcheckService.Builder b = HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
+                .listener(change -> requestApply());
+        if (previous != null) b.inheritFrom(previous);
+        return b.build();
+    }
+
+    /** ha_suspend: checks of a virtual server whose address we do not hold wait until VRRP makes us master. */
+    private void suspendWhereNotMaster(HealthcheckService c) {
+        for (ServiceKey k : c.haSuspendServices()) {
+            if (k.address() == null || !masterVips.contains(k.address())) c.suspend(k);
+        }
     }
 
     /** kernel IPVS when present (auto), else the userspace engine; the log says which, as does status. */
@@ -147,17 +159,20 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     /** A new config: a fresh checker set for it, the table reconciled by difference (unchanged entries are not touched). */
     @Override public void reload(KeepalivedConfig cfg) throws Exception {
         HealthcheckService old = checkers;
-        HealthcheckService fresh = newCheckers(cfg);
+        HealthcheckService fresh = newCheckers(cfg, old); // keeps up/down verdicts and quorum of unchanged servers
+        suspendWhereNotMaster(fresh);
+        fresh.start(); // started before it is published: the table is never read from a half-started set
         checkers = fresh;
         config = cfg;
         old.close();
-        fresh.start();
         applyTimeouts(cfg.globalDefs());
         requestApply();
     }
 
     /** ha_suspend: the VRRP side tells us whether we are master for a virtual address. */
     void vrrpMaster(java.net.InetAddress vip, boolean master) {
+        if (master) masterVips.add(vip);
+        else masterVips.remove(vip);
         HealthcheckService c = checkers;
         if (c == null) return;
         for (ServiceKey k : c.haSuspendServices()) {

@@ -93,6 +93,7 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        LogSetup.flush();
         return 0;
     }
 

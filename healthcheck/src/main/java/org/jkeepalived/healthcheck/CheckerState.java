@@ -38,6 +38,12 @@ public final class CheckerState {
         return d == null || d.isNegative() || d.isZero() ? dflt.toNanos() : d.toNanos();
     }
 
+    /** Carry the verdict of the same checker from before a reload: no alpha, no re-proving. */
+    public void inherit(boolean wasUp) {
+        this.up = wasUp;
+        this.hasRun = true;
+    }
+
     /** Delay before the first check: uniformly random in [0, warmup]. */
     public long initialDelayNanos(Random random) {
         if (warmupNanos <= 0) return 0;

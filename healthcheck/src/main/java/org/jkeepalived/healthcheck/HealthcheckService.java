@@ -69,8 +69,9 @@ public final class HealthcheckService implements AutoCloseable {
                 : new NettyProbeFactory(Objects.requireNonNull(b.group, "eventLoopGroup"), scripts, config);
         this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
         if (b.listener != null) listeners.add(b.listener);
+        Inherited inherited = b.previous == null ? Inherited.NONE : Inherited.of(b.previous);
         for (VirtualServer vs : config.virtualServers()) {
-            VsRuntime v = new VsRuntime(vs, ServiceKeys.of(vs, config));
+            VsRuntime v = new VsRuntime(vs, ServiceKeys.of(vs, config), inherited);
             virtualServers.add(v);
             for (ServiceKey k : v.state.keys()) byKey.put(k, v);
         }
@@ -328,21 +329,44 @@ public final class HealthcheckService implements AutoCloseable {
         final VirtualServerState state;
         final List<RsRuntime> servers = new ArrayList<>();
         boolean suspended;
-        volatile boolean quorumUp = true;
+        volatile boolean quorumUp;
 
-        VsRuntime(VirtualServer vs, List<ServiceKey> keys) {
+        VsRuntime(VirtualServer vs, List<ServiceKey> keys, Inherited inherited) {
             this.vs = vs;
             List<Boolean> initial = new ArrayList<>();
+            List<RealServerStatus> before = new ArrayList<>();
             for (RealServer rs : vs.realServers()) {
+                int port = rs.port() == 0 ? vs.port() : rs.port();
+                RealServerStatus old = inherited.servers.get(Inherited.key(vs.label(), rs.address(), port));
+                before.add(old);
                 boolean alive = true;
                 for (Checker c : rs.checkers()) {
                     if (c instanceof Checker.BfdCheck) continue;
                     if (alpha(c, rs)) alive = false;
                 }
-                initial.add(alive);
+                initial.add(old != null ? old.alive() : alive);
             }
-            this.state = new VirtualServerState(vs, keys, initial, this);
-            for (int i = 0; i < vs.realServers().size(); i++) servers.add(new RsRuntime(this, i, initial.get(i)));
+            Boolean q = inherited.quorum.get(vs.label());
+            this.quorumUp = q == null || q;
+            this.state = new VirtualServerState(vs, keys, initial, quorumUp, this);
+            for (int i = 0; i < vs.realServers().size(); i++) {
+                RsRuntime r = new RsRuntime(this, i, initial.get(i));
+                servers.add(r);
+                RealServerStatus old = before.get(i);
+                if (old == null) continue;
+                for (int k = 0; k < r.checkers.size() && k < old.checkers().size(); k++) {
+                    CheckerRuntime c = r.checkers.get(k);
+                    RealServerStatus.CheckerStatus oc = old.checkers().get(k);
+                    if (oc.type().equals(c.checker.keyword()) && !c.notImplemented) c.state.inherit("UP".equals(oc.state()));
+                }
+                // the real server's verdict must agree with its checkers' (a checker added on reload starts per alpha)
+                boolean agreed = true;
+                for (CheckerRuntime c : r.checkers) if (!c.notImplemented) agreed &= c.state.up();
+                if (agreed != r.alive) {
+                    r.alive = agreed;
+                    state.initial(i, agreed);
+                }
+            }
             metrics.virtualServer(vs.label(), () -> quorumUp);
         }
 
@@ -373,6 +397,27 @@ public final class HealthcheckService implements AutoCloseable {
 
         @Override public void quorumChanged(boolean up) {
             quorumUp = up;
+        }
+    }
+
+    /** Verdicts taken from the service a reload replaces. */
+    private record Inherited(Map<String, RealServerStatus> servers, Map<String, Boolean> quorum) {
+        static final Inherited NONE = new Inherited(Map.of(), Map.of());
+
+        static String key(String vs, java.net.InetAddress a, int port) {
+            return vs + "|" + a.getHostAddress() + "|" + port;
+        }
+
+        static Inherited of(HealthcheckService prev) {
+            Map<String, RealServerStatus> servers = new HashMap<>();
+            Map<String, Boolean> quorum = new HashMap<>();
+            for (RealServerStatus s : prev.status()) {
+                if (!s.checkers().isEmpty() || !servers.containsKey(key(s.virtualServer(), s.address(), s.port()))) {
+                    servers.put(key(s.virtualServer(), s.address(), s.port()), s);
+                }
+            }
+            for (VsRuntime v : prev.virtualServers) quorum.put(v.vs.label(), v.quorumUp);
+            return new Inherited(servers, quorum);
         }
     }
 
@@ -468,6 +513,7 @@ public final class HealthcheckService implements AutoCloseable {
         private ScriptRunner scriptRunner;
         private Duration scriptTimeout;
         private HealthcheckListener listener;
+        private HealthcheckService previous;
 
         private Builder(KeepalivedConfig config) {
             this.config = config;
@@ -494,6 +540,14 @@ public final class HealthcheckService implements AutoCloseable {
         public Builder scriptTimeout(Duration d) { this.scriptTimeout = d; return this; }
 
         public Builder listener(HealthcheckListener l) { this.listener = l; return this; }
+
+        /**
+         * Reload: start from the verdicts of the service this one replaces. A real server found in the
+         * same virtual server (by label, address and port) keeps its alive state and each checker at the
+         * same position with the same keyword keeps its up/down (no alpha, no warmup flapping); quorum
+         * state carries over. Read from {@code previous.status()}: call before closing it.
+         */
+        public Builder inheritFrom(HealthcheckService previous) { this.previous = previous; return this; }
 
         public HealthcheckService build() {
             return new HealthcheckService(this);

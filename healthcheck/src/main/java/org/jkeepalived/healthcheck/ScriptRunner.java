@@ -83,8 +83,11 @@ public final class ScriptRunner implements AutoCloseable {
             var kill = timeout == null || timeout.isZero() || timeout.isNegative() ? null
                     : timer.schedule(() -> {
                         if (p.isAlive() && result.complete(TIMED_OUT)) {
-                            p.descendants().forEach(ProcessHandle::destroyForcibly);
+                            // the script first, then what it started: killing a child first would let the
+                            // script run on (e.g. "sleep 5; do_something") before it dies
+                            List<ProcessHandle> children = p.descendants().toList();
                             p.destroyForcibly();
+                            children.forEach(ProcessHandle::destroyForcibly);
                         }
                     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             p.onExit().whenComplete((proc, err) -> {

@@ -74,6 +74,13 @@ public final class VirtualServerState {
     private long live;
 
     public VirtualServerState(VirtualServer vs, List<ServiceKey> keys, List<Boolean> initiallyAlive, Effects fx) {
+        this(vs, keys, initiallyAlive, true, fx);
+    }
+
+    /** With the quorum state carried over from before a reload (so its scripts do not run again). */
+    public VirtualServerState(VirtualServer vs, List<ServiceKey> keys, List<Boolean> initiallyAlive,
+                              boolean initialQuorumUp, Effects fx) {
+        this.quorumUp = initialQuorumUp;
         this.vs = vs;
         this.keys = List.copyOf(keys);
         this.fx = fx;
@@ -125,6 +132,15 @@ public final class VirtualServerState {
                     + rsLabel(d) + (disabled ? " from VS " : " to VS ") + vs.label());
         }
         if (evaluateQuorum()) reconcileAll();
+    }
+
+    /** Before {@link #start()}: correct a real server's initial state (no scripts, nothing emitted). */
+    public void initial(int index, boolean alive) {
+        if (started) throw new IllegalStateException("already started");
+        Member m = members.get(index);
+        if (m.alive) live -= m.weight;
+        m.alive = alive;
+        if (m.alive) live += m.weight;
     }
 
     /** A real server's checkers settled on alive/dead and an effective weight. */

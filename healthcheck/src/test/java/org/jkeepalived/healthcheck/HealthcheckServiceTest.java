@@ -228,4 +228,37 @@ class HealthcheckServiceTest {
         assertEquals(3, registry.get(HealthcheckMetrics.CHECK_DURATION).timer().count());
         assertEquals(0.0, registry.get(HealthcheckMetrics.RS_UP).gauge().value());
     }
+
+    @Test void reloadInheritsVerdictsAndQuorum() {
+        RealServer sorry = rs("10.0.0.9", 80, 1);
+        VirtualServer v = vs("10.0.0.1", 80, 2, 0, sorry, null, script("/q/down"), false, false,
+                rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, true)),
+                rs("10.0.0.3", 80, 1, tcp("10.0.0.3", 0, 1, 10, false)));
+        probes.set("10.0.0.3:80", false);
+        HealthcheckService first = start(config(v));
+        sched.advance(Duration.ofSeconds(1));
+        assertFalse(first.quorumUp(VS));
+        assertNotNull(dest("10.0.0.9"));
+        // reload: the same config again, inheriting; the alpha server that was proven up stays up,
+        // the failed one stays down, quorum stays lost: the new table is the old one
+        probes.set("10.0.0.3:80", true);
+        changes.clear();
+        HealthcheckService second = HealthcheckService.builder(config(v)).scheduler(sched).probeFactory(probes)
+                .clock(clock).random(new Random(7)).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first)
+                .listener(changes::add).build();
+        first.close();
+        svc = second;
+        second.start();
+        TableChange.AddService add = (TableChange.AddService) changes.get(0);
+        assertEquals(List.of(ip("10.0.0.9")), add.definition().destinations().stream().map(Destination::address).toList(),
+                "sorry server only, as before the reload");
+        assertFalse(second.quorumUp(VS));
+        var st = second.status();
+        assertTrue(st.get(0).alive(), "alpha server keeps its proven-up verdict");
+        assertFalse(st.get(1).alive());
+        // and life goes on from there
+        sched.advance(Duration.ofSeconds(1));
+        assertTrue(second.quorumUp(VS));
+        assertNull(dest("10.0.0.9"));
+    }
 }

@@ -221,6 +221,10 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
 
     /** The whole table with counters: one service dump, then one destination dump per service. */
     public synchronized List<Entry> readEntries() throws LvsException {
+        return readEntries(true);
+    }
+
+    private List<Entry> readEntries(boolean withStats) throws LvsException {
         List<VirtualService> svcs = new ArrayList<>();
         List<Counters> svcCounters = new ArrayList<>();
         writer.reset();
@@ -232,7 +236,7 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
                 NlAttrs svc = m.attrs().nested(IpvsCodec.CMD_ATTR_SERVICE);
                 if (svc == null) return;
                 svcs.add(IpvsCodec.service(svc));
-                svcCounters.add(IpvsCodec.counters(svc, IpvsCodec.SVC_ATTR_STATS, IpvsCodec.SVC_ATTR_STATS64));
+                svcCounters.add(withStats ? IpvsCodec.counters(svc, IpvsCodec.SVC_ATTR_STATS, IpvsCodec.SVC_ATTR_STATS64) : Counters.ZERO);
             });
         } catch (NetlinkIoException e) {
             throw new LvsException("reading IPVS services: " + e.getMessage(), e.errno(), e);
@@ -242,7 +246,7 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
         List<Entry> out = new ArrayList<>(svcs.size());
         for (int i = 0; i < svcs.size(); i++) {
             VirtualService s = svcs.get(i);
-            List<DestEntry> ds = readDests(s.key());
+            List<DestEntry> ds = readDests(s.key(), withStats);
             List<Destination> plain = new ArrayList<>(ds.size());
             for (DestEntry d : ds) plain.add(d.destination());
             out.add(new Entry(s.withDestinations(plain), svcCounters.get(i), ds));
@@ -250,7 +254,7 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
         return out;
     }
 
-    private List<DestEntry> readDests(ServiceKey k) throws LvsException {
+    private List<DestEntry> readDests(ServiceKey k, boolean withStats) throws LvsException {
         List<DestEntry> ds = new ArrayList<>();
         writer.reset();
         int seq = conn.nextSeq();
@@ -264,7 +268,7 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
                 if (d == null) return;
                 ds.add(new DestEntry(IpvsCodec.destination(d, k), d.u32(IpvsCodec.DEST_ATTR_ACTIVE_CONNS, 0),
                         d.u32(IpvsCodec.DEST_ATTR_INACT_CONNS, 0), d.u32(IpvsCodec.DEST_ATTR_PERSIST_CONNS, 0),
-                        IpvsCodec.counters(d, IpvsCodec.DEST_ATTR_STATS, IpvsCodec.DEST_ATTR_STATS64)));
+                        withStats ? IpvsCodec.counters(d, IpvsCodec.DEST_ATTR_STATS, IpvsCodec.DEST_ATTR_STATS64) : Counters.ZERO));
             });
         } catch (NetlinkIoException e) {
             throw new LvsException("reading destinations of " + IpvsSemantics.describe(k) + ": " + e.getMessage(), e.errno(), e);
@@ -274,9 +278,9 @@ public final class KernelIpvsBackend implements BatchingLvsBackend {
         return ds;
     }
 
-    @Override public List<VirtualService> readTable() throws LvsException {
+    @Override public synchronized List<VirtualService> readTable() throws LvsException {
         List<VirtualService> out = new ArrayList<>();
-        for (Entry e : readEntries()) out.add(e.service());
+        for (Entry e : readEntries(false)) out.add(e.service());
         return out;
     }
 

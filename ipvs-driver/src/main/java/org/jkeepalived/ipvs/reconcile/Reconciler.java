@@ -38,6 +38,11 @@ public final class Reconciler {
     private final Set<ServiceKey> owned = new LinkedHashSet<>();
     /** The backend's table as we last knew it to be true; null = read it before planning. */
     private Map<ServiceKey, VirtualService> view;
+    /**
+     * Desired services known to be in place in {@link #view}: the same object (or an equal one) in the
+     * next desired table needs no comparison, so a one-server change costs one service's diff.
+     */
+    private final Map<ServiceKey, VirtualService> settled = new java.util.HashMap<>();
 
     public Reconciler(LvsBackend backend) {
         this(backend, null);
@@ -60,7 +65,7 @@ public final class Reconciler {
             log.info("Flushing LVS table (lvs_flush)");
             backend.flush();
         }
-        view = null;
+        invalidate();
     }
 
     /**
@@ -85,7 +90,7 @@ public final class Reconciler {
                 return finish(desired, applied, failures, writes, false, t0);
             }
         }
-        Plan plan = plan(desired, List.copyOf(view.values()), owned);
+        Plan plan = plan(desired, view, owned, settled);
         List<BatchingLvsBackend.Outcome> round = apply(plan.ops());
         writes += round.size();
         List<BatchingLvsBackend.Outcome> failed = collect(round, applied);
@@ -94,7 +99,7 @@ public final class Reconciler {
             for (BatchingLvsBackend.Outcome o : failed) log.warn("{}; re-reading the table and retrying", o.error().getMessage());
             try {
                 readView();
-                Plan again = plan(desired, List.copyOf(view.values()), owned);
+                Plan again = plan(desired, view, owned, settled);
                 List<BatchingLvsBackend.Outcome> round2 = apply(again.ops());
                 writes += round2.size();
                 for (BatchingLvsBackend.Outcome o : collect(round2, applied)) {
@@ -109,6 +114,7 @@ public final class Reconciler {
             }
             if (!failures.isEmpty()) view = null; // be sure next time: read again
         }
+        settle(desired, failures, plan.invalid().isEmpty() ? Set.of() : invalidKeys(desired));
         for (String invalid : plan.invalid()) {
             log.error("{}", invalid);
             failures.add(new ReconcileResult.Failure(null, invalid, 0));
@@ -124,12 +130,42 @@ public final class Reconciler {
     /** Forget the last known table: the next pass reads the backend. */
     public synchronized void invalidate() {
         view = null;
+        settled.clear();
     }
 
     private void readView() throws LvsException {
+        settled.clear();
+        view = null;
         Map<ServiceKey, VirtualService> v = new LinkedHashMap<>();
         for (VirtualService s : backend.readTable()) v.put(s.key(), IpvsSemantics.normalize(s));
         view = v;
+    }
+
+    /** After a pass: desired services without failures are now in place. */
+    private void settle(DesiredTable desired, List<ReconcileResult.Failure> failures, Set<ServiceKey> invalid) {
+        if (view == null) {
+            settled.clear();
+            return;
+        }
+        Set<ServiceKey> failed = new java.util.HashSet<>(invalid);
+        for (ReconcileResult.Failure f : failures) if (f.op() != null) failed.add(f.op().service());
+        settled.clear();
+        for (VirtualService s : desired.services()) {
+            if (!failed.contains(s.key())) settled.put(s.key(), s);
+        }
+    }
+
+    private static Set<ServiceKey> invalidKeys(DesiredTable desired) {
+        Set<ServiceKey> out = new java.util.HashSet<>();
+        for (VirtualService s : desired.services()) {
+            try {
+                IpvsSemantics.serviceFlags(s);
+                IpvsSemantics.netmask(s);
+            } catch (IllegalArgumentException e) {
+                out.add(s.key());
+            }
+        }
+        return out;
     }
 
     /** Folds a successful op into the last known table. */
@@ -197,7 +233,7 @@ public final class Reconciler {
         } catch (LvsException e) {
             failures.add(new ReconcileResult.Failure(null, e.getMessage(), e.errno()));
         }
-        view = null;
+        invalidate();
         ReconcileResult r = new ReconcileResult(applied, failures, writes, false, System.nanoTime() - t0);
         if (metrics != null) metrics.recordReconcile(r);
         return r;
@@ -230,11 +266,19 @@ public final class Reconciler {
     public static Plan plan(DesiredTable desired, List<VirtualService> actual, Set<ServiceKey> owned) {
         Map<ServiceKey, VirtualService> act = new LinkedHashMap<>();
         for (VirtualService s : actual) act.put(s.key(), s);
+        return plan(desired, act, owned, Map.of());
+    }
+
+    /** As above; services equal to their entry in {@code settled} are known to be in place and skipped. */
+    static Plan plan(DesiredTable desired, Map<ServiceKey, VirtualService> act, Set<ServiceKey> owned,
+                     Map<ServiceKey, VirtualService> settled) {
         List<LvsOp> ops = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
-        Set<ServiceKey> wanted = new LinkedHashSet<>();
+        Set<ServiceKey> wanted = new java.util.HashSet<>();
         for (VirtualService raw : desired.services()) {
             wanted.add(raw.key());
+            VirtualService known = settled.get(raw.key());
+            if (known != null && (known == raw || known.equals(raw)) && act.containsKey(raw.key())) continue;
             VirtualService s;
             try {
                 s = IpvsSemantics.normalize(raw);

@@ -36,7 +36,7 @@ public final class IpvsApplyBench {
             for (int round = 0; round < 2; round++) {
                 b.flush();
                 long t0 = System.nanoTime();
-                run("ipvsadm-restore", rules);
+                run(rules, "ipvsadm-restore");
                 restore[round] = ms(System.nanoTime() - t0);
                 check(b, n, m);
                 b.flush();
@@ -49,10 +49,10 @@ public final class IpvsApplyBench {
                 if (b.writeCount() - w0 != n + (long) n * m) throw new IllegalStateException("writes " + (b.writeCount() - w0));
                 check(b, n, m);
             }
-            rows.add(new String[] {"whole table from empty (" + n + " x " + m + "), 1st run",
-                    f(ours[0]), f(restore[0]), String.format("%.2f", ours[0] / restore[0])});
-            rows.add(new String[] {"whole table from empty, 2nd run", f(ours[1]), f(restore[1]),
-                    String.format("%.2f", ours[1] / restore[1])});
+            row(rows, "whole table from empty (" + n + " x " + m + "), 1st run",
+                    f(ours[0]), f(restore[0]), String.format("%.2f", ours[0] / restore[0]));
+            row(rows, "whole table from empty, 2nd run", f(ours[1]), f(restore[1]),
+                    String.format("%.2f", ours[1] / restore[1]));
 
             Reconciler r = new Reconciler(b);
             r.reconcile(want, true); // learns the table (a no-op)
@@ -77,24 +77,32 @@ public final class IpvsApplyBench {
                 full = Math.min(full, ms(System.nanoTime() - t0));
                 if (!res.noop() || !fullRes.noop() || b.writeCount() != w0) throw new IllegalStateException("not a no-op");
             }
-            String restoreOne = "-e -t " + IpvsSemantics.hostPort(s0.key().address(), s0.key().port()) + " -r "
-                    + IpvsSemantics.hostPort(d0.address(), d0.port()) + " -m -w 3\n";
-            File one = File.createTempFile("ipvs-bench-one", ".rules");
-            one.deleteOnExit();
-            Files.writeString(one.toPath(), restoreOne);
-            double restoreChange = Double.MAX_VALUE;
+            double ipvsadmChange = Double.MAX_VALUE;
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
-                run("ipvsadm-restore", one);
-                restoreChange = Math.min(restoreChange, ms(System.nanoTime() - t0));
+                run(null, "ipvsadm", "-e", "-t", IpvsSemantics.hostPort(s0.key().address(), s0.key().port()), "-r",
+                        IpvsSemantics.hostPort(d0.address(), d0.port()), "-m", "-w", String.valueOf(3 + i));
+                ipvsadmChange = Math.min(ipvsadmChange, ms(System.nanoTime() - t0));
             }
-            rows.add(new String[] {"one-destination change (best of 5)", f(change), f(restoreChange) + " (ipvsadm -e)", ""});
-            rows.add(new String[] {"no-op reconcile, known table (best of 5)", f(noop), "-", ""});
-            rows.add(new String[] {"no-op reconcile with full re-read (best of 5)", f(full), "-", ""});
+            double ipvsadmRead = Double.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                run(null, "ipvsadm", "-Sn");
+                ipvsadmRead = Math.min(ipvsadmRead, ms(System.nanoTime() - t0));
+            }
+            row(rows, "one-destination change (best of 5)", f(change), f(ipvsadmChange) + " (ipvsadm -e)", "");
+            row(rows, "no-op reconcile, known table (best of 5)", f(noop), "-", "");
+            row(rows, "no-op reconcile with full re-read (best of 5)", f(full), f(ipvsadmRead) + " (ipvsadm -Sn)", "");
             b.flush();
         }
+        System.out.println();
         System.out.printf("%-48s %14s %22s %7s%n", "IPVS apply benchmark (ms)", "jkeepalived", "ipvsadm-restore", "ratio");
         for (String[] row : rows) System.out.printf("%-48s %14s %22s %7s%n", (Object[]) row);
+    }
+
+    static void row(List<String[]> rows, String... cells) {
+        rows.add(cells);
+        System.out.printf("%-48s %14s %22s %7s%n", (Object[]) cells);
     }
 
     static String restoreText(List<VirtualService> table) {
@@ -116,10 +124,12 @@ public final class IpvsApplyBench {
         if (t.size() != n || dests != n * m) throw new IllegalStateException("table has " + t.size() + " services, " + dests + " destinations");
     }
 
-    static void run(String cmd, File stdin) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectInput(stdin).redirectErrorStream(true).start();
+    static void run(File stdin, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (stdin != null) pb.redirectInput(stdin);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IllegalStateException(cmd + " failed: " + out);
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
     }
 
     static double ms(long nanos) { return nanos / 1e6; }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end inside the kernel VM: this (root) namespace is the director; a client and two real
- * servers (busybox httpd answering their own name) sit in namespaces on one bridge. The client is
+ * servers (python3 -m http.server answering their own name) sit in namespaces on one bridge. The client is
  * in 10.100.0.0/24 with the VIP, the real servers in 10.200.0.0/24. NAT: real servers route the
  * client subnet back through the director. DR: real servers hold the VIP on lo with
  * arp_ignore=1 / arp_announce=2 and answer the client directly on the shared segment.
@@ -51,6 +51,7 @@ class KernelIpvsEndToEndTest {
     @BeforeAll
     static void lab() throws Exception {
         Assumptions.assumeTrue(System.getenv("KERNEL_VM") != null, "needs the kernel VM (../shared/kernel-vm/run)");
+        Assumptions.assumeTrue(!sh("command -v curl python3 || true").isBlank(), "needs curl and python3");
         backend = KernelIpvsBackend.open();
         backend.flush();
         sh("sysctl -qw net.ipv4.ip_forward=1");
@@ -71,8 +72,9 @@ class KernelIpvsEndToEndTest {
                     + " net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2"
                     + " && ip -n " + rs + " addr add " + VIP + "/32 dev lo");
             for (int port : new int[] {80, 8080}) {
-                servers.add(new ProcessBuilder("ip", "netns", "exec", rs, "busybox", "httpd", "-f", "-p", String.valueOf(port),
-                        "-h", dir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                servers.add(new ProcessBuilder("ip", "netns", "exec", rs, python(), "-m", "http.server", String.valueOf(port),
+                        "--bind", "0.0.0.0", "-d", dir.toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
             }
         }
         // wait for both servers on both ports
@@ -80,15 +82,25 @@ class KernelIpvsEndToEndTest {
             for (String port : List.of("80", "8080")) {
                 for (int i = 0; ; i++) {
                     try {
-                        sh("ip netns exec " + C + " busybox wget -q -T 2 -O /dev/null http://" + ip + ":" + port + "/");
+                        sh("ip netns exec " + C + " curl -s -m 2 -o /dev/null http://" + ip + ":" + port + "/");
                         break;
                     } catch (IllegalStateException e) {
-                        if (i > 50) throw e;
-                        Thread.sleep(100);
+                        if (i > 60) throw e;
+                        Thread.sleep(500);
                     }
                 }
             }
         }
+    }
+
+    /** A python3 that runs without a shell wrapper (pyenv shims need one). */
+    static String python() {
+        String p = sh("command -v python3 || true").trim();
+        if (p.contains("pyenv")) {
+            String real = sh("python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true").trim();
+            if (!real.isEmpty()) return real;
+        }
+        return p.isEmpty() ? "python3" : p;
     }
 
     @AfterAll
@@ -105,7 +117,7 @@ class KernelIpvsEndToEndTest {
     }
 
     static String get(int port) {
-        return sh("ip netns exec " + C + " busybox wget -q -T 3 -O - http://" + VIP + ":" + port + "/").trim();
+        return sh("ip netns exec " + C + " curl -s -m 5 http://" + VIP + ":" + port + "/").trim();
     }
 
     void exercise(VirtualService svc, int port) throws Exception {

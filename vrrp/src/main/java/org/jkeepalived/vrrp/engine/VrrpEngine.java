@@ -150,6 +150,7 @@ public final class VrrpEngine implements AutoCloseable {
             e.closeSockets();
             throw ex;
         }
+        e.scheduler.onThreadStart(io::prioritizeCurrentThread);
         e.scheduler.start();
         for (SharedSocket s : e.sockets.values()) {
             s.thread.start();
@@ -500,6 +501,7 @@ public final class VrrpEngine implements AutoCloseable {
     // ------------------------------------------------------------------ receive
 
     private void receiveLoop(SharedSocket s) {
+        io.prioritizeCurrentThread();
         while (true) {
             ReceivedPacket p;
             try {
@@ -539,7 +541,8 @@ public final class VrrpEngine implements AutoCloseable {
             scheduler.execute(() -> i.countRejected(RejectReason.IP_TTL_ERR));
             return;
         }
-        if (i.unicast && !i.isPeer(p.source())) {
+        // vrrp_check_unicast_src: a unicast instance hears only its unicast_peers
+        if (i.unicast && global != null && global.vrrpCheckUnicastSrc() && !i.isPeer(p.source())) {
             LOG.debug("({}) advert from {} is not from a unicast_peer - ignoring", i.name(), p.source().getHostAddress());
             return;
         }
@@ -616,7 +619,7 @@ public final class VrrpEngine implements AutoCloseable {
 
     /** A consistent snapshot of every instance (taken on the scheduler thread). */
     public List<InstanceStatus> status() {
-        if (stopped) {
+        if (stopped || scheduler.inSchedulerThread()) {
             List<InstanceStatus> out = new ArrayList<>();
             for (Instance i : instances.values()) {
                 out.add(i.status());

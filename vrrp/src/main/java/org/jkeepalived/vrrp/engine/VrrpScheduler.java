@@ -18,6 +18,7 @@ public final class VrrpScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpScheduler.class);
 
     private final MonotonicClock clock;
+    private volatile Runnable onThreadStart = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final PriorityQueue<Timer> queue = new PriorityQueue<>();
@@ -58,6 +59,11 @@ public final class VrrpScheduler {
             int c = Long.compare(deadline - o.deadline, 0);
             return c != 0 ? c : Long.compare(seq, o.seq);
         }
+    }
+
+    /** Runs first on the scheduler thread (e.g. to raise its priority). Call before {@link #start()}. */
+    public void onThreadStart(Runnable r) {
+        onThreadStart = r;
     }
 
     public MonotonicClock clock() {
@@ -168,6 +174,11 @@ public final class VrrpScheduler {
     }
 
     private void loop() {
+        try {
+            onThreadStart.run();
+        } catch (RuntimeException e) {
+            LOG.warn("scheduler thread set-up failed", e);
+        }
         while (!stopped) {
             Timer due = null;
             lock.lock();

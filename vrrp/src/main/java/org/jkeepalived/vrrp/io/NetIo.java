@@ -22,6 +22,13 @@ public interface NetIo extends Closeable {
         throw new UnsupportedOperationException("virtual_routes are not supported by " + getClass().getSimpleName());
     }
 
+    /**
+     * Called by the engine on its timer and receiver threads: lets a real implementation raise the
+     * thread's scheduling priority so timers stay on time on a busy host. No-op by default.
+     */
+    default void prioritizeCurrentThread() {
+    }
+
     @Override
     void close();
 

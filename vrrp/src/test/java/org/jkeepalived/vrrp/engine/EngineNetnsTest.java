@@ -108,7 +108,8 @@ class EngineNetnsTest {
         eb.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         // Master_Down_Interval at priority 100, 0.1 s: 3 x 100 + 61 ms
-        assertTrue(tookMs < 1000, "takeover took " + tookMs + " ms");
+        // loose bound: the precise figure is the benchmark's business on a quiet machine
+        assertTrue(tookMs < 3000, "takeover took " + tookMs + " ms");
         await(() -> addrs(b).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on B");
         assertTrue(NetnsLab.run("ip", "-n", b, "route").contains("10.50.0.0/16 via 10.9.0.9"));
         await(() -> NetnsLab.run("ip", "-n", c, "neigh", "show", "10.9.0.100").contains(MAC_B),
@@ -127,7 +128,9 @@ class EngineNetnsTest {
         eb.terminate();
         ea2.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
         tookMs = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(tookMs < 300, "graceful takeover took " + tookMs + " ms (Skew_Time 80 ms)");
+        assertTrue(tookMs < 2000, "graceful takeover took " + tookMs + " ms (Skew_Time 80 ms)");
+        // it was B's priority 0 that moved A, not the Master_Down_Interval running out
+        assertTrue(ea2.call("status").contains("pri_zero_rcvd=1"), ea2.transcript());
         eb.awaitPrefix("STOPPED", Duration.ofSeconds(5));
         assertFalse(addrs(b).contains("10.9.0.100"), addrs(b));
         await(() -> addrs(a).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on A again");

@@ -52,6 +52,7 @@ class EngineTimingNetnsTest {
         long c0 = Long.parseLong(e.call("cpu").substring(3));
         Thread.sleep(5000);
         long c1 = Long.parseLong(e.call("cpu").substring(3));
+        System.out.println("idle master: " + (c1 - c0) + " ms CPU in 5 s");
         assertTrue(c1 - c0 < 50, "one idle master used " + (c1 - c0) + " ms CPU in 5 s");
     }
 
@@ -73,6 +74,8 @@ class EngineTimingNetnsTest {
         // lateness at the sender (when each advert's timer ran); the receiver's own figure
         // (r[2], r[3]) also holds its scheduling delays, so it is only reported
         long worstUs = Long.parseLong(late[0]);
+        System.out.println("100 x 0.1 s: sender worst " + worstUs + " us, " + late[1] + "/" + late[2]
+                + " over 10 ms; receiver worst " + r[2] + " us");
         assertTrue(worstUs <= 10_000, "an advert timer ran " + worstUs + " us late; " + late[1] + " of "
                 + late[2] + " tasks over 10 ms; receiver saw worst " + r[2] + " us, " + r[3] + " over 10 ms");
     }

@@ -38,4 +38,8 @@ public interface LibC {
     int if_nametoindex(String name);
 
     String strerror(int errnum);
+
+    int gettid();
+
+    int setpriority(int which, int who, int prio);
 }

@@ -56,6 +56,22 @@ public final class NativeNetIo implements NetIo {
         return garp;
     }
 
+    /** VRRP threads run at nice -10 (as keepalived's vrrp_priority can set): adverts beat batch work. */
+    static final int VRRP_NICE = -10;
+
+    @Override
+    public void prioritizeCurrentThread() {
+        try {
+            int tid = Native.C.gettid();
+            if (Native.C.setpriority(0 /* PRIO_PROCESS: a tid names one thread */, tid, VRRP_NICE) < 0) {
+                org.slf4j.LoggerFactory.getLogger(NativeNetIo.class).debug("setpriority: {}",
+                        Native.error("setpriority").getMessage());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // an old libc without gettid: keep the default priority
+        }
+    }
+
     /** Opened on first use: most configurations have no virtual_routes. */
     @Override
     public synchronized org.jkeepalived.vrrp.io.RouteManager routes() {
