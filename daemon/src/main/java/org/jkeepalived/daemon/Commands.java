@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jkeepalived.daemon.cli.Options;
 import org.jkeepalived.daemon.control.ControlClient;
+import org.jkeepalived.daemon.drill.AgainstDrill;
 import org.jkeepalived.daemon.drill.Drill;
 import org.jkeepalived.daemon.drill.DrillBackend;
 import org.jkeepalived.daemon.drill.DrillClient;
@@ -134,6 +135,17 @@ final class Commands {
                     Long.parseLong(takeOption(args, "--duration-ms", "0")),
                     Integer.parseInt(takeOption(args, "--timeout-ms", "300")), out);
             return 0;
+        }
+        String against = takeOption(args, "--against", null);
+        if (against != null) {
+            String instance = takeOption(args, "--instance", null);
+            if (instance == null) throw new UsageError("--against needs --instance NAME (the vrrp_instance to hand off)");
+            int rounds = Integer.parseInt(takeOption(args, "--rounds", "3"));
+            Path socket = Path.of(takeOption(args, "--control-socket", Options.DEFAULT_CONTROL_SOCKET));
+            long interval = Long.parseLong(takeOption(args, "--interval-ms", "20"));
+            Path outDir = Path.of(takeOption(args, "--out", "drill-report"));
+            if (!args.isEmpty()) throw new UsageError("unknown drill argument " + args.get(0));
+            return new AgainstDrill(address(against), instance, socket, rounds, interval, outDir, out).run();
         }
         int rounds = Integer.parseInt(takeOption(args, "--rounds", "3"));
         Path confDir = Path.of(takeOption(args, "--conf-dir", defaultConfDir()));

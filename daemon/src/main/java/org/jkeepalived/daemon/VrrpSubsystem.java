@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.time.MonotonicClock;
@@ -18,6 +20,8 @@ import org.jkeepalived.vrrp.engine.InstanceStatus;
 import org.jkeepalived.vrrp.engine.VrrpEngine;
 import org.jkeepalived.vrrp.fsm.Action;
 import org.jkeepalived.vrrp.io.NetIo;
+import org.jkeepalived.vrrp.io.VipAddress;
+import org.jkeepalived.vrrp.io.VirtualRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     /** (vip, master?) for ha_suspend and the sync daemon on the checker side. */
     private final BiConsumer<InetAddress, Boolean> masterListener;
     private NetIo io;
+    private List<VipAddress> staticAddrs = List.of();
+    private List<VirtualRoute> staticRoutes = List.of();
     private VrrpEngine engine;
     private KeepalivedConfig config;
 
@@ -45,12 +51,45 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
 
     @Override public void start(KeepalivedConfig cfg) throws Exception {
         config = cfg;
-        if (cfg.vrrpInstances().isEmpty()) {
+        if (cfg.vrrpInstances().isEmpty() && cfg.staticIpaddress().isEmpty() && cfg.staticRoutes().isEmpty()) {
             log.info("No vrrp_instance configured");
             return;
         }
-        io = NetIo.openNative();
-        engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(cfg), registry, null);
+        if (io == null) io = NetIo.openNative();
+        applyStatic(cfg);
+        if (!cfg.vrrpInstances().isEmpty()) {
+            engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(cfg), registry, null);
+        }
+    }
+
+    /**
+     * static_ipaddress / static_routes: set at start (as keepalived's VRRP process does), the
+     * difference applied on reload, removed at stop.
+     */
+    private void applyStatic(KeepalivedConfig cfg) {
+        List<VipAddress> wantAddrs = new ArrayList<>();
+        for (StaticAddress a : cfg.staticIpaddress()) {
+            if (a.dev() == null) log.error("static_ipaddress {}: no dev given; skipped", a.cidr());
+            else wantAddrs.add(VipAddress.from(a, a.dev()));
+        }
+        List<VirtualRoute> wantRoutes = new ArrayList<>();
+        for (StaticRoute r : cfg.staticRoutes()) {
+            try {
+                wantRoutes.add(VirtualRoute.parse(r.words(), null));
+            } catch (RuntimeException e) {
+                log.error("static_routes '{}': {}", String.join(" ", r.words()), e.getMessage());
+            }
+        }
+        try {
+            for (VirtualRoute r : staticRoutes) if (!wantRoutes.contains(r)) io.routes().remove(r);
+            for (VipAddress a : staticAddrs) if (!wantAddrs.contains(a)) io.addresses().remove(a);
+            for (VipAddress a : wantAddrs) if (!staticAddrs.contains(a)) io.addresses().add(a);
+            for (VirtualRoute r : wantRoutes) if (!staticRoutes.contains(r)) io.routes().add(r);
+        } catch (java.io.IOException e) {
+            log.error("static addresses/routes: {}", e.getMessage());
+        }
+        staticAddrs = wantAddrs;
+        staticRoutes = wantRoutes;
     }
 
     private EngineListener listener(KeepalivedConfig cfg) {
@@ -72,11 +111,12 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     @Override public void reload(KeepalivedConfig cfg) throws Exception {
         if (vrrpPart(cfg).equals(vrrpPart(config))) {
             config = cfg;
+            if (io != null) applyStatic(cfg);
             log.info("VRRP configuration unchanged");
             return;
         }
         log.info("VRRP configuration changed; restarting the VRRP instances");
-        close();
+        stopEngine();
         start(cfg);
     }
 
@@ -123,13 +163,20 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         return null;
     }
 
-    @Override public void close() {
+    private void stopEngine() {
         if (engine != null) {
             if (keepVipsOnStop) log.info("--dont-release-vrrp: leaving VIPs in place");
             engine.stop();
             engine = null;
         }
+    }
+
+    @Override public void close() {
+        stopEngine();
         if (io != null) {
+            KeepalivedConfig none = new KeepalivedConfig(config.globalDefs(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of(), List.of(), List.of());
+            applyStatic(none);
             io.close();
             io = null;
         }

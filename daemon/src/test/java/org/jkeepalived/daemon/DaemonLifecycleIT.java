@@ -92,6 +92,7 @@ class DaemonLifecycleIT {
     void reloadsUnderTrafficSigtermAndMetrics() throws Exception {
         Path conf = dir.resolve("keepalived.conf");
         Files.copy(DistLauncher.repoRoot().resolve("conf-examples/drill-master.conf"), conf);
+        Files.writeString(conf, "static_ipaddress {\n    10.77.1.1/32 dev eth0\n}\n", java.nio.file.StandardOpenOption.APPEND);
         Path sock = dir.resolve("dir1.sock");
         Process d = start(lab.ns("dir1"), "-n", "-l", "-G", "-f", conf.toString(), "--engine", "userspace",
                 "--control-socket", sock.toString(), "-p", dir.resolve("dir1.pid").toString());
@@ -139,6 +140,7 @@ class DaemonLifecycleIT {
         // status agrees with the interface, metrics agree with status
         String addrs = Netns.run("ip", "-n", lab.ns("dir1"), "-o", "addr", "show", "dev", "eth0");
         assertTrue(addrs.contains(DrillLab.VIP + "/24"), addrs);
+        assertTrue(addrs.contains("10.77.1.1/32"), "static_ipaddress set: " + addrs);
         assertTrue(instance(status(sock)).path("data").path("vips").toString().contains(DrillLab.VIP), status(sock).toString());
         String scrape = Netns.run("ip", "netns", "exec", lab.ns("dir1"), "bash", "-c",
                 "exec 3<>/dev/tcp/127.0.0.1/9650; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
@@ -153,7 +155,9 @@ class DaemonLifecycleIT {
         d.destroy();
         assertTrue(d.waitFor(15, TimeUnit.SECONDS), "daemon did not stop on SIGTERM");
         assertEquals(0, d.exitValue());
-        assertFalse(Netns.run("ip", "-n", lab.ns("dir1"), "-o", "addr").contains(DrillLab.VIP), "VIP left behind");
+        String left = Netns.run("ip", "-n", lab.ns("dir1"), "-o", "addr");
+        assertFalse(left.contains(DrillLab.VIP), "VIP left behind: " + left);
+        assertFalse(left.contains("10.77.1.1/"), "static_ipaddress left behind: " + left);
         assertTrue(Netns.run("ip", "netns", "pids", lab.ns("dir1")).isBlank(), "stray process in the director namespace");
     }
 

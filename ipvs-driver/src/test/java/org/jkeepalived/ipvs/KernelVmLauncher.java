@@ -14,7 +14,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Runs the @Tag("kernel-vm") test classes named on the command line with JUnit's launcher, for use
+ * Runs the @Tag("kernel-vm") test classes named on the command line (all of org.jkeepalived.ipvs
+ * when none is named) with JUnit's launcher, for use
  * inside ../shared/kernel-vm/run where starting Maven takes minutes under emulation:
  * <pre>java -XX:UseAVX=2 -cp ipvs-driver/target/test-classes:ipvs-driver/target/classes:$(cat CP) \
  *     org.jkeepalived.ipvs.KernelVmLauncher org.jkeepalived.ipvs.kernel.KernelIpvsTableTest ...</pre>
@@ -28,6 +29,8 @@ public final class KernelVmLauncher {
             if (a.equals("--any-tag")) anyTag = true; // also run untagged tests (a quick host check)
             else sel.add(selectClass(a));
         }
+        // no class named: every kernel-vm test of the module (the engine's included)
+        if (sel.isEmpty()) sel.add(org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage("org.jkeepalived.ipvs"));
         LauncherDiscoveryRequestBuilder rb = LauncherDiscoveryRequestBuilder.request().selectors(sel);
         if (!anyTag) rb.filters(TagFilter.includeTags("kernel-vm"));
         LauncherDiscoveryRequest req = rb.build();

@@ -165,32 +165,16 @@ public final class Drill {
 
     // ---- measurements from the client's samples ----
 
-    /** Last good before t0 → first good after the failures that followed t0; 0 when nothing failed. */
     Long outage(long t0) {
-        long lastGood = -1;
-        Long firstFail = null;
-        for (Sample s : samples) {
-            if (s.wallMillis() < t0) {
-                if (s.ok()) lastGood = s.wallMillis();
-                continue;
-            }
-            if (!s.ok() && firstFail == null) firstFail = s.wallMillis();
-            if (s.ok() && firstFail != null) return s.wallMillis() - (lastGood < 0 ? t0 : lastGood);
-        }
-        return firstFail == null ? 0L : null;
+        return Outage.of(samples, t0);
     }
 
     int failedSince(long t0) {
-        int n = 0;
-        for (Sample s : samples) if (s.wallMillis() >= t0 && !s.ok()) n++;
-        return n;
+        return Outage.failedSince(samples, t0);
     }
 
     private boolean clientHealthy() {
-        int n = samples.size();
-        if (n < 5) return false;
-        for (int i = n - 5; i < n; i++) if (!samples.get(i).ok()) return false;
-        return samples.get(n - 1).wallMillis() > System.currentTimeMillis() - 1000;
+        return Outage.healthy(samples);
     }
 
     // ---- the daemons ----

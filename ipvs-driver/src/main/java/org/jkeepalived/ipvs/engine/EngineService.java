@@ -46,15 +46,9 @@ final class EngineService {
         this.key = vs.key();
         this.config = vs.serviceOnly();
         this.scheduler = newScheduler(vs);
-        List<EngineDest> ds = new ArrayList<>();
-        for (Destination d : vs.destinations()) {
-            if (ds.stream().anyMatch(x -> x.key().equals(d.key()))) {
-                throw new LvsException("Destination already exists: " + d.key() + " in VS [" + key + "]", 17, null);
-            }
-            ds.add(0, new EngineDest(d, effectivePort(d)));
-        }
-        this.dests = List.copyOf(ds);
+        // as the kernel sees it: the service first, then its servers one at a time (each at the head)
         scheduler.destinationsChanged(view());
+        for (Destination d : vs.destinations()) addDestination(d);
     }
 
     private Scheduler newScheduler(VirtualService vs) throws LvsException {

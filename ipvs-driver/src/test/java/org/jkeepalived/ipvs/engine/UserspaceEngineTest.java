@@ -126,16 +126,20 @@ class UserspaceEngineTest {
             ServiceKey k = tcpVip("127.0.0.2");
             List<Destination> ds = List.of(dest(bs.get(0), 3), dest(bs.get(1), 2), dest(bs.get(2), 1));
             e.addService(vs(k, sched, flags, 0, null, ds));
-            // the same scheduler on a mirror of the engine's table, fed with the same clients
+            // the same scheduler on a mirror of the engine's table, built as the kernel builds it (the
+            // service, then each server at the head of the list), fed with the same clients
             List<DestState> mirror = new ArrayList<>();
             Map<DestState, String> names = new HashMap<>();
-            for (Destination d : e.readTable().stream().filter(v -> v.key().equals(k)).findFirst().orElseThrow().destinations()) {
-                DestState m = DestState.of(d);
-                mirror.add(m);
-                names.put(m, bs.stream().filter(b -> b.port() == d.port()).findFirst().orElseThrow().name);
-            }
             Scheduler pure = Schedulers.create(sched, flags);
             pure.destinationsChanged(mirror);
+            for (Destination d : ds) {
+                DestState m = DestState.of(d);
+                mirror.add(0, m);
+                names.put(m, bs.stream().filter(b -> b.port() == d.port()).findFirst().orElseThrow().name);
+                pure.destinationsChanged(mirror);
+            }
+            assertEquals(e.readTable().stream().filter(v -> v.key().equals(k)).findFirst().orElseThrow().destinations()
+                    .stream().map(Destination::key).toList(), mirror.stream().map(DestState::key).toList());
             List<Client> open = new ArrayList<>();
             StringBuilder got = new StringBuilder();
             StringBuilder want = new StringBuilder();

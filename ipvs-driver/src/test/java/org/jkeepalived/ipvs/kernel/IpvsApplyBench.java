@@ -90,7 +90,14 @@ public final class IpvsApplyBench {
                 run(null, "ipvsadm", "-Sn");
                 ipvsadmRead = Math.min(ipvsadmRead, ms(System.nanoTime() - t0));
             }
+            double rtt = Double.MAX_VALUE;
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                b.info();
+                rtt = Math.min(rtt, ms(System.nanoTime() - t0));
+            }
             row(rows, "one-destination change (best of 5)", f(change), f(ipvsadmChange) + " (ipvsadm -e)", "");
+            row(rows, "  for scale: one netlink round trip (GET_INFO)", String.format("%.2f", rtt), "-", "");
             row(rows, "no-op reconcile, known table (best of 5)", f(noop), "-", "");
             row(rows, "no-op reconcile with full re-read (best of 5)", f(full), f(ipvsadmRead) + " (ipvsadm -Sn)", "");
             b.flush();

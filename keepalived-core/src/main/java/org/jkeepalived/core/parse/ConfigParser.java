@@ -70,6 +70,7 @@ final class ConfigParser {
     }
 
     KeepalivedConfig parse(List<Node> root) {
+        pendingNotices("top", root);
         for (Node n : root) {
             if (n.keyword().equals("global_defs")) guard(n, () -> globalDefs(n));
         }
@@ -127,6 +128,26 @@ final class ConfigParser {
                 } else {
                     unknown("top level", n);
                 }
+        }
+    }
+
+    /** Notices for typed keywords whose behaviour no module implements yet (KeywordSupport's pending list). */
+    private void pendingNotices(String section, List<Node> nodes) {
+        if (nodes == null) return;
+        for (Node n : nodes) {
+            String kw = n.keyword();
+            if (KeywordSupport.isPending(section, kw)) d.notice(n.kw, "accepted, not yet implemented: " + kw);
+            if (n.children == null) continue;
+            String inner;
+            switch (section) {
+                case "top": inner = kw.equals("vrrp_track_file") ? "track_file" : kw; break;
+                case "real_server":
+                    inner = kw.equals("SSL_GET") ? "HTTP_GET" : kw;
+                    pendingNotices("checker", n.children);
+                    break;
+                default: inner = kw;
+            }
+            pendingNotices(inner, n.children);
         }
     }
 

@@ -18,6 +18,22 @@ public final class KeywordSupport {
 
     private static final Map<String, Set<String>> IMPLEMENTED = new LinkedHashMap<>();
     private static final Map<String, Set<String>> ACCEPTED = new LinkedHashMap<>();
+    /**
+     * Keywords with a typed field that no module acts on yet: parsed, validated and kept, but -t still
+     * says "accepted, not yet implemented". Keep this list true as modules land.
+     */
+    private static final Map<String, Set<String>> PENDING = new LinkedHashMap<>();
+
+    static {
+        PENDING.put("top", set("static_rules"));
+        PENDING.put("global_defs", set("notification_email notification_email_from smtp_server smtp_connect_timeout "
+                + "notify_fifo notify_fifo_script dynamic_interfaces enable_script_security script_user lvs_sync_daemon"));
+        PENDING.put("vrrp_instance", set("use_vmac vmac_xmit_base no_accept virtual_rules smtp_alert "
+                + "lvs_sync_daemon_interface garp_lower_prio_delay garp_lower_prio_repeat"));
+        PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
+        PENDING.put("real_server", set("BFD_CHECK"));
+        PENDING.put("BFD_CHECK", set("name"));
+    }
 
     private static void def(String section, String implemented, String accepted) {
         IMPLEMENTED.put(section, set(implemented));
@@ -134,8 +150,14 @@ public final class KeywordSupport {
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder("| section | implemented | accepted, not yet implemented |\n|---|---|---|\n");
         for (String s : sections()) {
-            sb.append("| ").append(s).append(" | ").append(String.join(" ", implemented(s))).append(" | ")
-                    .append(String.join(" ", notYetImplemented(s))).append(" |\n");
+            Set<String> done = new TreeSet<>(implemented(s));
+            Set<String> notYet = new TreeSet<>(notYetImplemented(s));
+            for (String k : PENDING.getOrDefault(s, Set.of())) {
+                done.remove(k);
+                notYet.add(k);
+            }
+            sb.append("| ").append(s).append(" | ").append(String.join(" ", done)).append(" | ")
+                    .append(String.join(" ", notYet)).append(" |\n");
         }
         return sb.toString();
     }
@@ -145,6 +167,11 @@ public final class KeywordSupport {
     }
 
     public static boolean isImplemented(String section, String keyword) {
-        return implemented(section).contains(keyword);
+        return implemented(section).contains(keyword) && !isPending(section, keyword);
+    }
+
+    /** A keyword the model types but no module acts on yet (see {@link #PENDING}). */
+    public static boolean isPending(String section, String keyword) {
+        return PENDING.getOrDefault(section, Set.of()).contains(keyword);
     }
 }

@@ -51,7 +51,9 @@ class KeywordSupportTest {
                 List<Diagnostic> ds = at(section, kw);
                 assertTrue(ds.stream().noneMatch(d -> d.message().startsWith("unknown keyword")),
                         section + " " + kw + ": " + TestSupport.formatAll(ds));
-                assertTrue(ds.stream().noneMatch(d -> d.message().startsWith("accepted, not yet implemented")),
+                boolean noticed = ds.stream().anyMatch(d -> d.message().startsWith("accepted, not yet implemented"));
+                // typed keywords no module acts on yet must still be reported as such
+                assertEquals(KeywordSupport.isPending(section, kw), noticed,
                         section + " " + kw + ": " + TestSupport.formatAll(ds));
             }
         }

@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On start every non-owner instance releases its VIPs first, which removes addresses a killed
  * earlier run left behind. {@link #stop()} (the SIGTERM path) makes each master send priority 0
- * and remove its VIPs before the sockets close.
+ * and remove its VIPs before the sockets close. {@link #reload} applies a new configuration in
+ * place (SIGHUP); {@link #handoff} / {@link #handback} drive a graceful master handover. An
+ * instance whose interface does not exist (yet) is in FAULT until the link monitor reports it.
  */
 public final class VrrpEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpEngine.class);
@@ -82,20 +84,24 @@ public final class VrrpEngine implements AutoCloseable {
     private final VrrpScheduler scheduler;
     private final EngineListener listener;
     private final VrrpMetrics metrics;
-    private final GlobalDefs global;
+    private GlobalDefs global;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final Map<String, VrrpSyncGroup> groupConfigs = new LinkedHashMap<>();
     private final Map<String, VrrpSyncGroupFsm> groupOf = new HashMap<>();
     private final List<VrrpSyncGroupFsm> groups = new ArrayList<>();
-    private final Map<SocketKey, SharedSocket> sockets = new LinkedHashMap<>();
+    private final Map<SocketKey, SharedSocket> sockets = new ConcurrentHashMap<>();
     private final AtomicLong unknownVridPackets = new AtomicLong();
     private final Map<String, VrrpScript> scriptConfigs = new HashMap<>();
     private final Map<String, TrackFile> fileConfigs = new HashMap<>();
     private final Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
+    private final Map<String, VrrpMetrics.Instance> meters = new HashMap<>();
     private ScriptRunner scriptRunner;
     private ProcessScriptRunner ownedRunner;
     private NotifyDispatcher notifier;
     private AutoCloseable linkSubscription;
     private volatile boolean stopped;
+    private volatile boolean threadsStarted;
+    private boolean filePolling;
 
     private VrrpEngine(NetIo io, MonotonicClock clock, GlobalDefs global, EngineListener listener,
                        MeterRegistry registry) {
@@ -145,6 +151,7 @@ public final class VrrpEngine implements AutoCloseable {
     private VrrpEngine launch(List<VrrpInstance> instances, List<VrrpSyncGroup> syncGroups) throws IOException {
         VrrpEngine e = this;
         try {
+            e.validate(instances, e.global);
             e.open(instances, syncGroups);
         } catch (IOException | RuntimeException ex) {
             e.closeSockets();
@@ -155,6 +162,7 @@ public final class VrrpEngine implements AutoCloseable {
         for (SharedSocket s : e.sockets.values()) {
             s.thread.start();
         }
+        e.threadsStarted = true;
         CompletableFuture<Void> started = new CompletableFuture<>();
         e.scheduler.execute(() -> {
             try {
@@ -175,41 +183,120 @@ public final class VrrpEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ setup
 
-    private void open(List<VrrpInstance> configs, List<VrrpSyncGroup> syncGroups) throws IOException {
+    /** Names, VRIDs and settings that cannot work, before anything is touched (start and reload). */
+    private static void validate(List<VrrpInstance> configs, GlobalDefs global) {
+        Map<String, String> seen = new HashMap<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (VrrpInstance vi : configs) {
-            InstanceSettings settings = InstanceSettings.from(vi, global);
-            VrrpInstanceFsm fsm = new VrrpInstanceFsm(settings);
-            boolean unicast = !vi.unicastPeers().isEmpty();
-            int ttl = unicast && vi.unicastTtl() != null ? vi.unicastTtl() : 255;
-            SocketKey key = new SocketKey(vi.iface(), settings.ipv6(), unicast, ttl);
-            SharedSocket sock = sockets.get(key);
-            if (sock == null) {
-                InetAddress group = null;
-                if (!unicast) {
-                    group = settings.ipv6() ? VrrpSocketConfig.VRRP_GROUP6 : VrrpSocketConfig.VRRP_GROUP4;
-                    if (global != null && !settings.ipv6() && global.vrrpMcastGroup4() != null) {
-                        group = global.vrrpMcastGroup4();
-                    } else if (global != null && settings.ipv6() && global.vrrpMcastGroup6() != null) {
-                        group = global.vrrpMcastGroup6();
-                    }
-                }
-                VrrpSocket s = io.openVrrpSocket(new VrrpSocketConfig(vi.iface(), settings.ipv6(), group, ttl, false));
-                sock = new SharedSocket(key, s);
-                sockets.put(key, sock);
-            }
-            Instance inst = new Instance(vi, fsm, sock,
-                    TrackingState.forInstance(vi, scriptConfigs, fileConfigs));
-            if (sock.byVrid.putIfAbsent(settings.vrid(), inst) != null) {
-                throw new IllegalArgumentException("(" + vi.name() + ") VRID " + settings.vrid()
-                        + " is used twice on " + vi.iface());
-            }
-            if (instances.putIfAbsent(vi.name(), inst) != null) {
+            if (!names.add(vi.name())) {
                 throw new IllegalArgumentException("vrrp_instance " + vi.name() + " defined twice");
             }
-            if (metrics != null) {
-                inst.meters = metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority());
+            InstanceSettings settings = InstanceSettings.from(vi, global);
+            String k = socketKey(vi, settings) + "/" + settings.vrid();
+            String other = seen.putIfAbsent(k, vi.name());
+            if (other != null) {
+                throw new IllegalArgumentException("(" + vi.name() + ") VRID " + settings.vrid()
+                        + " is used twice on " + vi.iface() + " (also by " + other + ")");
             }
         }
+    }
+
+    private static SocketKey socketKey(VrrpInstance vi, InstanceSettings settings) {
+        boolean unicast = !vi.unicastPeers().isEmpty();
+        int ttl = unicast && vi.unicastTtl() != null ? vi.unicastTtl() : 255;
+        return new SocketKey(vi.iface(), settings.ipv6(), unicast, ttl);
+    }
+
+    private InetAddress multicastGroup(boolean ipv6) {
+        if (global != null && !ipv6 && global.vrrpMcastGroup4() != null) {
+            return global.vrrpMcastGroup4();
+        } else if (global != null && ipv6 && global.vrrpMcastGroup6() != null) {
+            return global.vrrpMcastGroup6();
+        }
+        return ipv6 ? VrrpSocketConfig.VRRP_GROUP6 : VrrpSocketConfig.VRRP_GROUP4;
+    }
+
+    /**
+     * Puts the instance on the shared socket of its interface × family × cast (opening it if
+     * needed). Only called when the interface exists; an open failure then is a real error.
+     */
+    private void attach(Instance i) throws IOException {
+        SocketKey key = socketKey(i.config, i.fsm.settings());
+        SharedSocket sock = sockets.get(key);
+        if (sock == null) {
+            InetAddress group = key.unicast() ? null : multicastGroup(key.ipv6());
+            VrrpSocket s = io.openVrrpSocket(new VrrpSocketConfig(key.iface(), key.ipv6(), group, key.ttl(), false));
+            sock = new SharedSocket(key, s);
+            sockets.put(key, sock);
+            if (threadsStarted) {
+                sock.thread.start();
+            }
+        }
+        sock.byVrid.put(i.fsm.settings().vrid(), i);
+        i.socket = sock;
+    }
+
+    /** Takes the instance off its socket, closing the socket when it was the last one on it. */
+    private void detach(Instance i) {
+        SharedSocket s = i.socket;
+        if (s == null) {
+            return;
+        }
+        i.socket = null;
+        s.byVrid.remove(i.fsm.settings().vrid(), i);
+        if (s.byVrid.isEmpty()) {
+            sockets.remove(s.key, s);
+            s.socket.close();
+        }
+    }
+
+    /**
+     * A new instance with its state machine, tracking and socket. A missing interface is not an
+     * error (keepalived does the same): the instance stays in FAULT until the interface appears.
+     */
+    private Instance createInstance(VrrpInstance vi, boolean interfaceErrorsFatal) throws IOException {
+        InstanceSettings settings = InstanceSettings.from(vi, global);
+        Instance inst = new Instance(vi, new VrrpInstanceFsm(settings),
+                TrackingState.forInstance(vi, scriptConfigs, fileConfigs));
+        if (io.links().link(vi.iface()).isPresent()) {
+            try {
+                attach(inst);
+            } catch (IOException | RuntimeException e) {
+                if (interfaceErrorsFatal) {
+                    throw e;
+                }
+                LOG.error("({}) cannot open a VRRP socket on {}: {} - FAULT", vi.name(), vi.iface(), e.getMessage());
+            }
+        } else {
+            LOG.warn("({}) interface {} does not exist - FAULT until it appears", vi.name(), vi.iface());
+        }
+        instances.put(vi.name(), inst);
+        if (metrics != null) {
+            // a gauge registered twice stays bound to its first value holder: reuse the meters of an
+            // instance restarted by a reload under the same tags
+            inst.meters = meters.computeIfAbsent(vi.name() + "\0" + vi.iface() + "\0" + settings.vrid(),
+                    k -> metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority()));
+            inst.meters.setPriority(settings.basePriority());
+            inst.meters.update(inst.fsm);
+        }
+        return inst;
+    }
+
+    private void open(List<VrrpInstance> configs, List<VrrpSyncGroup> syncGroups) throws IOException {
+        for (VrrpInstance vi : configs) {
+            createInstance(vi, true);
+        }
+        buildGroups(syncGroups, Map.of());
+        for (Instance i : instances.values()) {
+            addGroupTracking(i);
+        }
+        reconcileScriptTrackers(Map.of());
+        setupNotifier();
+    }
+
+    /** The vrrp_sync_groups over the current instances (previous: group states before a reload). */
+    private void buildGroups(List<VrrpSyncGroup> syncGroups, Map<String, VrrpState> previous) {
+        groupConfigs.clear();
         for (VrrpSyncGroup g : syncGroups) {
             List<VrrpInstanceFsm> members = new ArrayList<>();
             for (String n : g.group()) {
@@ -218,44 +305,78 @@ public final class VrrpEngine implements AutoCloseable {
                     LOG.warn("vrrp_sync_group {}: unknown instance {} - ignoring", g.name(), n);
                     continue;
                 }
+                if (groupOf.containsKey(n)) {
+                    LOG.warn("vrrp_sync_group {}: {} is already in sync group {} - ignoring", g.name(), n,
+                            groupOf.get(n).name());
+                    continue;
+                }
                 members.add(i.fsm);
             }
             if (members.isEmpty()) {
                 continue;
             }
-            VrrpSyncGroupFsm gf = new VrrpSyncGroupFsm(g.name(), members);
+            VrrpSyncGroupFsm gf = previous.isEmpty() ? new VrrpSyncGroupFsm(g.name(), members)
+                    : new VrrpSyncGroupFsm(g.name(), members, previous.get(g.name()));
             groups.add(gf);
+            groupConfigs.put(g.name(), g);
             for (VrrpInstanceFsm m : members) {
                 groupOf.put(m.name(), gf);
-                instances.get(m.name()).tracking.addSyncGroup(g, scriptConfigs, fileConfigs);
             }
         }
-        // one tracker per vrrp_script, shared by the instances that track it
+    }
+
+    /** The sync group's track_* apply to each member too. */
+    private void addGroupTracking(Instance i) {
+        VrrpSyncGroupFsm g = groupOf.get(i.name());
+        if (g != null) {
+            i.tracking.addSyncGroup(groupConfigs.get(g.name()), scriptConfigs, fileConfigs);
+        }
+    }
+
+    /**
+     * One tracker per vrrp_script, shared by the instances that track it. A tracker whose script
+     * is unchanged ({@code before} holds the definitions before a reload) keeps its rise/fall
+     * state; a changed or new one starts afresh; unused ones stop.
+     */
+    private List<ScriptTracker> reconcileScriptTrackers(Map<String, VrrpScript> before) {
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
         for (Instance i : instances.values()) {
-            for (String n : i.tracking.names(PriorityCalculator.Kind.SCRIPT)) {
-                VrrpScript sc = scriptConfigs.get(n);
-                if (sc != null) {
-                    scriptTrackers.computeIfAbsent(n, k -> ScriptTracker.from(sc));
-                }
+            used.addAll(i.tracking.names(PriorityCalculator.Kind.SCRIPT));
+        }
+        List<ScriptTracker> fresh = new ArrayList<>();
+        scriptTrackers.keySet().removeIf(n -> !used.contains(n) || !java.util.Objects.equals(before.get(n),
+                scriptConfigs.get(n)));
+        for (String n : used) {
+            VrrpScript sc = scriptConfigs.get(n);
+            if (sc != null && !scriptTrackers.containsKey(n)) {
+                ScriptTracker t = ScriptTracker.from(sc);
+                scriptTrackers.put(n, t);
+                fresh.add(t);
             }
         }
+        return fresh;
+    }
+
+    private void setupNotifier() {
         boolean notifies = false;
         for (Instance i : instances.values()) {
             notifies |= hasNotify(NotifyDispatcher.Scripts.of(i.config));
         }
-        for (VrrpSyncGroup g : syncGroups) {
+        for (VrrpSyncGroup g : groupConfigs.values()) {
             notifies |= hasNotify(NotifyDispatcher.Scripts.of(g));
         }
         if (scriptRunner == null && (notifies || !scriptTrackers.isEmpty())) {
             ownedRunner = new ProcessScriptRunner();
             scriptRunner = ownedRunner;
         }
-        if (notifies) {
+        if (notifies && notifier == null) {
             notifier = new NotifyDispatcher(scriptRunner, NOTIFY_TIMEOUT);
+        }
+        if (notifier != null) {
             for (Instance i : instances.values()) {
                 notifier.register(Action.Target.INSTANCE, i.name(), NotifyDispatcher.Scripts.of(i.config));
             }
-            for (VrrpSyncGroup g : syncGroups) {
+            for (VrrpSyncGroup g : groupConfigs.values()) {
                 notifier.register(Action.Target.GROUP, g.name(), NotifyDispatcher.Scripts.of(g));
             }
         }
@@ -270,21 +391,7 @@ public final class VrrpEngine implements AutoCloseable {
     private void startAll() {
         long now = clock.nanoTime();
         for (Instance i : instances.values()) {
-            i.resolveSource();
-            for (String n : i.tracking.names(PriorityCalculator.Kind.INTERFACE)) {
-                i.tracking.setInterface(n, io.links().link(n).map(LinkInfo::usable).orElse(false));
-            }
-            readTrackFiles(i);
-            PriorityCalculator.Result r = i.tracking.evaluate();
-            // the fsm is still in INIT: these only set its flags, start() then honours them
-            if (r.fault()) {
-                i.reportedFault = true;
-                LOG.info("({}) {} - entering FAULT", i.name(), String.join(", ", r.faultReasons()));
-                i.fsm.onFault(now, String.join(", ", r.faultReasons()));
-            }
-            if (r.effectivePriority() != i.fsm.effectivePriority()) {
-                i.fsm.onPriorityChange(now, r.effectivePriority());
-            }
+            prepare(i, now);
         }
         linkSubscription = io.links().subscribe(l -> scheduler.execute(() -> onLink(l)));
         for (VrrpSyncGroupFsm g : groups) {
@@ -299,9 +406,69 @@ public final class VrrpEngine implements AutoCloseable {
             t.start(now);
             runScript(t);
         }
-        if (!fileConfigs.isEmpty()) {
+        startFilePolling();
+    }
+
+    private void startFilePolling() {
+        if (!fileConfigs.isEmpty() && !filePolling) {
+            filePolling = true;
             scheduler.after(FILE_POLL.toNanos(), this::pollFiles);
         }
+    }
+
+    /**
+     * Before an instance's start (its fsm still in INIT): source address, link states, track_files
+     * and script states known so far; FAULT and the effective priority only set the fsm's flags,
+     * start() then honours them.
+     */
+    private void prepare(Instance i, long now) {
+        if (i.socket != null) {
+            i.resolveSource();
+        }
+        refreshTracking(i);
+        PriorityCalculator.Result r = i.tracking.evaluate();
+        if (faulted(i, r)) {
+            i.reportedFault = true;
+            String why = faultReason(i, r);
+            LOG.info("({}) {} - entering FAULT", i.name(), why);
+            i.fsm.onFault(now, why);
+        }
+        int p = effectivePriority(i, r);
+        if (p != i.fsm.effectivePriority()) {
+            i.fsm.onPriorityChange(now, p);
+        }
+    }
+
+    /** Link states, track_file values and the shared script trackers' states into the instance's tracking. */
+    private void refreshTracking(Instance i) {
+        for (String n : i.tracking.names(PriorityCalculator.Kind.INTERFACE)) {
+            i.tracking.setInterface(n, io.links().link(n).map(LinkInfo::usable).orElse(false));
+        }
+        for (String n : i.tracking.names(PriorityCalculator.Kind.SCRIPT)) {
+            ScriptTracker t = scriptTrackers.get(n);
+            if (t != null && t.status() != org.jkeepalived.vrrp.track.TrackStatus.UNKNOWN) {
+                i.tracking.setScript(n, t.status());
+            }
+        }
+        i.fileValues.clear();
+        readTrackFiles(i);
+    }
+
+    private static boolean faulted(Instance i, PriorityCalculator.Result r) {
+        return r.fault() || i.socket == null;
+    }
+
+    private static String faultReason(Instance i, PriorityCalculator.Result r) {
+        List<String> why = new ArrayList<>(r.faultReasons());
+        if (i.socket == null) {
+            why.add(0, "interface " + i.config.iface() + " not available");
+        }
+        return String.join(", ", why);
+    }
+
+    /** Tracking's priority, or 1 while a handoff holds the instance back. */
+    private static int effectivePriority(Instance i, PriorityCalculator.Result r) {
+        return i.held ? 1 : r.effectivePriority();
     }
 
     // ------------------------------------------------------------------ events
@@ -350,11 +517,34 @@ public final class VrrpEngine implements AutoCloseable {
         if (stopped) {
             return;
         }
-        for (Instance i : instances.values()) {
+        boolean exists = io.links().link(l.name()).isPresent();
+        for (Instance i : new ArrayList<>(instances.values())) {
+            boolean changed = false;
+            if (l.name().equals(i.config.iface())) {
+                if (i.socket == null && exists) {
+                    // the interface appeared (or came back after being deleted): open its socket now
+                    try {
+                        attach(i);
+                        LOG.info("({}) interface {} is now present", i.name(), l.name());
+                        i.resolveSource();
+                        changed = true;
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("({}) cannot open a VRRP socket on {}: {}", i.name(), l.name(), e.getMessage());
+                    }
+                } else if (i.socket != null && !exists) {
+                    // deleted: a socket bound to the old ifindex hears nothing any more
+                    LOG.info("({}) interface {} deleted", i.name(), l.name());
+                    detach(i);
+                    changed = true;
+                }
+            }
             if (i.tracking.setInterface(l.name(), l.usable())) {
-                if (l.usable() && l.name().equals(i.config.iface())) {
+                if (l.usable() && l.name().equals(i.config.iface()) && i.socket != null) {
                     i.resolveSource();
                 }
+                changed = true;
+            }
+            if (changed) {
                 reevaluate(i);
             }
         }
@@ -362,8 +552,8 @@ public final class VrrpEngine implements AutoCloseable {
 
     /** Runs one vrrp_script if due, and arms the timer for its next run. */
     private void runScript(ScriptTracker t) {
-        if (stopped) {
-            return;
+        if (stopped || scriptTrackers.get(t.name()) != t) {
+            return; // stopped, or replaced / dropped by a reload
         }
         long now = clock.nanoTime();
         if (!t.due(now)) {
@@ -374,7 +564,7 @@ public final class VrrpEngine implements AutoCloseable {
         }
         t.started(now);
         scriptRunner.run(t.script(), t.timeout()).thenAccept(code -> scheduler.execute(() -> {
-            if (stopped) {
+            if (stopped || scriptTrackers.get(t.name()) != t) {
                 return;
             }
             if (t.onResult(code)) {
@@ -427,17 +617,18 @@ public final class VrrpEngine implements AutoCloseable {
     private void reevaluate(Instance i) {
         long now = clock.nanoTime();
         PriorityCalculator.Result r = i.tracking.evaluate();
-        if (r.fault() && !i.reportedFault) {
+        boolean fault = faulted(i, r);
+        if (fault && !i.reportedFault) {
             i.reportedFault = true;
-            String why = String.join(", ", r.faultReasons());
+            String why = faultReason(i, r);
             LOG.info("({}) {} - entering FAULT", i.name(), why);
             fire(i, f -> f.onFault(now, why), g -> g.onFault(i.name(), now));
-        } else if (!r.fault() && i.reportedFault) {
+        } else if (!fault && i.reportedFault) {
             i.reportedFault = false;
             fire(i, f -> f.onFaultCleared(now), g -> g.onFaultCleared(i.name(), now));
         }
-        if (r.effectivePriority() != i.fsm.effectivePriority()) {
-            int p = r.effectivePriority();
+        int p = effectivePriority(i, r);
+        if (p != i.fsm.effectivePriority()) {
             fire(i, f -> f.onPriorityChange(now, p), g -> g.onPriorityChange(i.name(), now, p));
         }
     }
@@ -470,6 +661,8 @@ public final class VrrpEngine implements AutoCloseable {
             i.claimVips();
         } else if (a instanceof Action.ReleaseVips) {
             i.releaseVips();
+        } else if (a instanceof Action.RefreshGarp) {
+            i.refreshGarp();
         } else if (a instanceof Action.AdvertReceived) {
             i.count("advert_rcvd");
             if (((Action.AdvertReceived) a).priority() == 0) {
@@ -550,6 +743,311 @@ public final class VrrpEngine implements AutoCloseable {
         scheduler.execute(() -> onAdvert(i, packet, p.source()));
     }
 
+    // ------------------------------------------------------------------ reload, handoff
+
+    /**
+     * keepalived's SIGHUP for the VRRP side, applied on the scheduler thread; returns when done.
+     * <ul>
+     * <li>An unchanged vrrp_instance keeps its state, timers and VIPs: no transition, no GARP, no
+     *     notify.</li>
+     * <li>A changed one is adjusted in place: priority and tracking give a new effective priority
+     *     through the state machine (which may preempt or hand over as the rules say); a MASTER adds
+     *     the new VIPs (and announces those only) and removes the dropped ones; advert_int,
+     *     authentication, unicast peers and the like apply from the next advert.</li>
+     * <li>A changed interface, VRID or address family stops the instance (priority 0 and VIPs
+     *     released if MASTER) and starts it anew; removed instances are stopped the same way; new
+     *     ones start.</li>
+     * <li>vrrp_sync_groups are rebuilt over the instances (keeping their state); vrrp_script
+     *     trackers of unchanged scripts keep their rise/fall state; track_files are re-read.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException when the new configuration cannot work (duplicate names or
+     *                                  VRIDs, bad settings); nothing is changed then
+     */
+    public void reload(KeepalivedConfig newConfig) {
+        if (stopped) {
+            throw new IllegalStateException("VRRP engine is stopped");
+        }
+        validate(newConfig.vrrpInstances(), newConfig.globalDefs());
+        onScheduler(() -> {
+            applyReload(newConfig);
+            return null;
+        });
+    }
+
+    private void applyReload(KeepalivedConfig cfg) {
+        long now = clock.nanoTime();
+        LOG.info("Reloading VRRP configuration");
+        global = cfg.globalDefs();
+        Map<String, VrrpScript> scriptsBefore = new HashMap<>(scriptConfigs);
+        scriptConfigs.clear();
+        for (VrrpScript s : cfg.vrrpScripts()) {
+            scriptConfigs.put(s.name(), s);
+        }
+        fileConfigs.clear();
+        for (TrackFile f : cfg.trackFiles()) {
+            fileConfigs.put(f.name(), f);
+        }
+        Map<String, VrrpInstance> wanted = new LinkedHashMap<>();
+        for (VrrpInstance vi : cfg.vrrpInstances()) {
+            wanted.put(vi.name(), vi);
+        }
+        // groups are rebuilt at the end; members leave them first so they can stop or move alone
+        Map<String, VrrpState> groupStates = new HashMap<>();
+        for (VrrpSyncGroupFsm g : groups) {
+            groupStates.put(g.name(), g.state());
+            g.dissolve();
+        }
+        groups.clear();
+        groupOf.clear();
+
+        List<Instance> kept = new ArrayList<>();
+        for (Instance i : new ArrayList<>(instances.values())) {
+            VrrpInstance n = wanted.get(i.name());
+            if (n == null) {
+                stopInstance(i, now, "removed from the configuration");
+            } else if (!n.iface().equals(i.config.iface()) || n.virtualRouterId() != i.config.virtualRouterId()
+                    || n.ipv6() != i.config.ipv6()) {
+                stopInstance(i, now, "interface, VRID or family changed - restarting");
+            } else {
+                kept.add(i);
+            }
+        }
+        List<Instance> fresh = new ArrayList<>();
+        // in the new order: kept instances are re-inserted so status() follows the file
+        Map<String, Instance> keptByName = new HashMap<>();
+        for (Instance i : kept) {
+            keptByName.put(i.name(), i);
+        }
+        instances.clear();
+        for (VrrpInstance vi : wanted.values()) {
+            Instance i = keptByName.get(vi.name());
+            if (i != null) {
+                instances.put(vi.name(), i);
+                updateInstance(i, vi, now);
+            } else {
+                try {
+                    fresh.add(createInstance(vi, false));
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("({}) cannot start: {}", vi.name(), e.getMessage());
+                    instances.remove(vi.name());
+                }
+            }
+        }
+        buildGroups(cfg.vrrpSyncGroups(), groupStates);
+        for (Instance i : kept) {
+            // tracking rebuilt from the new config; known states carried over below
+            i.tracking = TrackingState.forInstance(i.config, scriptConfigs, fileConfigs);
+            addGroupTracking(i);
+        }
+        for (Instance i : fresh) {
+            addGroupTracking(i);
+        }
+        List<ScriptTracker> newTrackers = reconcileScriptTrackers(scriptsBefore);
+        setupNotifier();
+
+        for (Instance i : kept) {
+            refreshTracking(i);
+            reevaluate(i);
+        }
+        for (Instance i : fresh) {
+            prepare(i, now);
+        }
+        for (VrrpSyncGroupFsm g : groups) {
+            if (g.members().stream().allMatch(m -> m.state() == VrrpState.INIT)) {
+                apply(g.start(now));
+            }
+        }
+        for (Instance i : fresh) {
+            VrrpSyncGroupFsm g = groupOf.get(i.name());
+            if (g == null) {
+                apply(i, i.fsm.start(now));
+            } else if (i.fsm.state() == VrrpState.INIT) {
+                apply(g.startMember(i.name(), now));
+            }
+        }
+        for (ScriptTracker t : newTrackers) {
+            t.start(now);
+            runScript(t);
+        }
+        startFilePolling();
+        LOG.info("VRRP configuration reloaded: {} kept, {} started", kept.size(), fresh.size());
+    }
+
+    /** Reload: stops an instance for good (priority 0 and VIPs released if MASTER). */
+    private void stopInstance(Instance i, long now, String why) {
+        LOG.info("({}) {}", i.name(), why);
+        apply(i, i.fsm.shutdown(now));
+        i.cancelTimer();
+        i.cancelGarp();
+        i.cancelHold();
+        if (i.vipsClaimed) {
+            i.releaseVips();
+        }
+        detach(i);
+        instances.remove(i.name());
+    }
+
+    /** Reload: same interface, VRID and family; everything else is taken in place. */
+    private void updateInstance(Instance i, VrrpInstance n, long now) {
+        VrrpInstance old = i.config;
+        InstanceSettings settings = InstanceSettings.from(n, global);
+        boolean sourceChanged = !java.util.Objects.equals(old.unicastSrcIp(), n.unicastSrcIp())
+                || !java.util.Objects.equals(old.mcastSrcIp(), n.mcastSrcIp())
+                || old.unicastPeers().isEmpty() != n.unicastPeers().isEmpty();
+        i.fsm.reconfigure(settings);
+        if (sourceChanged) {
+            i.source = null; // resolveSource below (or on attach) sets the new primary address
+        }
+        List<VipAddress> oldVips = i.vips;
+        List<VirtualRoute> oldRoutes = i.routes;
+        GarpSchedule oldGarp = i.garp;
+        i.configure(n);
+        if (i.socket != null && !i.socket.key.equals(socketKey(n, i.fsm.settings()))) {
+            detach(i);
+            try {
+                attach(i);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("({}) cannot open a VRRP socket on {}: {}", i.name(), n.iface(), e.getMessage());
+            }
+        }
+        if (sourceChanged && i.socket != null) {
+            i.resolveSource();
+        }
+        if (i.vipsClaimed) {
+            i.changeVips(oldVips, oldRoutes, now);
+            if (!oldGarp.masterRefresh().equals(i.garp.masterRefresh())
+                    || oldGarp.refreshRepeat() != i.garp.refreshRepeat()) {
+                i.restartRefresh(now);
+            }
+        }
+        if (i.meters != null) {
+            i.meters.setPriority(settings.basePriority());
+        }
+        if (!old.equals(n)) {
+            LOG.info("({}) configuration changed - applied in place", i.name());
+        }
+    }
+
+    /**
+     * ctl handoff: a MASTER instance sends priority 0, releases its VIPs and goes BACKUP, then
+     * holds an effective priority of 1 (so it does not preempt back) until {@code hold} elapses or
+     * {@link #handback} is called. Members of a vrrp_sync_group hand over together.
+     *
+     * @param hold null, zero or negative: until {@link #handback}
+     */
+    public HandoffResult handoff(String instance, Duration hold) {
+        return onScheduler(() -> {
+            Instance i = instances.get(instance);
+            if (i == null) {
+                return new HandoffResult(HandoffResult.Outcome.UNKNOWN_INSTANCE, instance, null, 0,
+                        "no vrrp_instance " + instance);
+            }
+            if (i.fsm.settings().addressOwner()) {
+                return result(i, HandoffResult.Outcome.ADDRESS_OWNER, "(" + instance
+                        + ") is the address owner (priority 255) and cannot hand over");
+            }
+            if (i.fsm.state() != VrrpState.MASTER) {
+                return result(i, HandoffResult.Outcome.NOT_MASTER, "(" + instance + ") is not master ("
+                        + i.fsm.state() + ") - nothing to hand over");
+            }
+            long now = clock.nanoTime();
+            boolean timed = hold != null && !hold.isZero() && !hold.isNegative();
+            List<Instance> affected = withGroup(i);
+            for (Instance m : affected) {
+                m.hold(timed ? now + hold.toNanos() : Long.MIN_VALUE);
+            }
+            LOG.info("({}) handoff requested: sending priority 0 and holding priority 1 {}", instance,
+                    timed ? "for " + hold.toMillis() / 1000.0 + " s" : "until handback");
+            VrrpSyncGroupFsm g = groupOf.get(i.name());
+            if (g == null) {
+                apply(i, i.fsm.resign(now, "handoff"));
+            } else {
+                apply(g.resign(now, "handoff"));
+            }
+            for (Instance m : affected) {
+                reevaluate(m);
+            }
+            return result(i, HandoffResult.Outcome.HANDED_OFF, "(" + instance + ") handed over; holding priority 1 "
+                    + (timed ? "for " + hold.toMillis() / 1000.0 + " s" : "until handback"));
+        });
+    }
+
+    /** Ends a handoff hold early: the configured priority returns (and preemption rules apply). */
+    public HandoffResult handback(String instance) {
+        return onScheduler(() -> {
+            Instance i = instances.get(instance);
+            if (i == null) {
+                return new HandoffResult(HandoffResult.Outcome.UNKNOWN_INSTANCE, instance, null, 0,
+                        "no vrrp_instance " + instance);
+            }
+            if (!i.held) {
+                return result(i, HandoffResult.Outcome.NOT_HELD, "(" + instance + ") holds no handoff");
+            }
+            for (Instance m : withGroup(i)) {
+                endHold(m);
+            }
+            return result(i, HandoffResult.Outcome.HANDED_BACK, "(" + instance + ") handoff hold lifted; priority "
+                    + i.fsm.effectivePriority());
+        });
+    }
+
+    private List<Instance> withGroup(Instance i) {
+        VrrpSyncGroupFsm g = groupOf.get(i.name());
+        if (g == null) {
+            return List.of(i);
+        }
+        List<Instance> out = new ArrayList<>();
+        for (VrrpInstanceFsm m : g.members()) {
+            out.add(instances.get(m.name()));
+        }
+        return out;
+    }
+
+    private void endHold(Instance i) {
+        if (!i.held || stopped) {
+            return;
+        }
+        i.cancelHold();
+        LOG.info("({}) handoff hold ended", i.name());
+        reevaluate(i);
+    }
+
+    private static HandoffResult result(Instance i, HandoffResult.Outcome o, String message) {
+        return new HandoffResult(o, i.name(), i.fsm.state(), i.fsm.effectivePriority(), message);
+    }
+
+    /** Runs on the scheduler thread and waits for the answer (directly when already on it). */
+    private <T> T onScheduler(java.util.function.Supplier<T> task) {
+        if (scheduler.inSchedulerThread()) {
+            return task.get();
+        }
+        if (stopped) {
+            throw new IllegalStateException("VRRP engine is stopped");
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("VRRP scheduler did not answer", e);
+        }
+    }
+
     // ------------------------------------------------------------------ stop, status
 
     /**
@@ -573,6 +1071,7 @@ public final class VrrpEngine implements AutoCloseable {
                     }
                     i.cancelTimer();
                     i.cancelGarp();
+                    i.cancelHold();
                 }
             } finally {
                 stopped = true;
@@ -684,62 +1183,93 @@ public final class VrrpEngine implements AutoCloseable {
 
     /** One vrrp_instance: its state machine and everything the engine keeps for it. */
     private final class Instance {
-        final VrrpInstance config;
+        VrrpInstance config;
         final VrrpInstanceFsm fsm;
-        final SharedSocket socket;
-        final TrackingState tracking;
+        SharedSocket socket;
+        TrackingState tracking;
         final Map<String, Long> fileValues = new HashMap<>();
-        final boolean unicast;
-        final List<InetAddress> destinations = new ArrayList<>();
-        final List<VipAddress> vips = new ArrayList<>();
-        final List<VirtualRoute> routes = new ArrayList<>();
-        final GarpSchedule garp;
+        boolean unicast;
+        List<InetAddress> destinations = List.of();
+        List<VipAddress> vips = List.of();
+        List<VirtualRoute> routes = List.of();
+        GarpSchedule garp;
         final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
         final List<VrrpScheduler.Timer> garpTimers = new ArrayList<>();
         VrrpScheduler.Timer timer;
+        VrrpScheduler.Timer holdTimer;
         VrrpMetrics.Instance meters;
         InetAddress source;
         boolean reportedFault;
         boolean vipsClaimed;
+        /** ctl handoff: effective priority 1 until the hold ends. */
+        boolean held;
+        int refreshGeneration;
         long lastTransitionMillis;
 
-        Instance(VrrpInstance config, VrrpInstanceFsm fsm, SharedSocket socket, TrackingState tracking) {
-            this.config = config;
+        Instance(VrrpInstance config, VrrpInstanceFsm fsm, TrackingState tracking) {
             this.tracking = tracking;
             this.fsm = fsm;
-            this.socket = socket;
-            this.unicast = !config.unicastPeers().isEmpty();
-            if (unicast) {
-                for (UnicastPeer p : config.unicastPeers()) {
-                    destinations.add(p.address());
-                }
-            } else {
-                destinations.add(socket.socket.config().multicastGroup());
-            }
-            for (StaticAddress a : config.virtualIpaddresses()) {
-                vips.add(VipAddress.from(a, config.iface()));
-            }
-            for (StaticAddress a : config.virtualIpaddressExcluded()) {
-                vips.add(VipAddress.from(a, config.iface()));
-            }
-            for (StaticRoute r : config.virtualRoutes()) {
-                try {
-                    routes.add(VirtualRoute.parse(r.words(), config.iface()));
-                } catch (RuntimeException e) {
-                    LOG.error("({}) virtual_routes: {} - ignoring", config.name(), e.getMessage());
-                }
-            }
-            if (!config.virtualRules().isEmpty()) {
-                LOG.warn("({}) virtual_rules are not supported yet - ignoring {} rule(s)", config.name(),
-                        config.virtualRules().size());
-            }
-            this.garp = GarpSchedule.from(config, global);
+            configure(config);
             for (String s : List.of("advert_rcvd", "advert_sent", "become_master", "release_master",
                     "pri_zero_rcvd", "pri_zero_sent")) {
                 stats.put(s, new AtomicLong());
             }
             for (RejectReason r : RejectReason.values()) {
                 stats.put(r.statName, new AtomicLong());
+            }
+        }
+
+        /** Destinations, VIPs, routes and GARP schedule from the config (at creation and on reload). */
+        void configure(VrrpInstance c) {
+            boolean rulesChanged = config == null || !config.virtualRules().equals(c.virtualRules());
+            this.config = c;
+            this.unicast = !c.unicastPeers().isEmpty();
+            List<InetAddress> d = new ArrayList<>();
+            if (unicast) {
+                for (UnicastPeer p : c.unicastPeers()) {
+                    d.add(p.address());
+                }
+            } else {
+                d.add(multicastGroup(fsm.settings().ipv6()));
+            }
+            destinations = d;
+            List<VipAddress> v = new ArrayList<>();
+            for (StaticAddress a : c.virtualIpaddresses()) {
+                v.add(VipAddress.from(a, c.iface()));
+            }
+            for (StaticAddress a : c.virtualIpaddressExcluded()) {
+                v.add(VipAddress.from(a, c.iface()));
+            }
+            vips = v;
+            List<VirtualRoute> r = new ArrayList<>();
+            for (StaticRoute sr : c.virtualRoutes()) {
+                try {
+                    r.add(VirtualRoute.parse(sr.words(), c.iface()));
+                } catch (RuntimeException e) {
+                    LOG.error("({}) virtual_routes: {} - ignoring", c.name(), e.getMessage());
+                }
+            }
+            routes = r;
+            if (rulesChanged && !c.virtualRules().isEmpty()) {
+                LOG.warn("({}) virtual_rules are not supported yet - ignoring {} rule(s)", c.name(),
+                        c.virtualRules().size());
+            }
+            this.garp = GarpSchedule.from(c, global);
+        }
+
+        void hold(long untilNanos) {
+            cancelHold();
+            held = true;
+            if (untilNanos != Long.MIN_VALUE) {
+                holdTimer = scheduler.at(untilNanos, () -> endHold(this));
+            }
+        }
+
+        void cancelHold() {
+            held = false;
+            if (holdTimer != null) {
+                holdTimer.cancel();
+                holdTimer = null;
             }
         }
 
@@ -846,6 +1376,9 @@ public final class VrrpEngine implements AutoCloseable {
         }
 
         void sendAdvert(int priority) {
+            if (socket == null) {
+                return; // no interface: FAULT, nothing to send on
+            }
             if (source == null) {
                 resolveSource();
                 if (source == null) {
@@ -887,28 +1420,116 @@ public final class VrrpEngine implements AutoCloseable {
             cancelGarp();
             long now = clock.nanoTime();
             for (Duration d : garp.afterTransition()) {
-                garpTimers.add(scheduler.at(now + d.toNanos(), this::announce));
+                garpTimers.add(scheduler.at(now + d.toNanos(), () -> announce(vips)));
             }
             if (garp.refreshes()) {
-                scheduleRefresh(now + garp.masterRefresh().toNanos());
+                scheduleRefresh(now + garp.masterRefresh().toNanos(), ++refreshGeneration);
             }
         }
 
-        private void scheduleRefresh(long at) {
+        /** One garp_master_refresh round at {@code at}; a newer generation (reload) ends this chain. */
+        private void scheduleRefresh(long at, int generation) {
             for (Duration d : garp.refreshBurst()) {
-                garpTimers.add(scheduler.at(at + d.toNanos(), this::announce));
+                garpTimers.add(scheduler.at(at + d.toNanos(), () -> {
+                    if (generation == refreshGeneration) {
+                        announce(vips);
+                    }
+                }));
             }
             garpTimers.add(scheduler.at(at, () -> {
                 garpTimers.removeIf(t -> t.deadlineNanos() - clock.nanoTime() <= 0);
-                scheduleRefresh(at + garp.masterRefresh().toNanos());
+                if (generation == refreshGeneration && garp.refreshes()) {
+                    scheduleRefresh(at + garp.masterRefresh().toNanos(), generation);
+                }
             }));
         }
 
-        void announce() {
+        /** Reload while MASTER with other garp_master_refresh settings: the rounds start over with them. */
+        void restartRefresh(long now) {
+            refreshGeneration++;
+            if (garp.refreshes()) {
+                scheduleRefresh(now + garp.masterRefresh().toNanos(), refreshGeneration);
+            }
+        }
+
+        /**
+         * garp_lower_prio_repeat announcements now and as many again garp_lower_prio_delay later:
+         * a lower-priority master was heard, the network's caches may point at it.
+         */
+        void refreshGarp() {
+            int repeat = config.garpLowerPrioRepeat();
+            if (repeat <= 0 || !vipsClaimed) {
+                return;
+            }
+            long now = clock.nanoTime();
+            garpTimers.removeIf(t -> t.deadlineNanos() - now < 0);
+            Duration delay = config.garpLowerPrioDelay() == null ? Duration.ZERO : config.garpLowerPrioDelay();
+            for (int k = 0; k < repeat; k++) {
+                long at = now + garp.interval().multipliedBy(k).toNanos();
+                garpTimers.add(scheduler.at(at, () -> announce(vips)));
+                if (!delay.isZero()) {
+                    garpTimers.add(scheduler.at(at + delay.toNanos(), () -> announce(vips)));
+                }
+            }
+        }
+
+        /**
+         * Reload while MASTER: removes the dropped VIPs and routes, adds the new ones and announces
+         * only those (garp_master_repeat now, again after garp_master_delay).
+         */
+        void changeVips(List<VipAddress> before, List<VirtualRoute> routesBefore, long now) {
+            for (VirtualRoute r : routesBefore) {
+                if (!routes.contains(r)) {
+                    try {
+                        io.routes().remove(r);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("({}) cannot remove route {}: {}", name(), r, e.getMessage());
+                    }
+                }
+            }
+            for (VipAddress v : before) {
+                if (!vips.contains(v)) {
+                    LOG.info("({}) removing VIP {} (reload)", name(), v);
+                    try {
+                        io.addresses().remove(v);
+                    } catch (IOException e) {
+                        LOG.error("({}) cannot remove VIP {}: {}", name(), v, e.getMessage());
+                    }
+                }
+            }
+            List<VipAddress> added = new ArrayList<>();
+            for (VipAddress v : vips) {
+                if (!before.contains(v)) {
+                    LOG.info("({}) adding VIP {} (reload)", name(), v);
+                    try {
+                        io.addresses().add(v);
+                        added.add(v);
+                    } catch (IOException e) {
+                        LOG.error("({}) cannot add VIP {}: {}", name(), v, e.getMessage());
+                    }
+                }
+            }
+            for (VirtualRoute r : routes) {
+                if (!routesBefore.contains(r)) {
+                    try {
+                        io.routes().add(r);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("({}) cannot add route {}: {}", name(), r, e.getMessage());
+                    }
+                }
+            }
+            if (!added.isEmpty()) {
+                for (Duration d : garp.afterTransition()) {
+                    garpTimers.add(scheduler.at(now + d.toNanos(), () -> announce(added)));
+                }
+            }
+        }
+
+        void announce(List<VipAddress> which) {
             if (stopped || fsm.state() != VrrpState.MASTER) {
                 return;
             }
-            for (VipAddress v : vips) {
+            for (VipAddress v : which) {
                 try {
                     io.gratuitousArp().announce(v.dev(), v.address());
                 } catch (IOException e) {

@@ -235,6 +235,43 @@ public final class VrrpInstanceFsm {
         return out;
     }
 
+    /**
+     * A graceful handover (ctl handoff): a MASTER sends priority 0, releases its VIPs and goes
+     * BACKUP; other states are left alone. The caller lowers the effective priority afterwards so
+     * the instance does not preempt back.
+     */
+    public List<Action> resign(long now, String reason) {
+        List<Action> out = new ArrayList<>();
+        if (state != VrrpState.MASTER) return out;
+        out.add(new Action.SendAdvert(0));
+        log.info("({}) sent 0 priority", name());
+        out.add(new Action.ReleaseVips());
+        masterAdverIntCentis = settings.advertIntervalCentis();
+        masterAddress = null;
+        enterBackup(now, reason, out);
+        return out;
+    }
+
+    /**
+     * Reload: new settings for a running instance (same interface, VRID and family). The state,
+     * timer and learned master are kept; the next advert carries the new settings. A v2 instance (or
+     * one that has not learned a master's interval) takes the new advert_int at once. The
+     * effective priority is not touched here: the caller feeds the new one through
+     * {@link #onPriorityChange}. Settings without a primary address keep the known one.
+     */
+    public void reconfigure(InstanceSettings s) {
+        if (s.vrid() != settings.vrid() || s.ipv6() != settings.ipv6()) {
+            throw new IllegalArgumentException("(" + name() + ") VRID or family cannot change in place");
+        }
+        if (s.primaryAddress() == null && settings.primaryAddress() != null) {
+            s = s.withPrimaryAddress(settings.primaryAddress());
+        }
+        boolean learned = settings.version() == 3 && state == VrrpState.BACKUP && masterAddress != null;
+        settings = s;
+        if (!learned) masterAdverIntCentis = s.advertIntervalCentis();
+        if (s.preemptDelay().isZero()) preemptTimeSet = false;
+    }
+
     // ---------------------------------------------------------------- sync group hooks
 
     List<Action> syncToMaster(long now, String reason) {

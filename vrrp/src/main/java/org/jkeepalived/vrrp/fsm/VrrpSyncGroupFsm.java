@@ -51,6 +51,42 @@ public final class VrrpSyncGroupFsm {
         }
     }
 
+    /**
+     * Reload: a group over members that are already running, starting from the group state it had
+     * before (null: the state its members say), so rebuilding an unchanged group notifies nothing.
+     */
+    public VrrpSyncGroupFsm(String name, List<VrrpInstanceFsm> instances, VrrpState previous) {
+        this(name, instances);
+        boolean anyInit = members.values().stream().anyMatch(m -> m.state() == VrrpState.INIT);
+        state = previous != null ? previous : anyInit ? VrrpState.INIT : aggregate();
+    }
+
+    /** Reload: the members leave the group (they can join a new one). */
+    public void dissolve() {
+        for (VrrpInstanceFsm m : members.values()) {
+            if (m.group == this) m.group = null;
+        }
+        members.clear();
+    }
+
+    /**
+     * Reload: starts one new member while the others run; it starts in FAULT if another member is
+     * in FAULT, and its transition carries the others along as usual.
+     */
+    public GroupActions startMember(String member, long now) {
+        VrrpInstanceFsm m = member(member);
+        boolean othersFaulted = members.values().stream().anyMatch(o -> o != m && o.state() == VrrpState.FAULT);
+        if (othersFaulted) m.setSyncFault(true);
+        return run(member, now, x -> x.start(now));
+    }
+
+    /** ctl handoff on a member: every MASTER member resigns (priority 0, VIPs released, BACKUP). */
+    public GroupActions resign(long now, String reason) {
+        Map<String, List<Action>> out = new LinkedHashMap<>();
+        for (VrrpInstanceFsm m : members.values()) add(out, m, m.resign(now, reason));
+        return finish(out);
+    }
+
     public String name() {
         return name;
     }

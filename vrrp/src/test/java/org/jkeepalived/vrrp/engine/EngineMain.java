@@ -60,7 +60,7 @@ public final class EngineMain {
                 listen(Integer.parseInt(pt[0]), pt[1]);
             }
         }
-        NetIo io = NetIo.openNative();
+        NetIo io = new CountingNetIo(NetIo.openNative());
         EngineListener listener = new EngineListener() {
             @Override
             public void onStateChanged(Action.StateChanged c) {
@@ -83,6 +83,23 @@ public final class EngineMain {
                 // CPU time of the whole process (all threads, JIT and GC included), in ms
                 out("OK " + ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                         .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000);
+            } else if (line.startsWith("reload ")) {
+                // reload k=v k=v ...: the one instance as those words describe it
+                VrrpInstance vi = instance(line.substring(7).trim().split("\\s+"));
+                engine.reload(new org.jkeepalived.core.config.KeepalivedConfig(null, List.of(), List.of(), List.of(),
+                        List.of(), List.of(), List.of(), List.of(vi), List.of(), List.of()));
+                out("OK reloaded");
+            } else if (line.equals("garps")) {
+                out("OK " + ((CountingNetIo) io).garps.get());
+            } else if (line.startsWith("handoff")) {
+                String[] w = line.split("\\s+");
+                java.time.Duration hold = w.length > 1 ? java.time.Duration.ofMillis(
+                        Math.round(Double.parseDouble(w[1]) * 1000)) : null;
+                HandoffResult r = engine.handoff(vis.get(0).name(), hold);
+                out("OK " + r.outcome() + " " + r.message());
+            } else if (line.equals("handback")) {
+                HandoffResult r = engine.handback(vis.get(0).name());
+                out("OK " + r.outcome() + " " + r.message());
             } else if (line.equals("status")) {
                 out("OK " + engine.status().get(0));
             } else if (line.equals("quit")) {
@@ -133,6 +150,10 @@ public final class EngineMain {
         List<UnicastPeer> peers = new ArrayList<>();
         VrrpState state = null;
         Duration garpDelay = Duration.ofSeconds(5);
+        int garpRepeat = 5;
+        Duration lowerDelay = Duration.ZERO;
+        int lowerRepeat = 0;
+        Duration refresh = Duration.ZERO;
         boolean nopreempt = false;
         List<TrackRef> track = new ArrayList<>();
         List<TrackRef> scripts = new ArrayList<>();
@@ -162,6 +183,10 @@ public final class EngineMain {
                 case "state": state = VrrpState.valueOf(v); break;
                 case "garp_delay": garpDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "nopreempt": nopreempt = true; break;
+                case "garp_repeat": garpRepeat = Integer.parseInt(v); break;
+                case "refresh": refresh = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
+                case "lower_repeat": lowerRepeat = Integer.parseInt(v); break;
+                case "lower_delay": lowerDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "track": track.add(new TrackRef(v, null, false)); break;
                 case "route": routes.add(new org.jkeepalived.core.config.StaticRoute(List.of(v.split(",")))); break;
                 case "track_script": scripts.add(new TrackRef(v, null, false)); break;
@@ -172,7 +197,65 @@ public final class EngineMain {
         boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
                 true, auth, pass, null, src, peers, vips, List.of(), routes, List.of(), track, scripts,
-                List.of(), false, null, false, garpDelay, 5, Duration.ZERO, 1, Duration.ZERO, 0, null, null, null,
+                List.of(), false, null, false, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
                 null, notify, false, null, false, false, Map.of());
+    }
+
+    /** The native NetIo, counting the GARPs / unsolicited NAs put on the wire. */
+    static final class CountingNetIo implements NetIo {
+        final NetIo real;
+        final java.util.concurrent.atomic.AtomicLong garps = new java.util.concurrent.atomic.AtomicLong();
+
+        CountingNetIo(NetIo real) {
+            this.real = real;
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.VrrpSocket openVrrpSocket(org.jkeepalived.vrrp.io.VrrpSocketConfig c)
+                throws java.io.IOException {
+            return real.openVrrpSocket(c);
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.AddressManager addresses() {
+            return real.addresses();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.LinkMonitor links() {
+            return real.links();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.RouteManager routes() {
+            return real.routes();
+        }
+
+        @Override
+        public void prioritizeCurrentThread() {
+            real.prioritizeCurrentThread();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.GratuitousArp gratuitousArp() {
+            org.jkeepalived.vrrp.io.GratuitousArp g = real.gratuitousArp();
+            return new org.jkeepalived.vrrp.io.GratuitousArp() {
+                @Override
+                public void announce(String iface, InetAddress address) throws java.io.IOException {
+                    g.announce(iface, address);
+                    garps.incrementAndGet();
+                }
+
+                @Override
+                public void close() {
+                    g.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 }

@@ -60,6 +60,8 @@ final class FakeNetIo implements NetIo {
     final Map<String, LinkInfo> links = new ConcurrentHashMap<>();
     final List<Consumer<LinkInfo>> listeners = new CopyOnWriteArrayList<>();
     final List<String> announced = new CopyOnWriteArrayList<>();
+    /** Every address change, in order: "+10.0.0.100" / "-10.0.0.100". */
+    final List<String> addressOps = new CopyOnWriteArrayList<>();
 
     FakeNetIo(String name, Wire wire) {
         this.name = name;
@@ -76,6 +78,30 @@ final class FakeNetIo implements NetIo {
         }
         addresses.put(ifname, l);
         return this;
+    }
+
+    /** An interface that appears while running (RTM_NEWLINK): added, then the link listeners hear of it. */
+    void appear(String ifname, int index, String... cidrs) throws IOException {
+        iface(ifname, index, cidrs);
+        LinkInfo l = links.get(ifname);
+        for (Consumer<LinkInfo> c : listeners) {
+            c.accept(l);
+        }
+    }
+
+    /** An interface deleted while running (RTM_DELLINK): gone with its addresses, listeners told. */
+    void vanish(String ifname) {
+        LinkInfo old = links.remove(ifname);
+        addresses.remove(ifname);
+        LinkInfo gone = new LinkInfo(old.index(), ifname, 0, false, old.mac());
+        for (Consumer<LinkInfo> c : listeners) {
+            c.accept(gone);
+        }
+    }
+
+    /** How many announcements of this address were made so far. */
+    long announcements(String ip) {
+        return announced.stream().filter(s -> s.endsWith(" " + ip)).count();
     }
 
     boolean linkUp(String ifname) {
@@ -168,13 +194,18 @@ final class FakeNetIo implements NetIo {
             }
             l.add(new InterfaceAddress(links.get(vip.dev()).index(), vip.address(), vip.prefix(), vip.scope(),
                     vip.label(), vip.broadcast(), InterfaceAddress.IFA_F_SECONDARY));
+            addressOps.add("+" + vip.address().getHostAddress());
             return true;
         }
 
         @Override
         public boolean remove(VipAddress vip) throws IOException {
             List<InterfaceAddress> l = addresses.get(vip.dev());
-            return l != null && l.removeIf(a -> a.address().equals(vip.address()));
+            boolean removed = l != null && l.removeIf(a -> a.address().equals(vip.address()));
+            if (removed) {
+                addressOps.add("-" + vip.address().getHostAddress());
+            }
+            return removed;
         }
 
         @Override

@@ -228,4 +228,78 @@ class VrrpEngineTest {
         Thread.sleep(250);
         assertEquals(after, a.announced.size(), "no announcement after stop");
     }
+
+    @Test
+    void aMissingInterfaceFaultsOnlyItsInstanceUntilItAppears() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpInstance v1 = vi("name=VI_1", "prio=150");
+        VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3",
+                "int=0.05", "garp_delay=0", "vip=10.1.0.100/24");
+        VrrpEngine e = engine(a, List.of(), null, v1, v2);
+        await(() -> e.status("VI_1").orElseThrow().state() == VrrpState.MASTER, "VI_1 master");
+        assertEquals(VrrpState.FAULT, e.status("VI_2").orElseThrow().state());
+        Thread.sleep(200);
+        assertEquals(VrrpState.FAULT, e.status("VI_2").orElseThrow().state());
+        assertTrue(wire.sent.stream().noneMatch(s -> (s.vrrp()[1] & 0xff) == 52), "nothing sent for VI_2");
+        // the interface appears (link monitor notification): VI_2 leaves FAULT and runs
+        a.appear("eth1", 3, "10.1.0.1/24");
+        await(() -> e.status("VI_2").orElseThrow().state() == VrrpState.MASTER, "VI_2 master");
+        assertTrue(a.has("eth1", "10.1.0.100"));
+        assertEquals(InetAddress.getByName("10.1.0.1"), wire.sent.stream()
+                .filter(s -> (s.vrrp()[1] & 0xff) == 52).findFirst().orElseThrow().src());
+        assertEquals(1L, e.status("VI_1").orElseThrow().stats().get("become_master"), "VI_1 undisturbed");
+    }
+
+    @Test
+    void aDeletedInterfaceIsFaultUntilItIsBack() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1").iface("eth1", 3, "10.1.0.1/24");
+        VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3",
+                "int=0.05", "garp_delay=0", "vip=10.1.0.100/24");
+        VrrpEngine e = engine(a, List.of(), null, vi("name=VI_1", "prio=150"), v2);
+        await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.MASTER), "both master");
+        a.vanish("eth1");
+        await(() -> e.status("VI_2").orElseThrow().state() == VrrpState.FAULT, "VI_2 fault");
+        int sockets = wire.sockets.size();
+        assertEquals(1, sockets, "the socket of the deleted interface is closed");
+        a.appear("eth1", 4, "10.1.0.1/24");
+        await(() -> e.status("VI_2").orElseThrow().state() == VrrpState.MASTER, "VI_2 master again");
+        assertTrue(a.has("eth1", "10.1.0.100"));
+        assertEquals(1L, e.status("VI_1").orElseThrow().stats().get("become_master"));
+    }
+
+    @Test
+    void aMissingInterfaceInASyncGroupFaultsTheGroup() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpInstance v1 = vi("name=VI_1", "prio=150");
+        VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3",
+                "int=0.05", "garp_delay=0", "vip=10.1.0.100/24");
+        VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
+                List.of(), List.of(), false, false, null);
+        VrrpEngine e = engine(a, List.of(g), null, v1, v2);
+        Thread.sleep(300);
+        assertTrue(e.status().stream().allMatch(s -> s.state() == VrrpState.FAULT), e.status().toString());
+        assertFalse(a.has("eth0", "10.0.0.100"));
+        a.appear("eth1", 3, "10.1.0.1/24");
+        await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.MASTER), "group master");
+    }
+
+    @Test
+    void lowerPriorityAdvertToAMasterRepeatsTheGarps() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpEngine e = engine(a, List.of(), null, vi("prio=150", "garp_delay=0", "garp_repeat=1", "lower_repeat=2",
+                "lower_delay=0.15"));
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        Thread.sleep(100);
+        assertEquals(1, a.announcements("10.0.0.100"));
+        InetAddress src = InetAddress.getByName("10.0.0.7");
+        InetAddress dst = InetAddress.getByName("224.0.0.18");
+        VrrpPacket low = VrrpPacket.v3(51, 50, 5, List.of(InetAddress.getByName("10.0.0.100")));
+        wire.inject(new ReceivedPacket(src, dst, 255, 1, VrrpCodec.encode(low, src, dst), System.nanoTime()));
+        // garp_lower_prio_repeat 2 at once, 2 more after garp_lower_prio_delay
+        await(() -> a.announcements("10.0.0.100") == 3, "first lower-prio burst");
+        Thread.sleep(60);
+        assertEquals(3, a.announcements("10.0.0.100"));
+        await(() -> a.announcements("10.0.0.100") == 5, "second burst after garp_lower_prio_delay");
+        assertEquals(VrrpState.MASTER, state(e));
+    }
 }

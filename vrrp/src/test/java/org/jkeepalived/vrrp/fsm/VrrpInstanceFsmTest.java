@@ -443,4 +443,42 @@ class VrrpInstanceFsmTest {
         f.start(now());
         assertEquals(VrrpState.BACKUP, f.state());
     }
+
+    // ----------------------------------------------------------- handoff, reload
+
+    @Test
+    void resignFromMasterSendsPriorityZeroReleasesAndGoesBackup() {
+        VrrpInstanceFsm f = master(Fixtures.v3("VI_1", 150));
+        List<Action> a = f.resign(now(), "handoff");
+        assertEquals(new Action.SendAdvert(0), one(a, Action.SendAdvert.class));
+        assertTrue(has(a, Action.ReleaseVips.class));
+        assertEquals(VrrpState.BACKUP, f.state());
+        assertEquals(new Action.StateChanged("VI_1", VrrpState.MASTER, VrrpState.BACKUP, "handoff"),
+                one(a, Action.StateChanged.class));
+        // held at priority 1 by the caller: a peer's adverts keep it BACKUP
+        f.onPriorityChange(now(), 1);
+        clock.advanceNanos(100 * MS);
+        f.onAdvert(now(), adv3(100, 100), PEER_HI);
+        clock.advanceNanos(3 * S);
+        f.onTimer(now());
+        assertEquals(VrrpState.BACKUP, f.state());
+        // a backup has nothing to resign
+        assertTrue(f.resign(now(), "handoff").isEmpty());
+    }
+
+    @Test
+    void reconfigureKeepsStateAndTimerAndAppliesTheNewAdvert() {
+        VrrpInstanceFsm f = master(Fixtures.v3("VI_1", 150));
+        f.setPrimaryAddress(ip("10.0.0.1"));
+        long deadline = f.nextDeadline().getAsLong();
+        f.reconfigure(Fixtures.with(Fixtures.v3("VI_1", 120), false, Duration.ZERO, 50));
+        assertEquals(VrrpState.MASTER, f.state());
+        assertEquals(deadline, f.nextDeadline().getAsLong(), "the running timer is kept");
+        assertEquals(ip("10.0.0.1"), f.settings().primaryAddress(), "primary address kept");
+        assertEquals(50, f.advert(150).advertIntervalCentis());
+        assertEquals(150, f.effectivePriority(), "priority changes come through onPriorityChange");
+        clock.advanceNanos(S);
+        List<Action> a = f.onTimer(now());
+        assertEquals(new Action.ScheduleTimer(now() + 500 * MS), one(a, Action.ScheduleTimer.class));
+    }
 }

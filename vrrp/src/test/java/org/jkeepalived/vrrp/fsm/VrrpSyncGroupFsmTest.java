@@ -175,4 +175,40 @@ class VrrpSyncGroupFsmTest {
         assertThrows(IllegalArgumentException.class, () -> new VrrpSyncGroupFsm("G2", List.of(vi1)));
         assertThrows(IllegalArgumentException.class, () -> g.onTimer("VI_9", now()));
     }
+
+    @Test
+    void dissolvedMembersCanJoinANewGroupThatKeepsTheOldState() {
+        startBothMaster();
+        g.dissolve();
+        assertTrue(g.members().isEmpty());
+        VrrpSyncGroupFsm again = new VrrpSyncGroupFsm("G1", List.of(vi1, vi2), VrrpState.MASTER);
+        assertEquals(VrrpState.MASTER, again.state());
+        // a fault on one member still takes the other along, with no group notify for the rebuild itself
+        VrrpSyncGroupFsm.GroupActions r = again.onFault("VI_2", now());
+        assertEquals(VrrpState.FAULT, vi1.state());
+        assertEquals(List.of(new Action.Notify(Action.Target.GROUP, "G1", VrrpState.FAULT, 0)), r.group());
+    }
+
+    @Test
+    void aNewMemberStartsInFaultWhenTheGroupIsInFault() {
+        g.start(now());
+        g.onFault("VI_1", now());
+        assertEquals(VrrpState.FAULT, vi2.state());
+        g.dissolve();
+        VrrpInstanceFsm vi3 = new VrrpInstanceFsm(Fixtures.withVrid(Fixtures.v3("VI_3", 100), 53, "10.0.2.100"));
+        VrrpSyncGroupFsm g2 = new VrrpSyncGroupFsm("G1", List.of(vi1, vi2, vi3), VrrpState.FAULT);
+        g2.startMember("VI_3", now());
+        assertEquals(VrrpState.FAULT, vi3.state());
+    }
+
+    @Test
+    void resignTakesEveryMasterMemberToBackupWithPriorityZero() {
+        startBothMaster();
+        VrrpSyncGroupFsm.GroupActions r = g.resign(now(), "handoff");
+        assertEquals(VrrpState.BACKUP, vi1.state());
+        assertEquals(VrrpState.BACKUP, vi2.state());
+        assertTrue(r.of("VI_1").contains(new Action.SendAdvert(0)));
+        assertTrue(r.of("VI_2").contains(new Action.SendAdvert(0)));
+        assertEquals(List.of(new Action.Notify(Action.Target.GROUP, "G1", VrrpState.BACKUP, 0)), r.group());
+    }
 }

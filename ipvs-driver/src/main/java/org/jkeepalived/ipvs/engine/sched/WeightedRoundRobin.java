@@ -13,7 +13,6 @@ public final class WeightedRoundRobin implements Scheduler {
     private int cw;
     private int mw;
     private int di = 1;
-    private boolean initialised;
 
     @Override public String name() { return "wrr"; }
 
@@ -21,10 +20,9 @@ public final class WeightedRoundRobin implements Scheduler {
         cl = -1;
         di = gcdWeight(dests);
         mw = maxWeight(dests) - (di - 1);
-        if (!initialised) {
-            cw = mw;
-            initialised = true;
-        } else if (cw > mw || cw == 0) {
+        // the kernel's ip_vs_wrr_dest_changed; a service starts with cw = mw = 0 and its servers
+        // arrive one by one, so the first pass after adding 4:3:2 one at a time runs with cw = 1
+        if (cw > mw || cw == 0) {
             cw = mw;
         } else if (di > 1) {
             cw = (cw / di) * di + 1;
@@ -32,7 +30,6 @@ public final class WeightedRoundRobin implements Scheduler {
     }
 
     @Override public DestState pick(List<DestState> dests, ClientKey client) {
-        if (!initialised) destinationsChanged(dests);
         int n = dests.size();
         if (mw == 0 || n == 0) return null;
         int pos = cl;
