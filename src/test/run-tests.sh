@@ -15,7 +15,7 @@ VM=../shared/kernel-vm/run
 if [ -x "$VM" ] || [ -f "$VM" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "run-tests: kernel IPVS tests inside $VM"
-    bash src/test/kernel-vm-tests.sh
+    bash ipvs-driver/kernel-vm-tests.sh
   else
     echo "run-tests: not root: kernel-vm tests skipped" >&2
   fi

@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.StaticAddress;
+import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.table.DesiredTable;
 import org.jkeepalived.core.table.ServiceKey;
 import org.jkeepalived.healthcheck.HealthcheckService;
@@ -27,6 +30,7 @@ import org.jkeepalived.ipvs.LvsBackend;
 import org.jkeepalived.ipvs.LvsException;
 import org.jkeepalived.ipvs.engine.UserspaceEngine;
 import org.jkeepalived.ipvs.kernel.KernelIpvsBackend;
+import org.jkeepalived.ipvs.kernel.SyncDaemon;
 import org.jkeepalived.ipvs.reconcile.FlushOnStop;
 import org.jkeepalived.ipvs.reconcile.ReconcileResult;
 import org.jkeepalived.ipvs.reconcile.Reconciler;
@@ -169,8 +173,39 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         requestApply();
     }
 
-    /** ha_suspend: the VRRP side tells us whether we are master for a virtual address. */
-    void vrrpMaster(java.net.InetAddress vip, boolean master) {
+    /**
+     * The VRRP side's transitions: ha_suspend follows whether we hold a virtual address, and the
+     * IPVS sync daemon (lvs_sync_daemon) runs as master on the master, as backup elsewhere.
+     */
+    void vrrpStateChanged(VrrpInstance vi, VrrpState state) {
+        boolean master = state == VrrpState.MASTER;
+        for (StaticAddress a : vi.virtualIpaddresses()) vrrpMaster(a.address(), master);
+        GlobalDefs.LvsSyncDaemon sync = config == null ? null : config.globalDefs().lvsSyncDaemon();
+        if (sync != null && vi.name().equals(sync.vrrpInstance()) && state != VrrpState.INIT) {
+            applier.execute(() -> syncDaemon(sync, master));
+        }
+    }
+
+    private void syncDaemon(GlobalDefs.LvsSyncDaemon sync, boolean master) {
+        if (!(backend instanceof KernelIpvsBackend k)) {
+            log.warn("lvs_sync_daemon needs kernel IPVS; the {} backend has no connection sync", backend.name());
+            return;
+        }
+        SyncDaemon.State want = master ? SyncDaemon.State.MASTER : SyncDaemon.State.BACKUP;
+        SyncDaemon.State other = master ? SyncDaemon.State.BACKUP : SyncDaemon.State.MASTER;
+        try {
+            for (SyncDaemon d : k.readSyncDaemons()) {
+                if (d.state() == other) k.stopSyncDaemon(other);
+                if (d.state() == want) return;
+            }
+            k.startSyncDaemon(new SyncDaemon(want, sync.iface(), sync.syncId(), sync.maxlen(), sync.group(), sync.port(), sync.ttl()));
+            log.info("Starting IPVS sync daemon as {} on {} (syncid {})", want.name().toLowerCase(), sync.iface(), sync.syncId());
+        } catch (LvsException e) {
+            log.error("lvs_sync_daemon: {}", e.getMessage());
+        }
+    }
+
+    private void vrrpMaster(java.net.InetAddress vip, boolean master) {
         if (master) masterVips.add(vip);
         else masterVips.remove(vip);
         HealthcheckService c = checkers;
@@ -238,6 +273,13 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
             FlushOnStop mode = keepTableOnStop ? FlushOnStop.KEEP : FlushOnStop.fromConfig(config.globalDefs().lvsFlushOnstop());
             ReconcileResult r = reconciler.stop(mode);
             if (!r.ok()) log.error("removing the table on stop: {}", r);
+        }
+        if (backend instanceof KernelIpvsBackend k && config != null && config.globalDefs().lvsSyncDaemon() != null) {
+            try {
+                for (SyncDaemon d : k.readSyncDaemons()) k.stopSyncDaemon(d.state());
+            } catch (LvsException e) {
+                log.warn("stopping the IPVS sync daemon: {}", e.getMessage());
+            }
         }
         if (backend != null) backend.close();
         if (group != null) group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -37,7 +37,7 @@ final class Commands {
                 case "ipvs":
                     return ipvs(socket, args, out, err);
                 case "drill":
-                    return drill(args, out, err);
+                    return drill(args, socket, out, err);
                 default:
                     err.println("jkeepalived: unknown command " + o.command());
                     return 2;
@@ -120,7 +120,7 @@ final class Commands {
         return 0;
     }
 
-    static int drill(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    static int drill(List<String> args, Path socket, PrintStream out, PrintStream err) throws Exception {
         if (!args.isEmpty() && args.get(0).equals("backend")) {
             args.remove(0);
             String name = takeOption(args, "--name", "rs");
@@ -141,7 +141,6 @@ final class Commands {
             String instance = takeOption(args, "--instance", null);
             if (instance == null) throw new UsageError("--against needs --instance NAME (the vrrp_instance to hand off)");
             int rounds = Integer.parseInt(takeOption(args, "--rounds", "3"));
-            Path socket = Path.of(takeOption(args, "--control-socket", Options.DEFAULT_CONTROL_SOCKET));
             long interval = Long.parseLong(takeOption(args, "--interval-ms", "20"));
             Path outDir = Path.of(takeOption(args, "--out", "drill-report"));
             if (!args.isEmpty()) throw new UsageError("unknown drill argument " + args.get(0));

@@ -14,8 +14,8 @@ final class Subsystems {
         List<Subsystem> out = new ArrayList<>();
         CheckerSubsystem checkers = o.vrrpOnly() ? null : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry);
         if (!o.checkOnly()) {
-            out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (vip, master) -> {
-                if (checkers != null) checkers.vrrpMaster(vip, master);
+            out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (instance, state) -> {
+                if (checkers != null) checkers.vrrpStateChanged(instance, state);
             }));
         }
         if (checkers != null) out.add(checkers);

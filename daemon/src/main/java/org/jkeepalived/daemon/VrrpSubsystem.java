@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.time.Duration;
 import java.util.function.BiConsumer;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
@@ -16,6 +15,7 @@ import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.time.MonotonicClock;
 import org.jkeepalived.vrrp.engine.EngineListener;
+import org.jkeepalived.vrrp.engine.HandoffResult;
 import org.jkeepalived.vrrp.engine.InstanceStatus;
 import org.jkeepalived.vrrp.engine.VrrpEngine;
 import org.jkeepalived.vrrp.fsm.Action;
@@ -31,18 +31,18 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
 
     private final MeterRegistry registry;
     private final boolean keepVipsOnStop;
-    /** (vip, master?) for ha_suspend and the sync daemon on the checker side. */
-    private final BiConsumer<InetAddress, Boolean> masterListener;
+    /** (instance, new state) for ha_suspend and the sync daemon on the checker side. */
+    private final BiConsumer<VrrpInstance, VrrpState> stateListener;
     private NetIo io;
     private List<VipAddress> staticAddrs = List.of();
     private List<VirtualRoute> staticRoutes = List.of();
     private VrrpEngine engine;
-    private KeepalivedConfig config;
+    private volatile KeepalivedConfig config;
 
-    VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<InetAddress, Boolean> masterListener) {
+    VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<VrrpInstance, VrrpState> stateListener) {
         this.registry = registry;
         this.keepVipsOnStop = keepVipsOnStop;
-        this.masterListener = masterListener;
+        this.stateListener = stateListener;
     }
 
     @Override public String name() {
@@ -58,7 +58,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         if (io == null) io = NetIo.openNative();
         applyStatic(cfg);
         if (!cfg.vrrpInstances().isEmpty()) {
-            engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(cfg), registry, null);
+            engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(), registry, null);
         }
     }
 
@@ -92,37 +92,33 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         staticRoutes = wantRoutes;
     }
 
-    private EngineListener listener(KeepalivedConfig cfg) {
+    private EngineListener listener() {
         return new EngineListener() {
             @Override public void onStateChanged(Action.StateChanged c) {
-                boolean master = c.to() == VrrpState.MASTER;
-                if (master == (c.from() == VrrpState.MASTER)) return;
-                cfg.vrrpInstance(c.instance()).ifPresent(vi -> {
-                    for (StaticAddress a : vi.virtualIpaddresses()) masterListener.accept(a.address(), master);
-                });
+                config.vrrpInstance(c.instance()).ifPresent(vi -> stateListener.accept(vi, c.to()));
             }
         };
     }
 
     /**
-     * Unchanged VRRP configuration: nothing happens (no transition, no GARP). Changed: the engine is
-     * restarted on the new configuration without releasing addresses still configured.
+     * keepalived's SIGHUP: unchanged instances keep their state and VIPs (no transition, no GARP),
+     * changed ones are adjusted in place, removed ones release their VIPs, new ones start.
      */
     @Override public void reload(KeepalivedConfig cfg) throws Exception {
-        if (vrrpPart(cfg).equals(vrrpPart(config))) {
-            config = cfg;
-            if (io != null) applyStatic(cfg);
-            log.info("VRRP configuration unchanged");
+        KeepalivedConfig old = config;
+        config = cfg;
+        if (engine == null || cfg.vrrpInstances().isEmpty()) {
+            stopEngine();
+            start(cfg);
             return;
         }
-        log.info("VRRP configuration changed; restarting the VRRP instances");
-        stopEngine();
-        start(cfg);
-    }
-
-    private static List<Object> vrrpPart(KeepalivedConfig c) {
-        return List.of(c.vrrpInstances(), c.vrrpSyncGroups(), c.vrrpScripts(), c.trackFiles(),
-                Objects.requireNonNullElse(c.globalDefs(), ""));
+        try {
+            engine.reload(cfg);
+        } catch (IllegalArgumentException e) {
+            config = old;
+            throw e;
+        }
+        applyStatic(cfg);
     }
 
     @Override public void status(ObjectNode into) {
@@ -159,8 +155,24 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         }
     }
 
+    /** ctl handoff INSTANCE [SECONDS] / ctl handback INSTANCE: a graceful, drill-friendly master handover. */
     @Override public JsonNode handle(String cmd, JsonNode request) {
-        return null;
+        if (!cmd.equals("handoff") && !cmd.equals("handback")) return null;
+        ObjectNode reply = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        String instance = request.path("instance").asText(null);
+        if (engine == null || instance == null) {
+            return reply.put("ok", false).put("error", engine == null ? "no vrrp_instance runs here" : "instance name missing");
+        }
+        HandoffResult r;
+        if (cmd.equals("handoff")) {
+            Duration hold = request.has("seconds") ? Duration.ofSeconds(request.get("seconds").asLong()) : null;
+            r = engine.handoff(instance, hold);
+        } else {
+            r = engine.handback(instance);
+        }
+        log.info("({}) {}: {}", instance, cmd, r.message());
+        return reply.put("ok", r.changed()).put("outcome", r.outcome().name()).put("state", r.state() == null ? null : r.state().name())
+                .put("effective_priority", r.effectivePriority()).put("message", r.message());
     }
 
     private void stopEngine() {

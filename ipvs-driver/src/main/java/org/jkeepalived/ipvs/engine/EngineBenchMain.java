@@ -12,7 +12,7 @@ import org.jkeepalived.core.time.MonotonicClock;
 
 /**
  * For bench/engine-vs-haproxy.sh: one TCP virtual service built through the driver SPI.
- * Usage: EngineBenchMain VIP:PORT REAL:PORT [scheduler] [io-threads] [splice]
+ * Usage: EngineBenchMain VIP:PORT REAL:PORT [scheduler] [io-threads]
  * Prints "ready" once listening, then serves until killed.
  */
 public final class EngineBenchMain {
@@ -20,15 +20,14 @@ public final class EngineBenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: EngineBenchMain VIP:PORT REAL:PORT [scheduler] [io-threads] [splice]");
+            System.err.println("usage: EngineBenchMain VIP:PORT REAL:PORT [scheduler] [io-threads]");
             System.exit(2);
         }
         String[] v = split(args[0]);
         String[] r = split(args[1]);
         String sched = args.length > 2 ? args[2] : "rr";
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        boolean splice = args.length > 4 && Boolean.parseBoolean(args[4]);
-        UserspaceEngine engine = new UserspaceEngine(EngineSettings.defaults().withIoThreads(threads).withSplice(splice),
+        UserspaceEngine engine = new UserspaceEngine(EngineSettings.defaults().withIoThreads(threads),
                 MonotonicClock.SYSTEM);
         ServiceKey key = ServiceKey.of(L4Protocol.TCP, InetAddress.getByName(v[0]), Integer.parseInt(v[1]));
         Destination d = new Destination(InetAddress.getByName(r[0]), Integer.parseInt(r[1]), LvsMethod.NAT, 1, 0, 0, null);

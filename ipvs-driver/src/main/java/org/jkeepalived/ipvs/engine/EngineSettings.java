@@ -14,49 +14,43 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  * @param expireQuiescentTemplate the kernel's expire_quiescent_template sysctl: when false (its default)
  *                           a persistent client keeps going to a server set to weight 0
  * @param sweepInterval      how often idle connections, UDP flows and templates are checked
- * @param splice             relay TCP with splice(2) on epoll once both sides are connected
  */
 public record EngineSettings(int ioThreads, boolean preferEpoll, int mhTableSize, Duration failureHoldDown,
-                             Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval,
-                             boolean splice) {
+                             Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval) {
 
     public static EngineSettings defaults() {
         return new EngineSettings(0, true, MaglevHashing.DEFAULT_TABLE_SIZE, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, Duration.ofSeconds(1), false);
+                Duration.ofSeconds(5), false, Duration.ofSeconds(1));
     }
 
     public EngineSettings withIoThreads(int n) {
         return new EngineSettings(n, preferEpoll, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval, splice);
+                expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withPreferEpoll(boolean e) {
         return new EngineSettings(ioThreads, e, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval, splice);
+                expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withFailureHoldDown(Duration d) {
         return new EngineSettings(ioThreads, preferEpoll, mhTableSize, d, connectTimeout,
-                expireQuiescentTemplate, sweepInterval, splice);
+                expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
         return new EngineSettings(ioThreads, preferEpoll, mhTableSize, failureHoldDown, connectTimeout,
-                b, sweepInterval, splice);
+                b, sweepInterval);
     }
 
     public EngineSettings withSweepInterval(Duration d) {
         return new EngineSettings(ioThreads, preferEpoll, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, d, splice);
+                expireQuiescentTemplate, d);
     }
 
-    public EngineSettings withSplice(boolean s) {
-        return new EngineSettings(ioThreads, preferEpoll, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval, s);
-    }
 
     public EngineSettings withMhTableSize(int size) {
         return new EngineSettings(ioThreads, preferEpoll, size, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval, splice);
+                expireQuiescentTemplate, sweepInterval);
     }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import org.jkeepalived.ipvs.engine.sched.ClientKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,10 +194,15 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         // has an event in that batch makes Netty fail an epoll_ctl(DEL) with an exception each time
         Channel f = front;
         Channel b = back;
-        f.eventLoop().execute(() -> {
-            flushAndClose(f);
-            flushAndClose(b);
-        });
+        try {
+            f.eventLoop().execute(() -> {
+                flushAndClose(f);
+                flushAndClose(b);
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            f.close();
+            if (b != null) b.close();
+        }
     }
 
     private static void flushAndClose(Channel c) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.L4Protocol;
 import org.jkeepalived.core.table.Destination;
@@ -69,9 +70,9 @@ public final class UserspaceEngine implements LvsBackend {
         }
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(threads, "jk-engine");
+        // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
         this.backendBase = new Bootstrap().channel(transport.socket())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         this.datagramBase = new Bootstrap().channel(transport.datagram());
         long sweepNanos = settings.sweepInterval().toNanos();
@@ -114,7 +115,12 @@ public final class UserspaceEngine implements LvsBackend {
     }
 
     void schedule(Runnable r, long delayNanos) {
-        if (!closed) group.next().schedule(r, delayNanos, TimeUnit.NANOSECONDS);
+        if (closed) return;
+        try {
+            group.next().schedule(r, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the engine is closing: nothing left to re-enable
+        }
     }
 
     /** TCP connections currently proxied (all states). */
@@ -159,7 +165,6 @@ public final class UserspaceEngine implements LvsBackend {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new TcpConnection(es, ch));
@@ -288,7 +293,13 @@ public final class UserspaceEngine implements LvsBackend {
             services.clear();
             serviceSnapshot = List.of();
         }
-        for (TcpConnection c : tcpConns) c.front.eventLoop().execute(c::close);
+        for (TcpConnection c : tcpConns) {
+            try {
+                c.front.eventLoop().execute(c::close);
+            } catch (RejectedExecutionException e) {
+                c.front.close();
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -350,6 +350,44 @@ class UserspaceEngineTest {
         e.addService(vs(k, "rr", List.of(), 0, null, List.of()));
     }
 
+    @Test void nioTransportWorksToo() throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1).withPreferEpoll(false),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        assertEquals("nio", e.transportName());
+        TestBackend a = closeLater(TestBackend.tcp("N", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "wrr", List.of(), 0, null, List.of(dest(a, 1))));
+        try (Client c = new Client(k)) {
+            assertEquals("N", c.backend);
+            c.out.write("half\n".getBytes(StandardCharsets.US_ASCII));
+            c.socket.shutdownOutput();
+            assertEquals("half", c.in.readLine());
+            assertEquals("bye", c.in.readLine());
+            assertEquals(null, c.in.readLine());
+        }
+    }
+
+    @Test void quiescentServerKeepsPersistentClientsUnlessTemplatesExpire() throws Exception {
+        for (boolean expire : new boolean[] {false, true}) {
+            UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1)
+                    .withExpireQuiescentTemplate(expire), org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+            TestBackend b0 = closeLater(TestBackend.tcp("Q0", "127.0.0.1"));
+            TestBackend b1 = closeLater(TestBackend.tcp("Q1", "127.0.0.1"));
+            ServiceKey k = tcpVip("127.0.0.3");
+            e.addService(vs(k, "rr", List.of(), 300, null, List.of(dest(b0, 1), dest(b1, 1))));
+            String first;
+            try (Client c = new Client(k)) {
+                first = c.backend;
+            }
+            TestBackend firstB = first.equals("Q0") ? b0 : b1;
+            e.editDestination(k, dest(firstB, 0));
+            try (Client c = new Client(k)) {
+                if (expire) assertNotEquals(first, c.backend, "expire_quiescent_template: re-scheduled");
+                else assertEquals(first, c.backend, "kernel default: the template still holds");
+            }
+        }
+    }
+
     @Test void ratesFollowTheKernelEstimator() {
         Estimator est = new Estimator();
         // 1000 conns and 2 MB in each 2 s: converges to 500 cps and 1,000,000 B/s in

@@ -239,16 +239,21 @@ class VrrpEngineReloadTest {
     @Test
     void v2PasswordChangeAppliesFromTheNextAdvert() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
-        VrrpEngine e = start(a, config(vi("prio=150", "version=2", "int=1", "auth=PASS:one")), recorder, null);
-        e.reload(config(vi("prio=150", "version=2", "int=1", "auth=PASS:two")));
-        // v2 at 1 s: MASTER after Master_Down_Interval (3.4 s); its first advert has the new password
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (state(e, "VI_1") != VrrpState.MASTER && System.nanoTime() < deadline) {
+        // the address owner (255) is MASTER at once, v2 adverts every second
+        VrrpEngine e = start(a, config(vi("prio=255", "version=2", "int=1", "auth=PASS:one")), recorder, null);
+        await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
+        assertEquals("one", new String(lastAdvert(a, 51).packet().authData(), 0, 3,
+                java.nio.charset.StandardCharsets.US_ASCII));
+        e.reload(config(vi("prio=255", "version=2", "int=1", "auth=PASS:two")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (!new String(lastAdvert(a, 51).packet().authData(), 0, 3, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals("two") && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertEquals("two", new String(lastAdvert(a, 51).packet().authData(), 0, 3,
+                java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals(VrrpState.MASTER, state(e, "VI_1"));
-        byte[] auth = lastAdvert(a, 51).packet().authData();
-        assertEquals("two", new String(auth, 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(1L, stat(e, "VI_1", "become_master"));
     }
 
     @Test
@@ -310,6 +315,22 @@ class VrrpEngineReloadTest {
         assertEquals(List.of("VI_2"), e.status().stream().map(InstanceStatus::iname).toList());
         assertTrue(events.contains("STATE VI_1 MASTER STOP"), events.toString());
         assertTrue(wire.sent.stream().anyMatch(s -> (s.vrrp()[1] & 0xff) == 51 && s.vrrp()[2] == 0));
+    }
+
+    @Test
+    void anInstanceRemovedAndAddedAgainKeepsLiveGauges() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry reg =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        VrrpEngine e = VrrpEngine.start(config(vi("prio=150")), a, MonotonicClock.SYSTEM, recorder, reg, null);
+        engines.add(e);
+        await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
+        e.reload(config(vi("name=VI_2", "vrid=52", "prio=150", "vip=10.0.0.102/24")));
+        assertEquals(0.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value(), "stopped");
+        e.reload(config(vi("prio=120")));
+        await(() -> state(e, "VI_1") == VrrpState.MASTER, "master again");
+        assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value());
+        assertEquals(120.0, reg.get("keepalived_vrrp_priority").tag("iname", "VI_1").gauge().value());
     }
 
     @Test
