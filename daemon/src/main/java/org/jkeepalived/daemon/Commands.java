@@ -151,8 +151,9 @@ final class Commands {
         Path outDir = Path.of(takeOption(args, "--out", "drill-report"));
         long interval = Long.parseLong(takeOption(args, "--interval-ms", "20"));
         long timeout = Long.parseLong(takeOption(args, "--event-timeout-ms", "20000"));
+        String prefix = takeOption(args, "--prefix", "jkd-");
         if (!args.isEmpty()) throw new UsageError("unknown drill argument " + args.get(0));
-        Drill d = new Drill(new Drill.Settings(rounds, confDir, outDir, "jkd-", interval, timeout, List.of()), out);
+        Drill d = new Drill(new Drill.Settings(rounds, confDir, outDir, prefix, interval, timeout, List.of()), out);
         return d.run();
     }
 

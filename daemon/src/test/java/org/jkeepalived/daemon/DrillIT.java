@@ -23,7 +23,8 @@ class DrillIT {
         Assumptions.assumeTrue(Netns.canUse(), "needs root for network namespaces");
         Path out = Path.of("target/drill-it").toAbsolutePath();
         DistLauncher.Result r = DistLauncher.run(List.of(), "drill", "--rounds", "1", "--out", out.toString(),
-                "--conf-dir", DistLauncher.repoRoot().resolve("conf-examples").toString());
+                "--conf-dir", DistLauncher.repoRoot().resolve("conf-examples").toString(),
+                "--prefix", "jkdi" + (ProcessHandle.current().pid() % 1000) + "-");
         assertEquals(0, r.exit(), r.out() + r.err());
         JsonNode report = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
         assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
