@@ -55,6 +55,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         return t;
     });
     private final AtomicBoolean applyPending = new AtomicBoolean();
+    private final AtomicBoolean rereadNext = new AtomicBoolean();
     private EventLoopGroup group;
     private LvsBackend backend;
     private Reconciler reconciler;
@@ -87,6 +88,10 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         checkers.start();
         requestApply();
         applier.scheduleWithFixedDelay(this::refreshStats, 2, 2, TimeUnit.SECONDS);
+        applier.scheduleWithFixedDelay(() -> {
+            rereadNext.set(true);
+            requestApply();
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     private HealthcheckService newCheckers(KeepalivedConfig cfg, HealthcheckService previous) {
@@ -144,7 +149,9 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         HealthcheckService c = checkers;
         if (c == null) return;
         DesiredTable desired = c.desiredTable();
-        ReconcileResult r = reconciler.reconcile(desired);
+        // after a reload and now and then, re-read the backend so hand-made changes (ipvsadm) are seen
+        boolean reread = rereadNext.getAndSet(false);
+        ReconcileResult r = reconciler.reconcile(desired, reread);
         if (!r.ok()) {
             r.failures().forEach(f -> log.error("IPVS: {} failed: {}", f.op(), f.message()));
             // the reconciler re-read the table; try again shortly rather than leave it half-applied
@@ -170,6 +177,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         config = cfg;
         old.close();
         applyTimeouts(cfg.globalDefs());
+        rereadNext.set(true);
         requestApply();
     }
 

@@ -122,6 +122,7 @@ public final class Daemon {
 
     /** SIGHUP / ctl reload: a bad new config is rejected whole and the running one kept. */
     private JsonNode reload() {
+        long t0 = System.nanoTime();
         log.info("Reloading");
         ObjectNode reply = json.createObjectNode();
         LoadResult r = load();
@@ -144,7 +145,9 @@ public final class Daemon {
         config = r.config();
         reply.put("ok", failed.isEmpty());
         failed.forEach(f -> reply.withArray("errors").add(f));
-        log.info("Reload finished");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        reply.put("elapsed_ms", ms);
+        log.info("Reload finished in {} ms", ms);
         return reply;
     }
 
