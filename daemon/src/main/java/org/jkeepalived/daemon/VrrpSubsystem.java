@@ -95,6 +95,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private EngineListener listener() {
         return new EngineListener() {
             @Override public void onStateChanged(Action.StateChanged c) {
+                registry.counter("jkeepalived_vrrp_transitions", "iname", c.instance(), "from", c.from().name(),
+                        "to", c.to().name()).increment();
                 config.vrrpInstance(c.instance()).ifPresent(vi -> stateListener.accept(vi, c.to()));
             }
         };

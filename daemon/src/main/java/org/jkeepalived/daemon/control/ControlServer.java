@@ -38,9 +38,13 @@ public final class ControlServer implements AutoCloseable {
 
     public ControlServer(Path path, String group, Function<JsonNode, JsonNode> handler) throws IOException {
         this.path = path;
-        Path dir = path.getParent();
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(group == null ? "rwx------" : "rwxr-x---"));
+        Path dir = path.toAbsolutePath().getParent();
+        boolean ownDir = !Files.isDirectory(dir);
+        if (ownDir) {
+            // a directory we create is ours to lock down; an existing one (e.g. /tmp) is left as it is
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(group == null ? "rwx------" : "rwxr-x---"));
+        }
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
@@ -48,7 +52,7 @@ public final class ControlServer implements AutoCloseable {
         if (group != null) {
             GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
             Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
-            Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(g);
+            if (ownDir) Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(g);
         }
         acceptor = new Thread(() -> acceptLoop(handler), "control-socket");
         acceptor.setDaemon(true);
