@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): every module's tests, including the network-namespace tests
-# (they need root; as non-root they skip with a message), then the kernel IPVS tests inside
-# ../shared/kernel-vm/run (a VM whose kernel has IPVS).
+# (they need root; as non-root they skip with a message), the .deb installed and started once,
+# then the kernel IPVS tests inside ../shared/kernel-vm/run (a VM whose kernel has IPVS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -10,6 +10,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 mvn -B -ntp verify
+
+if [ "$(id -u)" = 0 ] && command -v dpkg-deb >/dev/null; then
+  echo "run-tests: installing the .deb and starting the daemon from it once"
+  bash src/test/deb-smoke.sh
+fi
 
 VM=../shared/kernel-vm/run
 if [ -x "$VM" ] || [ -f "$VM" ]; then

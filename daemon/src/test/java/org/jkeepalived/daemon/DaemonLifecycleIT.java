@@ -151,6 +151,22 @@ class DaemonLifecycleIT {
         assertTrue(metrics.stream().anyMatch(m -> m.name().equals("keepalived_advert_sent_total") && m.value() > 0));
         assertTrue(metrics.stream().anyMatch(m -> m.name().startsWith("jvm_memory")), "JVM metrics exported");
 
+        // keepalived's dumps: SIGUSR1 -> /tmp/keepalived.data, SIGUSR2 -> .stats, ctl dump json -> .json
+        Files.deleteIfExists(Path.of("/tmp/keepalived.data"));
+        Netns.run("kill", "-USR1", Long.toString(d.pid()));
+        assertTrue(waitFor(() -> Files.exists(Path.of("/tmp/keepalived.data")), 5000), "SIGUSR1 wrote /tmp/keepalived.data");
+        Thread.sleep(200);
+        assertTrue(Files.readString(Path.of("/tmp/keepalived.data")).contains("VRRP Instance = VI_DRILL"));
+        Files.deleteIfExists(Path.of("/tmp/keepalived.stats"));
+        Netns.run("kill", "-USR2", Long.toString(d.pid()));
+        assertTrue(waitFor(() -> Files.exists(Path.of("/tmp/keepalived.stats")), 5000), "SIGUSR2 wrote /tmp/keepalived.stats");
+        JsonNode dumped = ControlClient.call(sock, JSON.createObjectNode().put("cmd", "dump").put("what", "json"));
+        JsonNode list = JSON.readTree(Files.readString(Path.of(dumped.path("file").asText())));
+        assertTrue(list.isArray(), "keepalived.json is a list");
+        assertEquals("VI_DRILL", list.get(0).path("data").path("iname").asText());
+        assertEquals(2, list.get(0).path("data").path("state").asInt());
+        assertTrue(list.get(0).path("stats").has("advert_sent"), list.toString());
+
         // SIGTERM: priority 0, VIP removed, process and its children gone
         d.destroy();
         assertTrue(d.waitFor(15, TimeUnit.SECONDS), "daemon did not stop on SIGTERM");

@@ -51,6 +51,8 @@ public final class KernelVmLauncher {
         });
         TestExecutionSummary s = summary.getSummary();
         s.printTo(new PrintWriter(System.out));
+        System.out.println("kernel-vm: " + s.getTestsSucceededCount() + " passed, " + s.getTotalFailureCount() + " failed, "
+                + s.getTestsSkippedCount() + " skipped");
         System.out.flush();
         System.exit(s.getTotalFailureCount() == 0 && s.getTestsSucceededCount() > 0 ? 0 : 1);
     }

@@ -1,0 +1,129 @@
+package org.jkeepalived.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jkeepalived.daemon.control.ControlClient;
+import org.jkeepalived.daemon.drill.DrillLab;
+import org.jkeepalived.daemon.drill.Netns;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, and track_script failover. */
+@Tag("netns")
+class VrrpScenariosIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path dir;
+    private DrillLab lab;
+    private final List<Process> procs = new ArrayList<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        Assumptions.assumeTrue(Netns.canUse(), "needs root for network namespaces");
+        lab = new DrillLab("jkv" + (ProcessHandle.current().pid() % 1000) + "-");
+        lab.create();
+    }
+
+    @AfterEach
+    void cleanup() {
+        procs.forEach(Process::destroyForcibly);
+        if (lab != null) lab.close();
+    }
+
+    private String conf(String name, int priority, String extraInstance, String extraTop) throws Exception {
+        String text = extraTop + """
+                vrrp_instance VI_S {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id 66
+                    priority %d
+                    advert_int 1
+                %s
+                    virtual_ipaddress {
+                        10.77.0.100/24
+                    }
+                }
+                """.formatted(priority, extraInstance);
+        Path p = dir.resolve(name + ".conf");
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    private Process daemon(String host, String conf) throws Exception {
+        List<String> cmd = List.of("ip", "netns", "exec", lab.ns(host), DistLauncher.launcher().toAbsolutePath().toString(),
+                "-n", "-G", "-P", "-f", conf, "--metrics", "off", "--control-socket", dir.resolve(host + ".sock").toString(),
+                "-p", dir.resolve(host + ".pid").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(host + ".log").toFile())).start();
+        procs.add(p);
+        return p;
+    }
+
+    private int state(String host) {
+        try {
+            return ControlClient.call(dir.resolve(host + ".sock"), JSON.createObjectNode().put("cmd", "status"))
+                    .path("vrrp_instances").path(0).path("data").path("state").asInt();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static boolean waitFor(BooleanSupplier c, long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < end) {
+            if (c.getAsBoolean()) return true;
+            Thread.sleep(50);
+        }
+        return c.getAsBoolean();
+    }
+
+    @Test
+    void nopreemptOnReturnKeepsTheNewMaster() throws Exception {
+        String c1 = conf("dir1", 150, "    nopreempt", "");
+        String c2 = conf("dir2", 100, "    nopreempt", "");
+        Process d1 = daemon("dir1", c1);
+        daemon("dir2", c2);
+        assertTrue(waitFor(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 elected (higher priority)");
+        d1.destroyForcibly().waitFor();
+        assertTrue(waitFor(() -> state("dir2") == 2, 10_000), "dir2 took over after the crash");
+        daemon("dir1", c1);
+        assertTrue(waitFor(() -> state("dir1") == 1, 15_000), "dir1 back as BACKUP");
+        Thread.sleep(5000); // several Master_Down_Intervals: a preempting dir1 would have taken over by now
+        assertEquals(1, state("dir1"), "nopreempt: the returning higher priority does not take over");
+        assertEquals(2, state("dir2"));
+    }
+
+    @Test
+    void trackScriptFailureLowersPriorityAndFailsOver() throws Exception {
+        Path flag = dir.resolve("healthy");
+        Files.writeString(flag, "ok");
+        String script = """
+                vrrp_script chk_flag {
+                    script "/usr/bin/test -f %s"
+                    interval 1
+                    weight -60
+                    fall 2
+                    rise 2
+                }
+                """.formatted(flag);
+        String c1 = conf("dir1", 150, "    track_script {\n        chk_flag\n    }", script);
+        daemon("dir1", c1);
+        daemon("dir2", conf("dir2", 100, "", ""));
+        assertTrue(waitFor(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 MASTER while its script passes");
+        Files.delete(flag);
+        // fall 2 at interval 1: priority 150-60 = 90 < 100 within ~2 s, then dir2 preempts
+        assertTrue(waitFor(() -> state("dir2") == 2 && state("dir1") == 1, 10_000), "dir2 took over after the script failed");
+        Files.writeString(flag, "ok");
+        assertTrue(waitFor(() -> state("dir1") == 2, 10_000), "dir1 preempts back once the script passes again");
+    }
+}
