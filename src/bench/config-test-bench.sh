@@ -13,12 +13,14 @@ echo "config: $(grep -c real_server "$conf") real servers, $(wc -l < "$conf") li
 time_runs() { # label command...
   local label=$1; shift
   "$@" >/dev/null 2>&1 || true # warm the page cache, not the JVM
-  local t best=999999 total=0
+  local ts=()
   for ((i = 0; i < runs; i++)); do
     local s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; local e=$(date +%s%N)
-    t=$(((e - s) / 1000000)); total=$((total + t)); ((t < best)) && best=$t
+    ts+=($(((e - s) / 1000000)))
   done
-  printf '%-28s median-ish mean %5d ms   best %5d ms   (%d runs)\n' "$label" $((total / runs)) "$best" "$runs"
+  local sorted=($(printf '%s\n' "${ts[@]}" | sort -n))
+  printf '%-24s median %5d ms   best %5d ms   worst %5d ms   (%d cold runs)\n' "$label" \
+    "${sorted[$((runs / 2))]}" "${sorted[0]}" "${sorted[$((runs - 1))]}" "$runs"
 }
 time_runs "jkeepalived -t" "$jk" -t -f "$conf"
 "$jk" -t -f "$conf" >/dev/null 2>&1 && echo "jkeepalived -t verdict: ok" || echo "jkeepalived -t verdict: exit $?"

@@ -69,11 +69,13 @@ one_drill() { # impl signal -> prints ms from kill to first answer from d2
   local cpid=$!
   sleep 0.5
   local t0; t0=$(ms_now)
-  kill -$sig $p1
+  # every process of the master (keepalived forks a VRRP child: killing only its parent would let
+  # the child exit gracefully with a priority-0 advert, which is not a crash)
+  pkill -$sig -f -- "-f $work/d1.conf" || true
   for _ in $(seq 1 2000); do grep -q ' ok d2 ' "$work/client.out" && break; sleep 0.005; done
   kill $cpid 2>/dev/null; wait $cpid 2>/dev/null || true
   local t1; t1=$(awk '$2=="ok" && $3=="d2" {print $1; exit}' "$work/client.out")
-  kill -9 $p1 $p2 2>/dev/null || true; wait $p1 $p2 2>/dev/null || true
+  pkill -9 -f -- "-f $work/d[12].conf" || true; wait $p1 $p2 2>/dev/null || true
   ip -n ${P}d1 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
   ip -n ${P}d2 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
   [ -n "$t1" ] && echo $((t1 - t0)) || echo NA

@@ -161,12 +161,13 @@ public final class Daemon {
         return reply;
     }
 
+    /** VRRP first: the priority-0 advert goes out before anything else is torn down, so the peer takes over at once. */
     private void shutdown() {
-        for (int i = subsystems.size() - 1; i >= 0; i--) {
+        for (Subsystem s : subsystems) {
             try {
-                subsystems.get(i).close();
+                s.close();
             } catch (RuntimeException e) {
-                log.error("{}: stop failed: {}", subsystems.get(i).name(), e.getMessage());
+                log.error("{}: stop failed: {}", s.name(), e.getMessage());
             }
         }
         if (control != null) control.close();

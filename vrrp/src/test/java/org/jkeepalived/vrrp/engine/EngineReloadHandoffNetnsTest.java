@@ -50,7 +50,7 @@ class EngineReloadHandoffNetnsTest {
     }
 
     private static List<String> args(String... more) {
-        List<String> l = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=51", "version=3", "int=0.1",
+        List<String> l = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=51", "version=3", "int=0.25",
                 "garp_delay=0"));
         l.addAll(List.of(more));
         return l;
@@ -91,7 +91,7 @@ class EngineReloadHandoffNetnsTest {
         for (int k = 0; k < 20; k++) {
             ea.call("reload " + String.join(" ", cfgA));
         }
-        Thread.sleep(500);
+        Thread.sleep(1200); // longer than B's Master_Down_Interval (3 x 250 + 152 ms)
         String st = ea.call("status");
         assertTrue(st.contains("state=MASTER"), st);
         assertTrue(st.contains("become_master=1"), st);
@@ -129,14 +129,14 @@ class EngineReloadHandoffNetnsTest {
         assertTrue(r.startsWith("OK HANDED_OFF"), r);
         eb.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(3));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        // Skew_Time at priority 100, 0.1 s: 61 ms (Master_Down_Interval would be 361 ms);
+        // Skew_Time at priority 100, 0.25 s: 152 ms (Master_Down_Interval would be 902 ms);
         // the margin covers two JVMs' stdin/stdout round trips
-        assertTrue(ms < 61 + 250, "B took over after " + ms + " ms");
+        assertTrue(ms < 152 + 250, "B took over after " + ms + " ms");
         assertTrue(eb.call("status").contains("pri_zero_rcvd=1"), eb.transcript());
         await(() -> addrs(b).contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on B");
         assertFalse(addrs(a).contains("10.9.0.100"));
         // held at priority 1: A does not preempt back
-        Thread.sleep(800);
+        Thread.sleep(1300); // longer than A's Master_Down_Interval at priority 150 (902 ms) or 1 (999 ms)
         String st = ea.call("status");
         assertTrue(st.contains("state=BACKUP") && st.contains("effectivePriority=1,"), st);
 

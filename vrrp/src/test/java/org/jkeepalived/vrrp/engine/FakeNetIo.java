@@ -36,7 +36,7 @@ final class FakeNetIo implements NetIo {
         final List<Sent> sent = new CopyOnWriteArrayList<>();
 
         void deliver(FakeSocket from, byte[] vrrp, InetAddress src, InetAddress dst) {
-            sent.add(new Sent(from.host, vrrp.clone(), src, dst));
+            sent.add(new Sent(from.host, vrrp.clone(), src, dst, System.nanoTime()));
             for (FakeSocket s : sockets) {
                 if (s != from && s.config().ipv6() == from.config().ipv6() && s.host.linkUp(s.config().iface())) {
                     s.inbox.add(new ReceivedPacket(src, dst, 255, 1, vrrp.clone(), System.nanoTime()));
@@ -52,7 +52,25 @@ final class FakeNetIo implements NetIo {
         }
     }
 
-    record Sent(FakeNetIo host, byte[] vrrp, InetAddress src, InetAddress dst) {}
+    /** @param nanos System.nanoTime() of the send, so tests can tell a starved sender from a bug. */
+    record Sent(FakeNetIo host, byte[] vrrp, InetAddress src, InetAddress dst, long nanos) {}
+
+    /**
+     * The longest silence (ns) between adverts of {@code host} for {@code vrid} from {@code fromNanos}
+     * to now: when it reaches Master_Down_Interval a backup taking over is the machine's fault (a
+     * scheduling stall), not the engine's.
+     */
+    long maxAdvertGapNanos(int vrid, long fromNanos) {
+        long last = fromNanos;
+        long max = 0;
+        for (Sent s : wire.sent) {
+            if (s.host() == this && (s.vrrp()[1] & 0xff) == vrid && s.nanos() >= fromNanos) {
+                max = Math.max(max, s.nanos() - last);
+                last = s.nanos();
+            }
+        }
+        return Math.max(max, System.nanoTime() - last);
+    }
 
     final String name;
     final Wire wire;

@@ -141,21 +141,21 @@ class KeepalivedInteropNetnsTest {
 
     @Test
     void v3KeepalivedWins() throws Exception {
-        keepalivedWinsThenLeaves(3, "0.1", Duration.ofMillis(400));
+        keepalivedWinsThenLeaves(3, "0.25", Duration.ofMillis(1000));
     }
 
     @Test
     void v3WeWin() throws Exception {
-        weWinThenLeave(3, "0.1", Duration.ofMillis(400));
+        weWinThenLeave(3, "0.25", Duration.ofMillis(1000));
     }
 
     @Test
     void v3Ipv6BothWays() throws Exception {
         vip = "fd00::100/64";
-        keepalivedWinsThenLeaves(3, "0.1", Duration.ofMillis(400));
+        keepalivedWinsThenLeaves(3, "0.25", Duration.ofMillis(1000));
         lab.close();
         up();
         vip = "fd00::100/64";
-        weWinThenLeave(3, "0.1", Duration.ofMillis(400));
+        weWinThenLeave(3, "0.25", Duration.ofMillis(1000));
     }
 }

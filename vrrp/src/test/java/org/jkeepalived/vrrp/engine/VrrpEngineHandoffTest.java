@@ -41,14 +41,15 @@ class VrrpEngineHandoffTest {
     void handoffSendsPriorityZeroHoldsAndPreemptsBackWhenTheHoldEnds() throws Exception {
         FakeNetIo a = new FakeNetIo("a", wire).iface("eth0", 2, "10.0.0.1/24");
         FakeNetIo b = new FakeNetIo("b", wire).iface("eth0", 2, "10.0.0.2/24");
-        VrrpEngine ea = start(a, config(vi("prio=150")));
-        VrrpEngine eb = start(b, config(vi("prio=100")));
+        // advert_int 0.2 s: Skew_Time (122 ms) and Master_Down_Interval (722 ms) lie far enough apart
+        // that a CI scheduling stall cannot blur which of the two the takeover waited for
+        VrrpEngine ea = start(a, config(vi("prio=150", "int=0.2")));
+        VrrpEngine eb = start(b, config(vi("prio=100", "int=0.2")));
         await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master");
-        Thread.sleep(150);
-        assertEquals(VrrpState.BACKUP, state(eb, "VI_1"));
+        await(() -> state(eb, "VI_1") == VrrpState.BACKUP, "B backup");
 
         long t0 = System.nanoTime();
-        HandoffResult r = ea.handoff("VI_1", Duration.ofMillis(600));
+        HandoffResult r = ea.handoff("VI_1", Duration.ofMillis(1500));
         assertEquals(HandoffResult.Outcome.HANDED_OFF, r.outcome(), r.message());
         assertTrue(r.changed());
         assertEquals(VrrpState.BACKUP, r.state());
@@ -57,8 +58,8 @@ class VrrpEngineHandoffTest {
         assertTrue(wire.sent.stream().anyMatch(s -> s.host() == a && s.vrrp()[2] == 0), "priority 0 sent");
         await(() -> state(eb, "VI_1") == VrrpState.MASTER, "B master");
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        // Skew_Time at priority 100, 50 ms: 30 ms
-        assertTrue(ms < 150, "B took over after " + ms + " ms");
+        // Skew_Time at priority 100, 200 ms: 122 ms (Master_Down_Interval would be 722 ms)
+        assertTrue(ms < 450, "B took over after " + ms + " ms");
         assertEquals(1L, eb.status("VI_1").orElseThrow().stats().get("pri_zero_rcvd"));
         // held: A stays BACKUP although its configured priority is higher
         Thread.sleep(300);
@@ -67,7 +68,7 @@ class VrrpEngineHandoffTest {
         assertEquals(150, ea.status("VI_1").orElseThrow().basePriority());
         // the hold ends: priority 150 again, A preempts
         await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master again");
-        assertTrue((System.nanoTime() - t0) / 1_000_000 >= 600, "not before the hold ended");
+        assertTrue((System.nanoTime() - t0) / 1_000_000 >= 1500, "not before the hold ended");
         assertEquals(150, ea.status("VI_1").orElseThrow().effectivePriority());
         await(() -> state(eb, "VI_1") == VrrpState.BACKUP, "B backup");
         assertTrue(a.has("eth0", "10.0.0.100"));
@@ -77,8 +78,10 @@ class VrrpEngineHandoffTest {
     void untimedHoldLastsUntilHandback() throws Exception {
         FakeNetIo a = new FakeNetIo("a", wire).iface("eth0", 2, "10.0.0.1/24");
         FakeNetIo b = new FakeNetIo("b", wire).iface("eth0", 2, "10.0.0.2/24");
-        VrrpEngine ea = start(a, config(vi("prio=150")));
-        VrrpEngine eb = start(b, config(vi("prio=100")));
+        // advert_int 0.2 s: the held A (priority 1) must not take over because of a CI stall of
+        // B's adverts (Master_Down_Interval 3 * 0.2 s + 0.2 s)
+        VrrpEngine ea = start(a, config(vi("prio=150", "int=0.2")));
+        VrrpEngine eb = start(b, config(vi("prio=100", "int=0.2")));
         await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master");
 
         assertEquals(HandoffResult.Outcome.NOT_MASTER, eb.handoff("VI_1", null).outcome());
@@ -90,7 +93,7 @@ class VrrpEngineHandoffTest {
         Thread.sleep(500);
         assertEquals(VrrpState.BACKUP, state(ea, "VI_1"));
         // a handoff survives an unchanged reload
-        ea.reload(config(vi("prio=150")));
+        ea.reload(config(vi("prio=150", "int=0.2")));
         Thread.sleep(200);
         assertEquals(VrrpState.BACKUP, state(ea, "VI_1"));
         assertEquals(1, ea.status("VI_1").orElseThrow().effectivePriority());

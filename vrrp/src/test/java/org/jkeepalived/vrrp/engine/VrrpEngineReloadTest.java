@@ -81,7 +81,7 @@ class VrrpEngineReloadTest {
     }
 
     static void await(BooleanSupplier c, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -120,22 +120,25 @@ class VrrpEngineReloadTest {
         });
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
         Thread.sleep(250); // both GARP bursts done
-        long garps = a.announced.size();
-        int eventsBefore = events.size();
-        int ranBefore = ran.size();
-        for (int k = 0; k < 10; k++) {
-            e.reload(cfg);
-        }
-        long sentBefore = stat(e, "VI_1", "advert_sent");
-        Thread.sleep(300);
-        assertEquals(VrrpState.MASTER, state(e, "VI_1"));
-        assertEquals(1L, stat(e, "VI_1", "become_master"));
-        assertEquals(garps, a.announced.size(), "no GARP on an unchanged reload");
-        assertEquals(eventsBefore, events.size(), "no transition or notify: " + events);
-        assertEquals(ranBefore, ran.size(), "no notify script run");
-        assertEquals(List.of("+10.0.0.100"), a.addressOps, "the VIP never went away");
-        // the advert timer kept running: about 6 adverts in 300 ms at 50 ms
-        assertTrue(stat(e, "VI_1", "advert_sent") - sentBefore >= 4);
+        StallGuard.retryOnceIfStalled(Duration.ofMillis(50), List.of(e), () -> {
+            long garps = a.announced.size();
+            int eventsBefore = events.size();
+            int ranBefore = ran.size();
+            for (int k = 0; k < 10; k++) {
+                e.reload(cfg);
+            }
+            long sentBefore = stat(e, "VI_1", "advert_sent");
+            Thread.sleep(300);
+            assertEquals(VrrpState.MASTER, state(e, "VI_1"));
+            assertEquals(1L, stat(e, "VI_1", "become_master"));
+            assertEquals(garps, a.announced.size(), "no GARP on an unchanged reload");
+            assertEquals(eventsBefore, events.size(), "no transition or notify: " + events);
+            assertEquals(ranBefore, ran.size(), "no notify script run");
+            assertEquals(List.of("+10.0.0.100"), a.addressOps, "the VIP never went away");
+            // the advert timer kept running: about 6 adverts in 300 ms at 50 ms
+            long sent = stat(e, "VI_1", "advert_sent") - sentBefore;
+            assertTrue(sent >= 4, "adverts in 300 ms: " + sent);
+        });
     }
 
     @Test
@@ -185,11 +188,13 @@ class VrrpEngineReloadTest {
     void vipChangesOnABackupTouchNoAddress() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         FakeNetIo b = host("b", "10.0.0.2");
-        start(a, config(vi("prio=150")), EngineListener.NONE, null);
-        VrrpEngine eb = start(b, config(vi("prio=100")), EngineListener.NONE, null);
-        Thread.sleep(300);
+        // advert_int 0.2 s: a CI stall shorter than Master_Down_Interval (722 ms) must not let B
+        // take over, which would touch addresses legitimately
+        VrrpEngine ea = start(a, config(vi("prio=150", "int=0.2")), EngineListener.NONE, null);
+        VrrpEngine eb = start(b, config(vi("prio=100", "int=0.2")), EngineListener.NONE, null);
+        await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master");
         assertEquals(VrrpState.BACKUP, state(eb, "VI_1"));
-        eb.reload(config(vi("prio=100", "vip=10.0.0.100/24", "vip=10.0.0.101/24")));
+        eb.reload(config(vi("prio=100", "int=0.2", "vip=10.0.0.100/24", "vip=10.0.0.101/24")));
         Thread.sleep(100);
         assertEquals(VrrpState.BACKUP, state(eb, "VI_1"));
         assertTrue(b.addressOps.isEmpty(), b.addressOps.toString());
@@ -199,27 +204,45 @@ class VrrpEngineReloadTest {
     void priorityChangeGoesThroughTheStateMachine() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         FakeNetIo b = host("b", "10.0.0.2");
-        VrrpEngine ea = start(a, config(vi("prio=150")), EngineListener.NONE, null);
-        VrrpEngine eb = start(b, config(vi("prio=100")), EngineListener.NONE, null);
+        // advert_int 0.2 s, not 0.05: the nopreempt check below needs A's adverts to reach B within
+        // Master_Down_Interval, and 160 ms is a common stall on a loaded 2-core CI machine
+        VrrpEngine ea = start(a, config(vi("prio=150", "int=0.2")), EngineListener.NONE, null);
+        VrrpEngine eb = start(b, config(vi("prio=100", "int=0.2")), EngineListener.NONE, null);
         await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master");
-        Thread.sleep(200);
-        assertEquals(VrrpState.BACKUP, state(eb, "VI_1"));
+        await(() -> state(eb, "VI_1") == VrrpState.BACKUP, "B backup");
         // A drops below B: it says so at once, B preempts
-        ea.reload(config(vi("prio=50")));
+        ea.reload(config(vi("prio=50", "int=0.2")));
         assertEquals(50, ea.status("VI_1").orElseThrow().basePriority());
         assertEquals(50, ea.status("VI_1").orElseThrow().effectivePriority());
         await(() -> state(eb, "VI_1") == VrrpState.MASTER, "B master");
         await(() -> state(ea, "VI_1") == VrrpState.BACKUP, "A backup");
         assertFalse(a.has("eth0", "10.0.0.100"));
         // and back above B: A preempts (preempt is on)
-        ea.reload(config(vi("prio=150")));
+        ea.reload(config(vi("prio=150", "int=0.2")));
         await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master again");
         await(() -> state(eb, "VI_1") == VrrpState.BACKUP, "B backup again");
-        // nopreempt through reload: B raised above A stays BACKUP
-        eb.reload(config(vi("prio=200", "nopreempt")));
-        Thread.sleep(400);
-        assertEquals(VrrpState.BACKUP, state(eb, "VI_1"));
-        assertEquals(VrrpState.MASTER, state(ea, "VI_1"));
+        // nopreempt through reload: B raised above A stays BACKUP for well over its
+        // Master_Down_Interval (3 * 0.2 s + skew 0.04 s) as long as A's adverts keep coming
+        long masterDown = Duration.ofMillis(3 * 200 + (256 - 200) * 200 / 256).toNanos();
+        for (int attempt = 1; ; attempt++) {
+            eb.reload(config(vi("prio=200", "int=0.2", "nopreempt")));
+            long from = System.nanoTime();
+            Thread.sleep(1000);
+            VrrpState bState = state(eb, "VI_1");
+            long gap = a.maxAdvertGapNanos(51, from);
+            if (bState == VrrpState.BACKUP || gap < masterDown || attempt == 2) {
+                assertEquals(VrrpState.BACKUP, bState,
+                        "nopreempt through reload: B raised above A stays BACKUP (A's longest advert gap "
+                                + gap / 1_000_000 + " ms, attempt " + attempt + ")");
+                assertEquals(VrrpState.MASTER, state(ea, "VI_1"));
+                break;
+            }
+            // A was starved past Master_Down_Interval, so B took over legitimately: put A back as
+            // master (B below it) and check the window once more
+            eb.reload(config(vi("prio=100", "int=0.2", "nopreempt")));
+            await(() -> state(ea, "VI_1") == VrrpState.MASTER, "A master after a starved window");
+            await(() -> state(eb, "VI_1") == VrrpState.BACKUP, "B backup after a starved window");
+        }
     }
 
     @Test

@@ -51,7 +51,7 @@ class VrrpEngineTest {
     }
 
     private static void await(BooleanSupplier c, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
@@ -72,8 +72,12 @@ class VrrpEngineTest {
         VrrpEngine ea = engine(a, List.of(), reg, vi("prio=150"));
         VrrpEngine eb = engine(b, List.of(), null, vi("prio=100"));
         await(() -> state(ea) == VrrpState.MASTER, "A master");
-        Thread.sleep(300);
-        assertEquals(VrrpState.BACKUP, state(eb));
+        StallGuard.retryOnceIfStalled(Duration.ofMillis(50), List.of(ea, eb), () -> {
+            // after a stall B may have taken over legitimately; A (150) preempts it back at once
+            await(() -> state(eb) == VrrpState.BACKUP, "B backup");
+            Thread.sleep(300);
+            assertEquals(VrrpState.BACKUP, state(eb));
+        });
         assertTrue(a.has("eth0", "10.0.0.100"));
         assertFalse(b.has("eth0", "10.0.0.100"));
         // garp_master_repeat 5 at once, 5 more after garp_master_delay
@@ -219,10 +223,14 @@ class VrrpEngineTest {
         VrrpEngine e = engine(a, List.of(), null, v);
         await(() -> state(e) == VrrpState.MASTER, "master");
         assertEquals(VrrpState.MASTER, state(e));
-        Thread.sleep(450);
-        long n = a.announced.size();
-        // 2 at the transition, then 3 per 100 ms round: about 2 + 4 x 3 by now
-        assertTrue(n >= 2 + 3 * 3 && n <= 2 + 3 * 5, "announcements so far: " + n);
+        assertTrue(a.announced.size() >= 2, "2 at the transition");
+        StallGuard.retryOnceIfStalled(Duration.ofMillis(50), List.of(e), () -> {
+            long n0 = a.announced.size();
+            Thread.sleep(450);
+            long n = a.announced.size() - n0;
+            // 3 per 100 ms round: about 4 x 3 in 450 ms
+            assertTrue(n >= 3 * 3 && n <= 3 * 5, "announcements in 450 ms: " + n);
+        });
         e.stop();
         long after = a.announced.size();
         Thread.sleep(250);
