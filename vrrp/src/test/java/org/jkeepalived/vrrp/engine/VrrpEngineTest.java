@@ -77,14 +77,15 @@ class VrrpEngineTest {
             await(() -> state(eb) == VrrpState.BACKUP, "B backup");
             Thread.sleep(300);
             assertEquals(VrrpState.BACKUP, state(eb));
+            assertTrue(a.has("eth0", "10.0.0.100"));
+            assertFalse(b.has("eth0", "10.0.0.100"));
+            // garp_master_repeat 5 at once, 5 more after garp_master_delay
+            assertEquals(10, a.announced.stream().filter(s -> s.equals("eth0 10.0.0.100")).count(),
+                    a.announced.toString());
+            assertTrue(eb.status().get(0).stats().get("advert_rcvd") > 3);
+            assertTrue(reg.get("keepalived_advert_sent").tag("iname", "VI_1").counter().count() > 3);
+            assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value());
         });
-        assertTrue(a.has("eth0", "10.0.0.100"));
-        assertFalse(b.has("eth0", "10.0.0.100"));
-        // garp_master_repeat 5 at once, 5 more after garp_master_delay
-        assertEquals(10, a.announced.stream().filter(s -> s.equals("eth0 10.0.0.100")).count(), a.announced.toString());
-        assertTrue(eb.status().get(0).stats().get("advert_rcvd") > 3);
-        assertTrue(reg.get("keepalived_advert_sent").tag("iname", "VI_1").counter().count() > 3);
-        assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value());
 
         // the adverts carry the primary address as source and the RFC checksum
         FakeNetIo.Sent last = wire.sent.get(wire.sent.size() - 1);
@@ -92,6 +93,7 @@ class VrrpEngineTest {
         assertEquals(InetAddress.getByName("224.0.0.18"), last.dst());
         assertTrue(VrrpCodec.decode(last.vrrp(), last.src(), last.dst(), 255).ok());
 
+        eb.schedulerLateness(true);
         long t0 = System.nanoTime();
         ea.stop();
         assertEquals(VrrpState.STOP, state(ea));
@@ -99,8 +101,15 @@ class VrrpEngineTest {
         assertTrue(wire.sent.stream().anyMatch(s -> s.host() == a && s.vrrp()[2] == 0), "priority 0 sent");
         await(() -> state(eb) == VrrpState.MASTER, "B master");
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        // Skew_Time at priority 100, 50 ms: 30 ms (Master_Down_Interval would be 180 ms)
-        assertTrue(ms < 150, "takeover after priority 0 took " + ms + " ms");
+        // Skew_Time at priority 100, 50 ms: 30 ms (Master_Down_Interval would be 180 ms). The bound
+        // only means something if B's scheduler was not stalled meanwhile (a loaded CI machine);
+        // pri_zero_rcvd below shows the cause either way.
+        long stall = eb.schedulerLateness(false)[0];
+        if (stall < Duration.ofMillis(50).toNanos()) {
+            assertTrue(ms < 150, "takeover after priority 0 took " + ms + " ms");
+        } else {
+            System.err.println("takeover timing not checked: B's scheduler stalled " + stall / 1_000_000 + " ms");
+        }
         assertTrue(b.has("eth0", "10.0.0.100"));
         assertEquals(1L, eb.status().get(0).stats().get("pri_zero_rcvd"));
     }
@@ -305,8 +314,12 @@ class VrrpEngineTest {
         wire.inject(new ReceivedPacket(src, dst, 255, 1, VrrpCodec.encode(low, src, dst), System.nanoTime()));
         // garp_lower_prio_repeat 2 at once, 2 more after garp_lower_prio_delay
         await(() -> a.announcements("10.0.0.100") == 3, "first lower-prio burst");
+        long seen = System.nanoTime();
         Thread.sleep(60);
-        assertEquals(3, a.announcements("10.0.0.100"));
+        long n = a.announcements("10.0.0.100");
+        long sinceMs = (System.nanoTime() - seen) / 1_000_000;
+        // not before garp_lower_prio_delay; a stalled test thread may look later than it meant to
+        assertTrue(n == 3 || sinceMs >= 150, n + " announcements " + sinceMs + " ms after the first burst");
         await(() -> a.announcements("10.0.0.100") == 5, "second burst after garp_lower_prio_delay");
         assertEquals(VrrpState.MASTER, state(e));
     }
