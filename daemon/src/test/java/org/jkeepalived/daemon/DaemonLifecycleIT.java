@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.jkeepalived.daemon.control.ControlClient;
 import org.jkeepalived.daemon.drill.DrillLab;
 import org.jkeepalived.daemon.drill.Netns;
+import org.jkeepalived.daemon.drill.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,14 +75,6 @@ class DaemonLifecycleIT {
         }
     }
 
-    private static boolean waitFor(BooleanSupplier c, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end) {
-            if (c.getAsBoolean()) return true;
-            Thread.sleep(20);
-        }
-        return c.getAsBoolean();
-    }
 
     private static JsonNode instance(JsonNode status) {
         return status.path("vrrp_instances").path(0);
@@ -97,9 +89,9 @@ class DaemonLifecycleIT {
         Process d = start(lab.ns("dir1"), "-n", "-l", "-G", "-f", conf.toString(), "--engine", "userspace",
                 "--control-socket", sock.toString(), "-p", dir.resolve("dir1.pid").toString());
         procs.add(d);
-        assertTrue(waitFor(() -> instance(status(sock)).path("data").path("state").asInt() == 2, 20_000),
+        assertTrue(Waits.until(() -> instance(status(sock)).path("data").path("state").asInt() == 2, 20_000),
                 "dir1 never became MASTER: " + Files.readString(dir.resolve(lab.ns("dir1") + ".log")));
-        assertTrue(waitFor(() -> status(sock).path("virtual_servers").path(0).path("real_servers").size() == 2
+        assertTrue(Waits.until(() -> status(sock).path("virtual_servers").path(0).path("real_servers").size() == 2
                 && allAlive(status(sock)), 10_000), "real servers not up: " + status(sock));
 
         // a client requesting the VIP all along
@@ -115,7 +107,7 @@ class DaemonLifecycleIT {
         });
         reader.setDaemon(true);
         reader.start();
-        assertTrue(waitFor(() -> countOk() >= 10, 10_000), "client never got answers: " + samples);
+        assertTrue(Waits.until(() -> countOk() >= 10, 10_000), "client never got answers: " + samples);
 
         long becameMaster = instance(status(sock)).path("stats").path("become_master").asLong();
         for (int i = 0; i < 20; i++) {
@@ -154,12 +146,12 @@ class DaemonLifecycleIT {
         // keepalived's dumps: SIGUSR1 -> /tmp/keepalived.data, SIGUSR2 -> .stats, ctl dump json -> .json
         Files.deleteIfExists(Path.of("/tmp/keepalived.data"));
         Netns.run("kill", "-USR1", Long.toString(d.pid()));
-        assertTrue(waitFor(() -> Files.exists(Path.of("/tmp/keepalived.data")), 5000), "SIGUSR1 wrote /tmp/keepalived.data");
+        assertTrue(Waits.until(() -> Files.exists(Path.of("/tmp/keepalived.data")), 5000), "SIGUSR1 wrote /tmp/keepalived.data");
         Thread.sleep(200);
         assertTrue(Files.readString(Path.of("/tmp/keepalived.data")).contains("VRRP Instance = VI_DRILL"));
         Files.deleteIfExists(Path.of("/tmp/keepalived.stats"));
         Netns.run("kill", "-USR2", Long.toString(d.pid()));
-        assertTrue(waitFor(() -> Files.exists(Path.of("/tmp/keepalived.stats")), 5000), "SIGUSR2 wrote /tmp/keepalived.stats");
+        assertTrue(Waits.until(() -> Files.exists(Path.of("/tmp/keepalived.stats")), 5000), "SIGUSR2 wrote /tmp/keepalived.stats");
         JsonNode dumped = ControlClient.call(sock, JSON.createObjectNode().put("cmd", "dump").put("what", "json"));
         JsonNode list = JSON.readTree(Files.readString(Path.of(dumped.path("file").asText())));
         assertTrue(list.isArray(), "keepalived.json is a list");

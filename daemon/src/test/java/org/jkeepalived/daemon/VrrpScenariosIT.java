@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.jkeepalived.daemon.control.ControlClient;
 import org.jkeepalived.daemon.drill.DrillLab;
 import org.jkeepalived.daemon.drill.Netns;
+import org.jkeepalived.daemon.drill.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,14 +78,6 @@ class VrrpScenariosIT {
         }
     }
 
-    private static boolean waitFor(BooleanSupplier c, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end) {
-            if (c.getAsBoolean()) return true;
-            Thread.sleep(50);
-        }
-        return c.getAsBoolean();
-    }
 
     @Test
     void nopreemptOnReturnKeepsTheNewMaster() throws Exception {
@@ -93,11 +85,11 @@ class VrrpScenariosIT {
         String c2 = conf("dir2", 100, "    nopreempt", "");
         Process d1 = daemon("dir1", c1);
         daemon("dir2", c2);
-        assertTrue(waitFor(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 elected (higher priority)");
+        assertTrue(Waits.until(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 elected (higher priority)");
         d1.destroyForcibly().waitFor();
-        assertTrue(waitFor(() -> state("dir2") == 2, 10_000), "dir2 took over after the crash");
+        assertTrue(Waits.until(() -> state("dir2") == 2, 10_000), "dir2 took over after the crash");
         daemon("dir1", c1);
-        assertTrue(waitFor(() -> state("dir1") == 1, 15_000), "dir1 back as BACKUP");
+        assertTrue(Waits.until(() -> state("dir1") == 1, 15_000), "dir1 back as BACKUP");
         Thread.sleep(5000); // several Master_Down_Intervals: a preempting dir1 would have taken over by now
         assertEquals(1, state("dir1"), "nopreempt: the returning higher priority does not take over");
         assertEquals(2, state("dir2"));
@@ -119,11 +111,11 @@ class VrrpScenariosIT {
         String c1 = conf("dir1", 150, "    track_script {\n        chk_flag\n    }", script);
         daemon("dir1", c1);
         daemon("dir2", conf("dir2", 100, "", ""));
-        assertTrue(waitFor(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 MASTER while its script passes");
+        assertTrue(Waits.until(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 MASTER while its script passes");
         Files.delete(flag);
         // fall 2 at interval 1: priority 150-60 = 90 < 100 within ~2 s, then dir2 preempts
-        assertTrue(waitFor(() -> state("dir2") == 2 && state("dir1") == 1, 10_000), "dir2 took over after the script failed");
+        assertTrue(Waits.until(() -> state("dir2") == 2 && state("dir1") == 1, 10_000), "dir2 took over after the script failed");
         Files.writeString(flag, "ok");
-        assertTrue(waitFor(() -> state("dir1") == 2, 10_000), "dir1 preempts back once the script passes again");
+        assertTrue(Waits.until(() -> state("dir1") == 2, 10_000), "dir1 preempts back once the script passes again");
     }
 }

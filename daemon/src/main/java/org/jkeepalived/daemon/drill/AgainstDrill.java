@@ -55,16 +55,16 @@ public final class AgainstDrill {
                 long t0 = System.currentTimeMillis();
                 JsonNode reply = call("handoff", 120);
                 if (!reply.path("ok").asBoolean()) throw new IOException("handoff refused: " + reply);
-                boolean left = waitFor(() -> state() != 2, 10_000);
+                boolean left = Waits.until(() -> state() != 2, 10_000);
                 Long released = left ? System.currentTimeMillis() - t0 : null;
-                waitFor(this::clientHealthy, 15_000);
+                Waits.until(this::clientHealthy, 15_000);
                 Thread.sleep(1000);
                 results.add(new Drill.EventResult(round, "handoff (priority 0)", t0, released, outage(t0),
                         failedSince(t0), null, left ? "peer" : "here", left ? null : "instance stayed MASTER"));
                 long t1 = System.currentTimeMillis();
                 call("handback", 0);
-                boolean back = waitFor(() -> state() == 2, 15_000);
-                waitFor(this::clientHealthy, 15_000);
+                boolean back = Waits.until(() -> state() == 2, 15_000);
+                Waits.until(this::clientHealthy, 15_000);
                 Thread.sleep(1000);
                 results.add(new Drill.EventResult(round, "handback (preempt)", t1,
                         back ? System.currentTimeMillis() - t1 : null, outage(t1), failedSince(t1), null,
@@ -123,12 +123,4 @@ public final class AgainstDrill {
         return Outage.healthy(samples);
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier c, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end) {
-            if (c.getAsBoolean()) return true;
-            Thread.sleep(10);
-        }
-        return c.getAsBoolean();
-    }
 }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.jkeepalived.daemon.control.ControlClient;
 
 /**
@@ -75,7 +74,7 @@ public final class Drill {
             startClient();
             progress = startProgress();
             phase = "waiting for dir1 to become MASTER";
-            require(waitFor(() -> isMaster("dir1") && clientHealthy(), 30_000), "dir1 never became MASTER with traffic flowing");
+            require(Waits.until(() -> isMaster("dir1") && clientHealthy(), 30_000), "dir1 never became MASTER with traffic flowing");
             for (int round = 1; round <= settings.rounds(); round++) {
                 crashMaster(round);
                 gracefulStop(round);
@@ -121,7 +120,7 @@ public final class Drill {
         lab.linkUp("dir1");
         phase = "round " + round + ": link restored, waiting for dir1";
         long t1 = System.currentTimeMillis();
-        boolean back = waitFor(() -> isMaster("dir1") && clientHealthy(), settings.eventTimeoutMillis());
+        boolean back = Waits.until(() -> isMaster("dir1") && clientHealthy(), settings.eventTimeoutMillis());
         results.add(new EventResult(round, "link restored (dir1 preempts)", t1,
                 back ? System.currentTimeMillis() - t1 : null, outage(t1), failedSince(t1), null,
                 back ? "dir1" : masterName(), back ? null : "dir1 did not return to MASTER"));
@@ -131,7 +130,7 @@ public final class Drill {
         phase = "round " + round + ": kill real server rs1";
         long t0 = System.currentTimeMillis();
         procs.remove("rs1").destroyForcibly();
-        boolean removed = waitFor(() -> realServerDown("dir1", "10.77.0.11"), settings.eventTimeoutMillis());
+        boolean removed = Waits.until(() -> realServerDown("dir1", "10.77.0.11"), settings.eventTimeoutMillis());
         Long removal = removed ? System.currentTimeMillis() - t0 : null;
         sleep(2000);
         results.add(new EventResult(round, "real server killed", t0, null, outage(t0), failedSince(t0), removal,
@@ -139,15 +138,15 @@ public final class Drill {
         startBackend("rs1");
         phase = "round " + round + ": rs1 back, waiting for the checker";
         long t1 = System.currentTimeMillis();
-        boolean up = waitFor(() -> !realServerDown("dir1", "10.77.0.11"), settings.eventTimeoutMillis());
+        boolean up = Waits.until(() -> !realServerDown("dir1", "10.77.0.11"), settings.eventTimeoutMillis());
         results.add(new EventResult(round, "real server restored", t1, null, null, failedSince(t1),
                 up ? System.currentTimeMillis() - t1 : null, masterName(), up ? null : "rs1 not back in the table"));
     }
 
     private EventResult measureTakeover(int round, String event, long t0) throws InterruptedException {
-        boolean took = waitFor(() -> isMaster("dir2"), settings.eventTimeoutMillis());
+        boolean took = Waits.until(() -> isMaster("dir2"), settings.eventTimeoutMillis());
         Long takeover = took ? System.currentTimeMillis() - t0 : null;
-        waitFor(this::clientHealthy, settings.eventTimeoutMillis());
+        Waits.until(this::clientHealthy, settings.eventTimeoutMillis());
         sleep(1000);
         return new EventResult(round, event, t0, takeover, outage(t0), failedSince(t0), null, masterName(),
                 took ? null : "dir2 did not take over");
@@ -157,7 +156,7 @@ public final class Drill {
         phase = "round " + round + ": restarting dir1";
         startDirector("dir1", settings.confDir().resolve("drill-master.conf"));
         long t1 = System.currentTimeMillis();
-        boolean back = waitFor(() -> isMaster("dir1") && clientHealthy(), settings.eventTimeoutMillis());
+        boolean back = Waits.until(() -> isMaster("dir1") && clientHealthy(), settings.eventTimeoutMillis());
         sleep(1000);
         results.add(new EventResult(round, "dir1 restarted (preempts)", t1, back ? System.currentTimeMillis() - t1 : null,
                 outage(t1), failedSince(t1), null, back ? "dir1" : masterName(), back ? null : "dir1 did not return to MASTER"));
@@ -283,14 +282,6 @@ public final class Drill {
         return t;
     }
 
-    private static boolean waitFor(BooleanSupplier cond, long timeoutMillis) throws InterruptedException {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) return true;
-            Thread.sleep(10);
-        }
-        return cond.getAsBoolean();
-    }
 
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalStateException(message);
