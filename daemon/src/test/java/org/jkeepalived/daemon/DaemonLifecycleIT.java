@@ -143,6 +143,14 @@ class DaemonLifecycleIT {
         assertTrue(metrics.stream().anyMatch(m -> m.name().equals("keepalived_advert_sent_total") && m.value() > 0));
         assertTrue(metrics.stream().anyMatch(m -> m.name().startsWith("jvm_memory")), "JVM metrics exported");
 
+        // status agrees with the table the backend holds (jkeepalived ipvs list)
+        JsonNode table = ControlClient.call(sock, JSON.createObjectNode().put("cmd", "ipvs-list").put("mode", "plain"));
+        String text = table.path("text").asText();
+        assertTrue(text.contains("TCP  10.77.0.100:80 rr"), text);
+        for (JsonNode rs : status(sock).path("virtual_servers").path(0).path("real_servers")) {
+            assertEquals(rs.path("in_table").asBoolean(), text.contains(rs.path("address").asText() + ":8080"), text);
+        }
+
         // keepalived's dumps: SIGUSR1 -> /tmp/keepalived.data, SIGUSR2 -> .stats, ctl dump json -> .json
         Files.deleteIfExists(Path.of("/tmp/keepalived.data"));
         Netns.run("kill", "-USR1", Long.toString(d.pid()));
