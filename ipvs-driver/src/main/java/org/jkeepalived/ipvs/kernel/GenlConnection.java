@@ -91,32 +91,21 @@ final class GenlConnection implements AutoCloseable {
      */
     void transact(NlWriter w, int s, boolean dump, MsgHandler handler) throws NetlinkIoException, KernelError {
         sock.send(w.array(), w.length());
-        while (true) {
-            int n = sock.receive(rbuf);
-            int p = 0;
-            while (p + NlWriter.NLMSG_HDRLEN <= n) {
-                int len = rbb.getInt(p);
-                int type = rbb.getShort(p + 4) & 0xFFFF;
-                int flags = rbb.getShort(p + 6) & 0xFFFF;
-                int mseq = rbb.getInt(p + 8);
-                if (len < NlWriter.NLMSG_HDRLEN || p + len > n) break;
-                if (mseq == s) {
-                    if (type == NLMSG_ERROR) {
-                        int err = -rbb.getInt(p + 16);
-                        if (err != 0) throw new KernelError(err, extText(p, len, flags));
-                        return;
-                    }
-                    if (type == NLMSG_DONE) {
-                        int err = len >= 20 ? -rbb.getInt(p + 16) : 0;
-                        if (err > 0) throw new KernelError(err, null);
-                        return;
-                    }
-                    handler.accept(new Msg(rbb, p, p + len, type, flags, mseq));
-                    if (!dump && (flags & NLM_F_MULTI) == 0) return;
-                }
-                p += (len + 3) & ~3;
+        receiveUntil((p, len, type, flags, mseq) -> {
+            if (mseq != s) return false;
+            if (type == NLMSG_ERROR) {
+                int err = -rbb.getInt(p + 16);
+                if (err != 0) throw new KernelError(err, extText(p, len, flags));
+                return true;
             }
-        }
+            if (type == NLMSG_DONE) {
+                int err = len >= 20 ? -rbb.getInt(p + 16) : 0;
+                if (err > 0) throw new KernelError(err, null);
+                return true;
+            }
+            handler.accept(new Msg(rbb, p, p + len, type, flags, mseq));
+            return !dump && (flags & NLM_F_MULTI) == 0;
+        });
     }
 
     /**
@@ -128,21 +117,33 @@ final class GenlConnection implements AutoCloseable {
         int[] errnos = new int[count];
         int last = first + count - 1;
         sock.send(w.array(), w.length());
+        receiveUntil((p, len, type, flags, mseq) -> {
+            if (type != NLMSG_ERROR || mseq - first < 0 || mseq - first >= count) return false;
+            int i = mseq - first;
+            errnos[i] = -rbb.getInt(p + 16);
+            if (errnos[i] != 0 && texts != null) texts[i] = extText(p, len, flags);
+            return mseq == last;
+        });
+        return errnos;
+    }
+
+    /** Looks at one received netlink message (at offset p of the receive buffer); true ends the wait. */
+    @FunctionalInterface
+    private interface MessageVisitor<E extends Exception> {
+        boolean visit(int p, int len, int type, int flags, int seq) throws E;
+    }
+
+    /** Receives datagrams and walks their netlink messages until the visitor says it has what it waited for. */
+    private <E extends Exception> void receiveUntil(MessageVisitor<E> visitor) throws NetlinkIoException, E {
         while (true) {
             int n = sock.receive(rbuf);
             int p = 0;
             while (p + NlWriter.NLMSG_HDRLEN <= n) {
                 int len = rbb.getInt(p);
+                if (len < NlWriter.NLMSG_HDRLEN || p + len > n) break;
                 int type = rbb.getShort(p + 4) & 0xFFFF;
                 int flags = rbb.getShort(p + 6) & 0xFFFF;
-                int mseq = rbb.getInt(p + 8);
-                if (len < NlWriter.NLMSG_HDRLEN || p + len > n) break;
-                if (type == NLMSG_ERROR && mseq - first >= 0 && mseq - first < count) {
-                    int i = mseq - first;
-                    errnos[i] = -rbb.getInt(p + 16);
-                    if (errnos[i] != 0 && texts != null) texts[i] = extText(p, len, flags);
-                    if (mseq == last) return errnos;
-                }
+                if (visitor.visit(p, len, type, flags, rbb.getInt(p + 8))) return;
                 p += (len + 3) & ~3;
             }
         }
