@@ -57,14 +57,7 @@ class DaemonLifecycleIT {
     }
 
     private Process start(String ns, String... args) throws Exception {
-        return new ProcessBuilder(command(ns, args)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(ns + ".log").toFile())).start();
-    }
-
-    private static List<String> command(String ns, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, DistLauncher.launcher().toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return DistLauncher.startIn(ns, dir.resolve(ns + ".log"), args);
     }
 
     private JsonNode status(Path sock) {
@@ -95,7 +88,7 @@ class DaemonLifecycleIT {
                 && allAlive(status(sock)), 10_000), "real servers not up: " + status(sock));
 
         // a client requesting the VIP all along
-        Process client = new ProcessBuilder(command(lab.ns("client"), "drill", "client", "--target", DrillLab.VIP + ":80",
+        Process client = new ProcessBuilder(DistLauncher.commandIn(lab.ns("client"), "drill", "client", "--target", DrillLab.VIP + ":80",
                 "--interval-ms", "20")).redirectError(dir.resolve("client.err").toFile()).start();
         procs.add(client);
         Thread reader = new Thread(() -> {

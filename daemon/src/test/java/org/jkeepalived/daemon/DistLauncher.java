@@ -26,6 +26,30 @@ final class DistLauncher {
         return Path.of("").toAbsolutePath().getParent();
     }
 
+    /** The launcher with args, run inside network namespace ns. */
+    static List<String> commandIn(String ns, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, launcher().toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts the launcher inside ns, its output appended to log. */
+    static Process startIn(String ns, Path log, String... args) throws IOException {
+        return new ProcessBuilder(commandIn(ns, args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** The first vrrp_instance's state number as a running daemon reports it, -1 when unreachable. */
+    static int vrrpState(Path controlSocket) {
+        try {
+            return org.jkeepalived.daemon.control.ControlClient.call(controlSocket,
+                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("cmd", "status"))
+                    .path("vrrp_instances").path(0).path("data").path("state").asInt();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     static Result run(List<String> prefix, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(launcher().toAbsolutePath().toString());

@@ -33,21 +33,13 @@ class HandoffDrillIT {
     }
 
     private Process start(String ns, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, DistLauncher.launcher().toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(ns + ".log").toFile())).start();
+        Process p = DistLauncher.startIn(ns, dir.resolve(ns + ".log"), args);
         procs.add(p);
         return p;
     }
 
-    private int state(Path sock) {
-        try {
-            return ControlClient.call(sock, JSON.createObjectNode().put("cmd", "status"))
-                    .path("vrrp_instances").path(0).path("data").path("state").asInt();
-        } catch (Exception e) {
-            return -1;
-        }
+    private static int state(Path sock) {
+        return DistLauncher.vrrpState(sock);
     }
 
     @Test

@@ -3,12 +3,10 @@ package org.jkeepalived.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jkeepalived.daemon.control.ControlClient;
 import org.jkeepalived.daemon.drill.DrillLab;
 import org.jkeepalived.daemon.drill.Netns;
 import org.jkeepalived.daemon.drill.Waits;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, and track_script failover. */
 @Tag("netns")
 class VrrpScenariosIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
     private DrillLab lab;
     private final List<Process> procs = new ArrayList<>();
@@ -60,22 +57,15 @@ class VrrpScenariosIT {
     }
 
     private Process daemon(String host, String conf) throws Exception {
-        List<String> cmd = List.of("ip", "netns", "exec", lab.ns(host), DistLauncher.launcher().toAbsolutePath().toString(),
-                "-n", "-G", "-P", "-f", conf, "--metrics", "off", "--control-socket", dir.resolve(host + ".sock").toString(),
+        Process p = DistLauncher.startIn(lab.ns(host), dir.resolve(host + ".log"), "-n", "-G", "-P", "-f", conf,
+                "--metrics", "off", "--control-socket", dir.resolve(host + ".sock").toString(),
                 "-p", dir.resolve(host + ".pid").toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(host + ".log").toFile())).start();
         procs.add(p);
         return p;
     }
 
     private int state(String host) {
-        try {
-            return ControlClient.call(dir.resolve(host + ".sock"), JSON.createObjectNode().put("cmd", "status"))
-                    .path("vrrp_instances").path(0).path("data").path("state").asInt();
-        } catch (Exception e) {
-            return -1;
-        }
+        return DistLauncher.vrrpState(dir.resolve(host + ".sock"));
     }
 
 
