@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +80,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         reconciler = new Reconciler(backend, ipvsMetrics);
         reconciler.start(cfg.globalDefs().lvsFlush());
         applyTimeouts(cfg.globalDefs());
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = org.jkeepalived.healthcheck.check.Net.newGroup(1, "checker");
         checkers = newCheckers(cfg, null);
         suspendWhereNotMaster(checkers);
         checkers.start();

@@ -130,10 +130,11 @@ final class Commands {
         }
         if (!args.isEmpty() && args.get(0).equals("client")) {
             args.remove(0);
+            boolean overlap = args.remove("--overlap");
             DrillClient.run(address(takeOption(args, "--target", null)),
                     Long.parseLong(takeOption(args, "--interval-ms", "20")),
                     Long.parseLong(takeOption(args, "--duration-ms", "0")),
-                    Integer.parseInt(takeOption(args, "--timeout-ms", "300")), out);
+                    Integer.parseInt(takeOption(args, "--timeout-ms", "300")), overlap, out);
             return 0;
         }
         String against = takeOption(args, "--against", null);

@@ -14,11 +14,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -45,7 +42,8 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class CheckerBenchmark {
     static final int SERVERS = Integer.getInteger("bench.servers", 10_000);
-    static final int PORTS = 16;
+    /** A backend outside this JVM (e.g. nginx from src/bench/checker-bench.sh) on 0.0.0.0:PORT, or 0: in-process. */
+    static final int EXTERNAL_PORT = Integer.getInteger("bench.port", 0);
     static final byte[] RESPONSE = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1);
 
     /** Answers every request; leaves the close to the checker (no TIME_WAIT on the server side). */
@@ -63,14 +61,14 @@ class CheckerBenchmark {
         }
     }
 
-    static Channel listen(EventLoopGroup g) throws InterruptedException {
+    static Channel listen(EventLoopGroup g, String host, int port) throws InterruptedException {
         return new ServerBootstrap().group(g).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new Backend());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind(host, port).sync().channel();
     }
 
     static long cpuNanos(String prefix) {
@@ -83,27 +81,34 @@ class CheckerBenchmark {
     }
 
     @Test void tenThousandHttpGetEverySecond() throws Exception {
-        EventLoopGroup backendGroup = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("bench-backend"), NioIoHandler.newFactory());
-        EventLoopGroup checkers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("hc-bench"), NioIoHandler.newFactory());
+        EventLoopGroup backendGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(EXTERNAL_PORT == 0 ? 2 : 1,
+                new io.netty.util.concurrent.DefaultThreadFactory("bench-backend"), io.netty.channel.nio.NioIoHandler.newFactory());
+        // as the daemon runs them: one thread, epoll where available
+        EventLoopGroup checkers = org.jkeepalived.healthcheck.check.Net.newGroup(1, "hc-bench");
         List<Channel> backends = new ArrayList<>();
         HealthcheckService svc = null;
         try {
-            for (int i = 0; i < PORTS; i++) backends.add(listen(backendGroup));
-            Channel victim = listen(backendGroup);
+            // one listener on 0.0.0.0 answers every 127.x.y.z: each real server is its own address,
+            // as on a real director (and no single address/port pair runs out of ephemeral ports)
+            int port = EXTERNAL_PORT;
+            if (port == 0) {
+                backends.add(listen(backendGroup, "0.0.0.0", 0));
+                port = ((java.net.InetSocketAddress) backends.get(0).localAddress()).getPort();
+            }
+            Channel victim = listen(backendGroup, "127.9.9.9", 0);
             int victimPort = ((java.net.InetSocketAddress) victim.localAddress()).getPort();
             List<RealServer> rss = new ArrayList<>();
             for (int i = 0; i < SERVERS; i++) {
-                int port = ((java.net.InetSocketAddress) backends.get(i % PORTS).localAddress()).getPort();
-                String addr = "10.1." + (i / 250) + "." + (i % 250 + 1);
-                rss.add(rs(addr, 80, 1, check(port)));
+                String addr = "127.1." + (i / 250) + "." + (i % 250 + 1);
+                rss.add(rs(addr, port, 1, check()));
             }
-            rss.add(rs("10.9.9.9", 80, 1, check(victimPort)));
+            rss.add(rs("127.9.9.9", victimPort, 1, check()));
             VirtualServer vs = vs("10.0.0.1", 80, rss.toArray(new RealServer[0]));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             AtomicLong victimRemovedAt = new AtomicLong();
             svc = HealthcheckService.builder(config(vs)).eventLoopGroup(checkers).meterRegistry(registry)
                     .listener(c -> {
-                        if (c instanceof TableChange.RemoveDestination r && r.destination().address().equals(ip("10.9.9.9"))) {
+                        if (c instanceof TableChange.RemoveDestination r && r.destination().address().equals(ip("127.9.9.9"))) {
                             victimRemovedAt.compareAndSet(0, System.nanoTime());
                         }
                     }).build();
@@ -141,14 +146,14 @@ class CheckerBenchmark {
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             double seconds = wall / 1e9;
             String report = String.format(
-                    "checker benchmark: %d real servers, HTTP_GET, delay_loop 1 s, %.1f s measured%n"
+                    "checker benchmark: %d real servers, HTTP_GET, delay_loop 1 s, %.1f s measured, backend %s%n"
                             + "  start to first check result: %d ms (includes logging %d 'Adding service' lines)%n"
                             + "  checks/s: %.0f (expected %d), failed checks (all kinds) %.0f%n"
                             + "  lateness p50 <= %.2f ms, p99 <= %.2f ms (histogram bucket bounds, %d samples)%n"
                             + "  checker threads CPU: %.1f %% of one core%n"
-                            + "  heap used after GC: %d MB (JVM incl. the in-process backends)%n"
+                            + "  heap used after GC: %d MB%n"
                             + "  killed backend out of the table after %d ms (connect refused, retry 0, delay_loop 1 s)%n",
-                    SERVERS, seconds, startupMs, SERVERS + 1, runs / seconds, SERVERS + 1, failures, p50, p99, lateness.count() - lateCount0,
+                    SERVERS, seconds, EXTERNAL_PORT == 0 ? "in this JVM" : "another process on port " + EXTERNAL_PORT, startupMs, SERVERS + 1, runs / seconds, SERVERS + 1, failures, p50, p99, lateness.count() - lateCount0,
                     100.0 * cpu / wall, heap >> 20,
                     victimRemovedAt.get() == 0 ? -1 : (victimRemovedAt.get() - killAt) / 1_000_000);
             StringBuilder reasons = new StringBuilder("  failures by reason:");
@@ -168,8 +173,8 @@ class CheckerBenchmark {
         }
     }
 
-    static Checker check(int port) {
-        CheckerCommon c = new CheckerCommon(ip("127.0.0.1"), port, null, null, null, null, Duration.ofSeconds(2), 0,
+    static Checker check() {
+        CheckerCommon c = new CheckerCommon(null, 0, null, null, null, null, Duration.ofSeconds(2), 0,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), false, false);
         return http(c, false, null, url("/"));
     }

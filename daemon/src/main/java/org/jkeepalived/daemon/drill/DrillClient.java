@@ -9,31 +9,62 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The drill's client: one new TCP connection and one HTTP/1.0 request per interval, each result
- * printed at once as "epochMillis ok|fail server-or-reason latencyMicros" for the orchestrator.
+ * printed at once as "epochMillis ok|fail server-or-reason latencyMicros" (epochMillis: when the
+ * request started) for the orchestrator.
  */
 public final class DrillClient {
     private DrillClient() {}
 
     public static void run(InetSocketAddress target, long intervalMillis, long durationMillis, int timeoutMillis,
                            PrintStream out) throws InterruptedException {
+        run(target, intervalMillis, durationMillis, timeoutMillis, false, out);
+    }
+
+    /**
+     * {@code overlap}: start a request every interval even while earlier ones still wait (each on
+     * its own thread), so one request stuck on a dead director's MAC does not hide the moment the
+     * new one starts answering; benchmarks measure takeover this way.
+     */
+    public static void run(InetSocketAddress target, long intervalMillis, long durationMillis, int timeoutMillis,
+                           boolean overlap, PrintStream out) throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = overlap ? java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "drill-client");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         long end = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
         long next = System.nanoTime();
-        while (System.currentTimeMillis() < end && !out.checkError()) {
-            long t0 = System.nanoTime();
-            long wall = System.currentTimeMillis();
-            String result;
-            try {
-                result = "ok " + request(target, timeoutMillis);
-            } catch (IOException e) {
-                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                result = "fail " + m.replace(' ', '_');
+        try {
+            while (System.currentTimeMillis() < end && !out.checkError()) {
+                if (pool != null) pool.execute(() -> attempt(target, timeoutMillis, out));
+                else attempt(target, timeoutMillis, out);
+                next += intervalMillis * 1_000_000L;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+                else next = System.nanoTime();
             }
-            out.println(wall + " " + result + " " + (System.nanoTime() - t0) / 1000);
+        } finally {
+            if (pool != null) { // the requests under way end within their timeout
+                pool.shutdown();
+                pool.awaitTermination(2L * timeoutMillis + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static void attempt(InetSocketAddress target, int timeoutMillis, PrintStream out) {
+        long t0 = System.nanoTime();
+        long wall = System.currentTimeMillis();
+        String result;
+        try {
+            result = "ok " + request(target, timeoutMillis);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            result = "fail " + m.replace(' ', '_');
+        }
+        String line = wall + " " + result + " " + (System.nanoTime() - t0) / 1000;
+        synchronized (out) {
+            out.println(line);
             out.flush();
-            next += intervalMillis * 1_000_000L;
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
-            else next = System.nanoTime();
         }
     }
 

@@ -43,6 +43,13 @@ public final class Reconciler {
      * next desired table needs no comparison, so a one-server change costs one service's diff.
      */
     private final Map<ServiceKey, VirtualService> settled = new java.util.HashMap<>();
+    /**
+     * The services of the last pass that ended with nothing failed, in order (null otherwise). A
+     * desired table built from it by {@link DesiredTable#apply} shares every untouched service
+     * object, so a pass over it compares references and diffs only what changed: a one-server
+     * change costs no hashing of the other thousands of entries.
+     */
+    private List<VirtualService> lastClean;
 
     public Reconciler(LvsBackend backend) {
         this(backend, null);
@@ -76,12 +83,15 @@ public final class Reconciler {
      */
     public synchronized ReconcileResult reconcile(DesiredTable desired, boolean reread) {
         long t0 = System.nanoTime();
-        for (VirtualService s : desired.services()) owned.add(s.key());
+        List<VirtualService> last = lastClean;
+        lastClean = null;
         List<LvsOp> applied = new ArrayList<>();
         List<ReconcileResult.Failure> failures = new ArrayList<>();
         int writes = 0;
         boolean retried = false;
 
+        List<VirtualService> changed = reread || view == null ? null : changedSince(last, desired.services());
+        if (changed == null) for (VirtualService s : desired.services()) owned.add(s.key());
         if (reread || view == null) {
             try {
                 readView();
@@ -90,7 +100,9 @@ public final class Reconciler {
                 return finish(desired, applied, failures, writes, false, t0);
             }
         }
-        Plan plan = plan(desired, view, owned, settled);
+        // same keys in the same order: only the changed services can need writes, and none is removed
+        DesiredTable toPlan = changed == null ? desired : new DesiredTable(changed);
+        Plan plan = plan(toPlan, view, changed == null ? owned : Set.of(), settled);
         List<BatchingLvsBackend.Outcome> round = apply(plan.ops());
         writes += round.size();
         List<BatchingLvsBackend.Outcome> failed = collect(round, applied);
@@ -113,13 +125,33 @@ public final class Reconciler {
                 }
             }
             if (!failures.isEmpty()) view = null; // be sure next time: read again
+            changed = null; // the retry planned the whole table
         }
-        settle(desired, failures, plan.invalid().isEmpty() ? Set.of() : invalidKeys(desired));
+        settle(changed == null ? desired : toPlan, changed == null, failures,
+                plan.invalid().isEmpty() ? Set.of() : invalidKeys(desired));
         for (String invalid : plan.invalid()) {
             log.error("{}", invalid);
             failures.add(new ReconcileResult.Failure(null, invalid, 0));
         }
+        if (failures.isEmpty() && view != null) lastClean = desired.services();
         return finish(desired, applied, failures, writes, retried, t0);
+    }
+
+    /**
+     * The services of {@code now} that are not the very objects of {@code last}, or null when the
+     * two do not list the same keys in the same order (then the whole table is planned).
+     */
+    private static List<VirtualService> changedSince(List<VirtualService> last, List<VirtualService> now) {
+        if (last == null || last.size() != now.size()) return null;
+        List<VirtualService> changed = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            VirtualService a = last.get(i);
+            VirtualService b = now.get(i);
+            if (a == b) continue;
+            if (!a.key().equals(b.key())) return null;
+            changed.add(b);
+        }
+        return changed;
     }
 
     /** {@link #reconcile(DesiredTable, boolean)} against the last known table. */
@@ -130,28 +162,33 @@ public final class Reconciler {
     /** Forget the last known table: the next pass reads the backend. */
     public synchronized void invalidate() {
         view = null;
+        lastClean = null;
         settled.clear();
     }
 
     private void readView() throws LvsException {
         settled.clear();
+        lastClean = null;
         view = null;
         Map<ServiceKey, VirtualService> v = new LinkedHashMap<>();
         for (VirtualService s : backend.readTable()) v.put(s.key(), IpvsSemantics.normalize(s));
         view = v;
     }
 
-    /** After a pass: desired services without failures are now in place. */
-    private void settle(DesiredTable desired, List<ReconcileResult.Failure> failures, Set<ServiceKey> invalid) {
+    /**
+     * After a pass: desired services without failures are now in place. {@code whole}: the pass
+     * planned the whole table (else only {@code desired}'s services changed, the rest stay settled).
+     */
+    private void settle(DesiredTable desired, boolean whole, List<ReconcileResult.Failure> failures, Set<ServiceKey> invalid) {
         if (view == null) {
             settled.clear();
             return;
         }
         Set<ServiceKey> failed = new java.util.HashSet<>(invalid);
         for (ReconcileResult.Failure f : failures) if (f.op() != null) failed.add(f.op().service());
-        settled.clear();
+        if (whole) settled.clear();
         for (VirtualService s : desired.services()) {
-            if (!failed.contains(s.key())) settled.put(s.key(), s);
+            if (!failed.contains(s.key())) settled.put(s.key(), s); else settled.remove(s.key());
         }
     }
 
@@ -242,10 +279,14 @@ public final class Reconciler {
     private ReconcileResult finish(DesiredTable desired, List<LvsOp> applied, List<ReconcileResult.Failure> failures,
                                    int writes, boolean retried, long t0) {
         // a removed service stops being ours once it is gone
-        Set<ServiceKey> wanted = new LinkedHashSet<>();
-        for (VirtualService s : desired.services()) wanted.add(s.key());
+        Set<ServiceKey> wanted = null;
         for (LvsOp op : applied) {
-            if (op instanceof LvsOp.DeleteService d && !wanted.contains(d.service())) owned.remove(d.service());
+            if (!(op instanceof LvsOp.DeleteService d)) continue;
+            if (wanted == null) {
+                wanted = new java.util.HashSet<>();
+                for (VirtualService s : desired.services()) wanted.add(s.key());
+            }
+            if (!wanted.contains(d.service())) owned.remove(d.service());
         }
         ReconcileResult r = new ReconcileResult(applied, failures, writes, retried, System.nanoTime() - t0);
         if (applied.size() > VERBOSE_OPS || !failures.isEmpty()) {

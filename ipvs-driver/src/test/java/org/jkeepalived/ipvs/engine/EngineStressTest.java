@@ -82,11 +82,22 @@ class EngineStressTest {
         }
     }
 
+    /**
+     * As many of the 10,000 as this process's descriptor limit allows (the host's hard limit is
+     * 20,000: 4,625 here); {@link EngineStressVmTest} runs all 10,000 inside the kernel VM as root.
+     */
     @Test void tenThousandConnectionsBackendsKilledNoLeakNoHalfOpen() throws Exception {
+        run(false);
+    }
+
+    static void run(boolean requireAll) throws Exception {
         long limit = FdLimit.raise(65536);
         int n = (int) Math.min(TARGET, limit < 0 ? 4000 : (limit - 1500) / 4);
         System.out.println("RLIMIT_NOFILE " + limit + ", running with " + n + " connections");
         assertTrue(n >= 1000, "fd limit too low even for 1000 connections: " + limit);
+        if (requireAll) assertEquals(TARGET, n, "RLIMIT_NOFILE could not be raised for " + TARGET + " connections");
+        // the kernel VM emulates its CPU: every wait there gets more time (the bounds stay bounds)
+        int slow = requireAll ? 6 : 1;
         // warm up lazily opened descriptors (classes, jars, selectors of the shared backend group)
         TestBackend warm = TestBackend.tcp("W", "127.0.0.1");
         warm.close();
@@ -98,7 +109,8 @@ class EngineStressTest {
                 .withSweepInterval(Duration.ofMillis(250)), MonotonicClock.SYSTEM);
         List<TestBackend> backends = new ArrayList<>();
         try {
-            e.setTimeouts(new LvsBackend.Timeouts(30, 2, null));
+            // established connections must outlive the set-up (minutes under emulation)
+            e.setTimeouts(new LvsBackend.Timeouts(30 * slow * slow, 2, null));
             for (int i = 0; i < 4; i++) backends.add(TestBackend.tcp("B" + i, "127.0.0.1"));
             ServiceKey k = ServiceKey.of(L4Protocol.TCP, InetAddress.getByName("127.0.0.4"),
                     UserspaceEngineTest.freePort("127.0.0.4"));
@@ -126,7 +138,7 @@ class EngineStressTest {
                 // released when the real server's greeting came back through the engine
                 waitGreeting(cli, inFlight);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> clis.stream().allMatch(c -> c.backend != null));
+            await().atMost(Duration.ofSeconds(60L * slow)).until(() -> clis.stream().allMatch(c -> c.backend != null));
             System.out.printf("%d connections established through the engine in %d ms%n", n,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             assertEquals(0, failures.get());
@@ -136,7 +148,7 @@ class EngineStressTest {
 
             // mid-stream: everyone talks, then two real servers die
             for (Channel ch : chans) ch.writeAndFlush(Unpooled.copiedBuffer("ping\n", StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(30)).until(() -> clis.stream().allMatch(c -> c.lines >= 2));
+            await().atMost(Duration.ofSeconds(30L * slow)).until(() -> clis.stream().allMatch(c -> c.lines >= 2));
             backends.get(0).close();
             backends.get(1).close();
             int killed = 0;
@@ -144,10 +156,10 @@ class EngineStressTest {
             int survivors = n - killed;
             // their clients see the FIN at once; they never close, so the engine holds half-closed
             // connections that the tcpfin timeout (2 s) must end
-            await().atMost(Duration.ofSeconds(10)).until(() -> clis.stream()
+            await().atMost(Duration.ofSeconds(10L * slow)).until(() -> clis.stream()
                     .filter(c -> c.backend.equals("B0") || c.backend.equals("B1")).allMatch(c -> c.eof));
             long tKill = System.nanoTime();
-            await().atMost(Duration.ofSeconds(10)).until(() -> e.tcpConnectionCount() == survivors);
+            await().atMost(Duration.ofSeconds(10L * slow)).until(() -> e.tcpConnectionCount() == survivors);
             long endedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tKill);
             // the engine's side is gone: a write from the client meets a reset, the next one fails
             for (int round = 0; round < 2; round++) {
@@ -155,28 +167,28 @@ class EngineStressTest {
                     String b = clis.get(i).backend;
                     if (b.equals("B0") || b.equals("B1")) chans.get(i).writeAndFlush(Unpooled.copiedBuffer("x\n", StandardCharsets.US_ASCII));
                 }
-                Thread.sleep(300);
+                Thread.sleep(300L * slow);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> clis.stream()
+            await().atMost(Duration.ofSeconds(10L * slow)).until(() -> clis.stream()
                     .filter(c -> c.backend.equals("B0") || c.backend.equals("B1")).allMatch(c -> c.closed));
             System.out.printf("%d half-closed connections ended by the engine %d ms after their servers died%n",
                     killed, endedMs);
-            assertTrue(endedMs < 2000 + 2000, "tcpfin timeout 2 s plus sweep slack");
+            assertTrue(endedMs < 2000 + 2000L * slow, "tcpfin timeout 2 s plus sweep slack");
             // the survivors still work
             for (int i = 0; i < n; i++) {
                 if (!clis.get(i).closed) chans.get(i).writeAndFlush(Unpooled.copiedBuffer("again\n", StandardCharsets.US_ASCII));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> clis.stream().filter(c -> !c.closed).allMatch(c -> c.lines >= 3));
+            await().atMost(Duration.ofSeconds(30L * slow)).until(() -> clis.stream().filter(c -> !c.closed).allMatch(c -> c.lines >= 3));
             st = e.readStats().get(0);
             assertEquals(survivors, st.destinations().stream().mapToInt(d -> d.activeConns() + d.inactiveConns()).sum());
             for (Channel ch : chans) ch.close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> e.tcpConnectionCount() == 0);
+            await().atMost(Duration.ofSeconds(20L * slow)).until(() -> e.tcpConnectionCount() == 0);
         } finally {
             e.close();
             for (TestBackend b : backends) b.close();
             clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(20L * slow)).pollInterval(Duration.ofMillis(200))
                 .until(() -> FdLimit.openFds() <= fdBefore + 10);
         System.out.printf("descriptors before %d, after %d%n", fdBefore, FdLimit.openFds());
     }

@@ -172,6 +172,40 @@ class ReconcilerTest {
     }
 
     @Test
+    void successiveChangesByApplyAreAppliedExactlyAndServicesComeAndGo() {
+        DesiredTable t = new DesiredTable(org.jkeepalived.ipvs.TestTables.big(50, 4));
+        assertTrue(r.reconcile(t).ok());
+        VirtualService s7 = t.services().get(7);
+        Destination d = s7.destinations().get(2);
+        // one weight change: one edit, of that destination only
+        DesiredTable t1 = t.apply(new org.jkeepalived.core.table.TableChange.UpsertDestination(s7.key(), d.withWeight(9), "w"));
+        ReconcileResult res = r.reconcile(t1);
+        assertEquals(List.of(new LvsOp.EditDestination(s7.key(), d.withWeight(9))), res.applied());
+        // a removed destination and a removed service (the key list changes: the whole table is planned)
+        DesiredTable t2 = t1.apply(new org.jkeepalived.core.table.TableChange.RemoveDestination(s7.key(), d.key(), "down"))
+                .apply(new org.jkeepalived.core.table.TableChange.RemoveService(t.services().get(3).key()));
+        res = r.reconcile(t2);
+        assertTrue(res.ok(), res.toString());
+        assertEquals(withoutOrder(t2.services()), withoutOrder(backend.readTable()));
+        // and back again: the service and the destination return
+        res = r.reconcile(t);
+        assertTrue(res.ok(), res.toString());
+        assertEquals(withoutOrder(t.services()), withoutOrder(backend.readTable()));
+        assertTrue(r.reconcile(t).noop());
+    }
+
+    @Test
+    void theSameTableAfterAFailedPassIsPlannedAgain() {
+        backend.failWhen(op -> op instanceof LvsOp.AddDestination a && a.service().equals(DNS), 22, 2);
+        DesiredTable t = base();
+        assertFalse(r.reconcile(t).ok());
+        // the very same objects: the missing destination must still be written
+        ReconcileResult next = r.reconcile(t);
+        assertTrue(next.ok(), next.toString());
+        assertEquals(List.of(new LvsOp.AddDestination(DNS, dr("10.0.2.1", 53, 1))), next.applied());
+    }
+
+    @Test
     void somebodyElseChangingTheTableMidwayIsRepaired() {
         r.reconcile(base());
         // an operator deletes a destination behind our back; our edit of it then fails with ENOENT
