@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * @param primaryAddress our own source address, for the equal-priority tie-break (RFC 5798 6.4.3)
  *        and to ignore our own looped packets; null until the io layer knows it
  *        ({@link #withPrimaryAddress})
- * @param authPass v2 PASS password (first 8 bytes are used), null otherwise
+ * @param authPass v2 PASS password or IPsec AH key (first 8 bytes are used), null otherwise
  * @param lowerPrioNoAdvert a master does not answer a lower-priority advert with one of its own
  * @param higherPrioSendAdvert a master sends one more advert before yielding to a higher priority
  * @param skipCheckAdvAddr skip the address-list check for adverts from the master we already know
@@ -93,6 +93,13 @@ public record InstanceSettings(
             log.warn("({}) cannot use IPv6 with VRRP version 2; setting version 3", vi.name());
             version = 3;
         }
+        if (initial == VrrpState.MASTER && version == 2 && vi.authType() == AuthType.AH) {
+            // keepalived 2.2.7 does the same (its -t reports it): an AH peer starting as MASTER
+            // would send sequence numbers from 1, which a running peer drops as replays
+            log.warn("({}) Warning - initial state MASTER does not work with IPsec AH authentication - using BACKUP",
+                    vi.name());
+            initial = VrrpState.BACKUP;
+        }
         long millis = vi.advertInt() == null ? 1000 : vi.advertInt().toMillis();
         int centis;
         if (version == 2) {
@@ -113,7 +120,9 @@ public record InstanceSettings(
         int downTimerAdverts = intOption(vi.options(), "down_timer_adverts", 3);
         return new InstanceSettings(vi.name(), vi.iface(), vi.virtualRouterId(), version, vi.ipv6(), vi.priority(),
                 centis, initial, nopreempt, preemptDelay, vi.accept() || vi.priority() == 255,
-                version == 2 && vi.authType() != null ? vi.authType() : AuthType.NONE,
+                // keepalived ignores an authentication block without auth_pass ("no password given")
+                version == 2 && vi.authType() != null && vi.authPass() != null && !vi.authPass().isEmpty()
+                        ? vi.authType() : AuthType.NONE,
                 vi.authPass(), vips, vi.unicastSrcIp() != null ? vi.unicastSrcIp() : vi.mcastSrcIp(),
                 lowerPrioNoAdvert, higherPrioSendAdvert, skipCheck, vi.oldUnicastChecksum(), downTimerAdverts);
     }
