@@ -19,9 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>AH: next header 112, payload length 4 (24 bytes), reserved 0, SPI = the sender's IPv4 source
  *     address, a 32-bit sequence number, 96-bit ICV.</li>
  * <li>ICV: HMAC-MD5 (RFC 2104) truncated to 96 bits, keyed with {@code auth_pass} cut to 8 bytes,
- *     over the IPv4 header with TOS and header checksum zeroed (TTL, identification and
- *     flags/fragment offset are included as sent: keepalived sends fragment offset 0 and TTL
- *     255), the AH header with the ICV zeroed, and the VRRP message.</li>
+ *     over the IPv4 header with TOS and header checksum zeroed, the AH header with the ICV zeroed,
+ *     and the VRRP message. The identification and flags/fragment offset (0) are covered as sent.
+ *     The TTL is covered as sent (255) when the destination is the multicast group, but taken as
+ *     0 when it is a unicast peer: keepalived computes and checks it that way (a unicast
+ *     keepalived rejects an ICV over TTL 255, a multicast one an ICV over TTL 0).</li>
  * <li>VRRP message: auth type 2, authentication data zeros, the usual v2 checksum.</li>
  * </ul>
  * The sequence number rules (replay) are {@link AhSequence}'s.
@@ -161,20 +163,22 @@ public final class IpsecAh {
         }
         byte[] wire = new byte[ICV_LEN];
         System.arraycopy(b, off + ihl + 12, wire, 0, ICV_LEN);
-        byte[] copy = new byte[total];
-        System.arraycopy(b, off, copy, 0, total);
-        return MessageDigest.isEqual(wire, icv(copy, 0, total, key));
+        return MessageDigest.isEqual(wire, icv(b, off, total, key));
     }
 
     /**
      * The 96-bit ICV of a datagram: HMAC-MD5 over it with TOS, the header checksum and the ICV
-     * field taken as zero (the array is not changed).
+     * field taken as zero, and the TTL too unless the destination is multicast (the array is not
+     * changed).
      */
     static byte[] icv(byte[] b, int off, int len, byte[] key) {
         byte[] m = new byte[len];
         System.arraycopy(b, off, m, 0, len);
         int ihl = (m[0] & 0x0f) * 4;
         m[1] = 0;
+        if ((m[16] & 0xf0) != 0xe0) {
+            m[8] = 0; // unicast: keepalived leaves the TTL out
+        }
         m[10] = 0;
         m[11] = 0;
         if (ihl > IP_HEADER_LEN) {

@@ -29,6 +29,12 @@ class IpsecAhTest {
             + "700400000a0900010000000512744803a90a997ff560617a"
             + "213dc80102010a530a0900640000000000000000");
 
+    /** unicast_src_ip 10.9.0.2, unicast_peer 10.9.0.1, auth_pass s3cret; id 3, sequence 3. */
+    static final byte[] KA_UNICAST = HexFormat.of().parseHex(
+            "45c0004000030000ff33a6b30a0900020a090001"
+            + "700400000a0900020000000366f7f6f3cfcf18ca3b15ec81"
+            + "213dc80102010a530a0900640000000000000000");
+
     static InetAddress ip(String s) throws Exception {
         return InetAddress.getByName(s);
     }
@@ -47,6 +53,21 @@ class IpsecAhTest {
         assertTrue(IpsecAh.verify(KA_LONG, 0, KA_LONG.length, IpsecAh.key("averylon")));
         assertFalse(IpsecAh.verify(KA_LONG, 0, KA_LONG.length, IpsecAh.key("averylo")));
         assertEquals(8, IpsecAh.key("averylongpassword").length);
+        assertTrue(IpsecAh.verify(KA_UNICAST, 0, KA_UNICAST.length, IpsecAh.key("s3cret")));
+        assertFalse(IpsecAh.verify(KA_UNICAST, 0, KA_UNICAST.length, IpsecAh.key("s3cres")));
+    }
+
+    @Test
+    void unicastLeavesTheTtlOutOfTheIcv() throws Exception {
+        assertArrayEquals(KA_UNICAST, IpsecAh.encodeIpv4(advert(200), ip("10.9.0.2"), ip("10.9.0.1"), 3, 255, 3,
+                IpsecAh.key("s3cret")));
+        byte[] b = KA_UNICAST.clone();
+        b[8] = 64; // unicast_ttl 64: the same ICV
+        assertTrue(IpsecAh.verify(b, 0, b.length, IpsecAh.key("s3cret")));
+        // the same ICV does not hold for the multicast group, where the TTL counts
+        byte[] m = KA_S3CRET.clone();
+        m[8] = 0;
+        assertFalse(IpsecAh.verify(m, 0, m.length, IpsecAh.key("s3cret")));
     }
 
     @Test

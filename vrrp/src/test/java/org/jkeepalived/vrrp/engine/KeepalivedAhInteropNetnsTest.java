@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * VRRPv2 with IPsec AH ({@code auth_type AH}): our engine (namespace A) against Debian's
- * keepalived 2.2.7 (namespace B) on the same VRID. The higher priority wins on either side, the
- * other takes over when the master leaves (its priority-0 advert must authenticate too), and a
- * peer with another auth_pass never moves us.
+ * keepalived 2.2.7 (namespace B) on the same VRID, multicast and unicast. The higher priority wins
+ * on either side, the other takes over when the master leaves (its priority-0 advert must
+ * authenticate too), and a peer with another auth_pass never moves us.
  */
 @Tag("netns")
 class KeepalivedAhInteropNetnsTest {
@@ -52,12 +52,13 @@ class KeepalivedAhInteropNetnsTest {
         }
     }
 
-    private NetnsLab.Child keepalived(int priority, String pass) {
+    private NetnsLab.Child keepalived(int priority, String pass, boolean unicast) {
+        String peers = unicast ? "    unicast_src_ip 10.9.0.2\n    unicast_peer {\n        10.9.0.1\n    }\n" : "";
         String conf = "global_defs {\n    router_id ka_" + lab.prefix() + "\n    vrrp_version 2\n"
                 + "    vrrp_garp_master_delay 0\n}\n"
                 + "vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 61\n"
                 + "    priority " + priority + "\n    advert_int 1\n"
-                + "    authentication {\n        auth_type AH\n        auth_pass " + pass + "\n    }\n"
+                + "    authentication {\n        auth_type AH\n        auth_pass " + pass + "\n    }\n" + peers
                 + "    virtual_ipaddress {\n        " + VIP + "\n    }\n}\n";
         Path f = lab.tempFile("keepalived.conf", conf);
         Path dir = f.getParent();
@@ -66,9 +67,13 @@ class KeepalivedAhInteropNetnsTest {
                 "-i", lab.prefix()));
     }
 
-    private NetnsLab.Child ours(int priority) {
-        NetnsLab.Child e = lab.java(a, EngineMain.class, "name=VI_1", "iface=eth0", "vrid=61", "version=2", "int=1",
-                "prio=" + priority, "vip=" + VIP, "garp_delay=0", "auth=AH:s3cret");
+    private NetnsLab.Child ours(int priority, boolean unicast) {
+        List<String> args = new java.util.ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=61", "version=2",
+                "int=1", "prio=" + priority, "vip=" + VIP, "garp_delay=0", "auth=AH:s3cret"));
+        if (unicast) {
+            args.addAll(List.of("src=10.9.0.1", "peer=10.9.0.2"));
+        }
+        NetnsLab.Child e = lab.java(a, EngineMain.class, args.toArray(new String[0]));
         e.awaitPrefix("STARTED", Duration.ofSeconds(20));
         return e;
     }
@@ -93,11 +98,14 @@ class KeepalivedAhInteropNetnsTest {
         }
     }
 
-    /** keepalived higher: it wins and we stay BACKUP; it leaves (SIGTERM) and we take over. */
-    @Test
-    void keepalivedWinsThenLeaves() throws Exception {
-        NetnsLab.Child ka = keepalived(200, "s3cret");
-        NetnsLab.Child us = ours(100);
+    /**
+     * keepalived higher: it wins and we stay BACKUP; it leaves (SIGTERM, priority 0) and we take
+     * over. keepalived comes back lower: its fresh sequence counter is behind ours, so it hears us
+     * and stays BACKUP; we leave and it takes over.
+     */
+    private void bothWays(boolean unicast) throws Exception {
+        NetnsLab.Child ka = keepalived(200, "s3cret", unicast);
+        NetnsLab.Child us = ours(100, unicast);
         ka.await(l -> l.contains("(VI_1) Entering MASTER STATE"), MASTER_DOWN.plusSeconds(10));
         await(() -> addrs(b).contains(VIP), Duration.ofSeconds(3), "VIP on keepalived's side");
         Thread.sleep(MASTER_DOWN.toMillis() + 500);
@@ -114,34 +122,40 @@ class KeepalivedAhInteropNetnsTest {
         st = us.call("status");
         assertEquals(1, stat(st, "pri_zero_rcvd"), "keepalived's priority 0 should have authenticated: " + st);
         assertEquals(0, stat(st, "auth_failure"), st);
-    }
+        assertTrue(ka.waitFor(Duration.ofSeconds(5)), "keepalived did not stop");
 
-    /** We are higher: keepalived stays BACKUP (it authenticates us); we leave and it takes over. */
-    @Test
-    void weWinThenLeave() throws Exception {
-        NetnsLab.Child us = ours(200);
-        NetnsLab.Child ka = keepalived(100, "s3cret");
-        us.awaitPrefix("STATE VI_1 BACKUP MASTER", MASTER_DOWN.plusSeconds(5));
-        ka.await(l -> l.contains("(VI_1) Entering BACKUP STATE"), Duration.ofSeconds(10));
+        NetnsLab.Child ka2 = keepalived(100, "s3cret", unicast);
+        ka2.await(l -> l.contains("(VI_1) Entering BACKUP STATE"), Duration.ofSeconds(10));
         Thread.sleep(MASTER_DOWN.toMillis() + 500);
-        assertFalse(ka.transcript().contains("Entering MASTER STATE"), ka.transcript());
-        assertFalse(ka.transcript().contains("IPSEC-AH"), "keepalived rejected something:\n" + ka.transcript());
+        assertFalse(ka2.transcript().contains("Entering MASTER STATE"), ka2.transcript());
+        assertFalse(ka2.transcript().contains("IPSEC-AH"), "keepalived rejected something:\n" + ka2.transcript());
         assertTrue(addrs(a).contains(VIP));
         assertFalse(addrs(b).contains(VIP));
 
         us.terminate();
-        ka.await(l -> l.contains("(VI_1) Entering MASTER STATE"), Duration.ofSeconds(3));
+        ka2.await(l -> l.contains("(VI_1) Entering MASTER STATE"), Duration.ofSeconds(3));
         await(() -> addrs(b).contains(VIP), Duration.ofSeconds(3), "VIP on keepalived's side");
         await(() -> !addrs(a).contains(VIP), Duration.ofSeconds(3), "our VIP removed");
-        assertTrue(ka.transcript().contains("priority 0"), "keepalived should log our priority 0:\n" + ka.transcript());
+        assertTrue(ka2.transcript().contains("priority 0"), "keepalived should log our priority 0:\n" + ka2.transcript());
+    }
+
+    @Test
+    void multicastBothWays() throws Exception {
+        bothWays(false);
+    }
+
+    /** Unicast peers: keepalived leaves the TTL out of the ICV there (see IpsecAh). */
+    @Test
+    void unicastBothWays() throws Exception {
+        bothWays(true);
     }
 
     /** keepalived with another auth_pass and a higher priority: we take over and stay MASTER. */
     @Test
     void wrongPasswordPeerNeverMovesUs() throws Exception {
-        NetnsLab.Child ka = keepalived(200, "0ther");
+        NetnsLab.Child ka = keepalived(200, "0ther", false);
         ka.await(l -> l.contains("(VI_1) Entering MASTER STATE"), MASTER_DOWN.plusSeconds(10));
-        NetnsLab.Child us = ours(100);
+        NetnsLab.Child us = ours(100, false);
         us.awaitPrefix("STATE VI_1 BACKUP MASTER", MASTER_DOWN.plusSeconds(5));
         Thread.sleep(2500);
         String st = us.call("status");
