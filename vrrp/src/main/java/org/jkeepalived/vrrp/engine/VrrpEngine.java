@@ -763,7 +763,9 @@ public final class VrrpEngine implements AutoCloseable {
     /**
      * An advert that came in IPsec AH, in keepalived's order: an inner auth type other than AH is
      * left to the filter (authtype_mismatch); then the ICV and the sequence number
-     * ({@link AhSequence}), both counted as auth_failure; then the usual checks.
+     * ({@link AhSequence}), both counted as auth_failure; then the usual checks. A MASTER that
+     * answers a lower priority at once skips one sequence number first, as keepalived 2.2.7 does
+     * ("Syncing seq_num"; observed: it answers 1000 with 1002).
      */
     private void onAhAdvert(Instance i, VrrpPacket p, InetAddress source, boolean icvOk, long seq) {
         VrrpState st = i.fsm.state();
@@ -782,8 +784,15 @@ public final class VrrpEngine implements AutoCloseable {
                 i.countRejected(RejectReason.AUTH_FAILURE);
                 return;
             }
+            if (st == VrrpState.MASTER && p.priority() > 0) {
+                i.ahSkipBeforeAnswer = true;
+            }
         }
-        onAdvert(i, p, source);
+        try {
+            onAdvert(i, p, source);
+        } finally {
+            i.ahSkipBeforeAnswer = false;
+        }
     }
 
     // ------------------------------------------------------------------ reload, handoff
@@ -1245,6 +1254,8 @@ public final class VrrpEngine implements AutoCloseable {
         /** IPsec AH: the sequence number (sent and received) and the IPv4 identification of our adverts. */
         final AhSequence ahSequence = new AhSequence();
         int ahIpId;
+        /** Set while a MASTER handles an AH advert: an advert sent in answer skips one number. */
+        boolean ahSkipBeforeAnswer;
         InetAddress source;
         boolean reportedFault;
         boolean vipsClaimed;
@@ -1433,6 +1444,10 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
             VrrpPacket p = fsm.advert(priority);
+            if (ahSkipBeforeAnswer && socket.key.ah() && fsm.state() == VrrpState.MASTER) {
+                ahSkipBeforeAnswer = false;
+                ahSequence.next();
+            }
             for (InetAddress dst : destinations) {
                 try {
                     byte[] bytes = socket.key.ah()

@@ -65,6 +65,18 @@ class VrrpEngineAhTest {
         wire.inject(new ReceivedPacket(src, dst, 255, 1, d, System.nanoTime()));
     }
 
+    /** The sequence number of the first advert sent from index {@code from} on that is above {@code min}, or -1. */
+    private long firstSequenceAbove(int from, long min) {
+        for (int k = from; k < wire.sent.size(); k++) {
+            byte[] d = wire.sent.get(k).vrrp();
+            long seq = IpsecAh.decodeIpv4(d, 0, d.length, true).header().sequence();
+            if (seq > min) {
+                return seq;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void badIcvAndReplaysAreCountedAndNeverChangeState() throws Exception {
         VrrpEngine e = engine("a", "10.0.0.1", "prio=100", "auth=AH:s3cret");
@@ -106,6 +118,13 @@ class VrrpEngineAhTest {
             assertEquals(last + 1, d.header().sequence());
             last = d.header().sequence();
         }
+
+        // a lower priority is answered at once, one sequence number skipped (keepalived answers 1000 with 1002)
+        int before = wire.sent.size();
+        inject(50, 500, "s3cret");
+        await(() -> firstSequenceAbove(before, 500) > 0, "the answer to a lower priority");
+        assertEquals(502, firstSequenceAbove(before, 500));
+        assertEquals(VrrpState.MASTER, state(e));
 
         // the right password and a fresh number do count: a higher priority takes over
         inject(250, 1000, "s3cret");
