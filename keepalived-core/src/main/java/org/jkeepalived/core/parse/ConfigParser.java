@@ -574,11 +574,12 @@ final class ConfigParser {
         List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
-        Token vipToken = null;
+        Token vipToken = null, stateToken = null, authToken = null;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
                 case "state": {
+                    stateToken = c.kw;
                     String s = str(c, 0);
                     if ("MASTER".equals(s)) state = VrrpState.MASTER;
                     else if ("BACKUP".equals(s)) state = VrrpState.BACKUP;
@@ -600,6 +601,7 @@ final class ConfigParser {
                 case "accept": accept = true; break;
                 case "no_accept": accept = false; break;
                 case "authentication":
+                    authToken = c.kw;
                     for (Node a : block(c)) {
                         if (a.keyword().equals("auth_type")) {
                             String t = str(a, 0);
@@ -608,6 +610,10 @@ final class ConfigParser {
                             else if (t != null) d.error(a.args.get(0), "auth_type must be PASS or AH, not '" + t + "'");
                         } else if (a.keyword().equals("auth_pass")) {
                             authPass = str(a, 0);
+                            if (authPass != null && authPass.length() > 8) {
+                                // keepalived 2.2.7: "Truncating auth_pass to 8 characters"
+                                d.warn(a.args.get(0), "auth_pass is longer than 8 characters: only the first 8 are used");
+                            }
                         } else {
                             other("authentication", a, options);
                         }
@@ -708,6 +714,18 @@ final class ConfigParser {
         if (ver == 3 && advert.compareTo(Defaults.MAX_ADVERT_V3) > 0) {
             d.error(n.kw, "vrrp_instance " + name + ": advert_int " + org.jkeepalived.core.config.Timers.format(advert)
                     + " is beyond VRRPv3's 40.95 s");
+        }
+        if (authToken != null) {
+            // keepalived 2.2.7 reports each of these (so its -t exits 5) and runs without authentication
+            if (ver == 3) {
+                d.warn(authToken, "vrrp_instance " + name + ": VRRP version 3 has no authentication; ignored");
+            } else if (auth != AuthType.NONE && (authPass == null || authPass.isEmpty())) {
+                d.warn(authToken, "vrrp_instance " + name + ": authentication without auth_pass is ignored");
+            } else if (auth == AuthType.AH && state == VrrpState.MASTER) {
+                // its sequence numbers would start again at 1, which a running peer drops as replays
+                d.warn(stateToken != null ? stateToken : authToken, "vrrp_instance " + name
+                        + ": state MASTER does not work with auth_type AH; starting as BACKUP");
+            }
         }
         boolean strictMode = strict != null ? strict : g.vrrpStrict();
         boolean acc = accept != null ? accept : (!strictMode || priority == 255);

@@ -226,7 +226,8 @@ class ParserSectionsTest {
 
     @Test
     void vrrpInstanceEveryTypedKeyword() {
-        VrrpInstance i = ok("vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/tf\n}\n"
+        // version 3 with authentication: kept in the model, reported as keepalived 2.2.7 does (its -t exits 5)
+        LoadResult everything = parse("vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/tf\n}\n"
                 + "vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 51\n priority 150\n"
                 + " advert_int 0.5\n version 3\n nopreempt\n preempt_delay 4.12\n no_accept\n"
                 + " authentication {\n  auth_type AH\n  auth_pass secret12\n }\n mcast_src_ip 192.0.2.2\n"
@@ -240,7 +241,11 @@ class ParserSectionsTest {
                 + " garp_master_delay 1\n garp_master_repeat 2\n garp_master_refresh 30\n garp_master_refresh_repeat 3\n"
                 + " garp_lower_prio_delay 7\n garp_lower_prio_repeat 8\n notify_master /bin/m\n notify_backup /bin/b\n"
                 + " notify_fault /bin/f\n notify_stop /bin/s\n notify /bin/n\n smtp_alert\n unicast_ttl 64\n"
-                + " old_unicast_checksum\n strict_mode off\n promote_secondaries\n}\n").vrrpInstances().get(0);
+                + " old_unicast_checksum\n strict_mode off\n promote_secondaries\n}\n");
+        find(everything, Severity.WARNING, "VRRP version 3 has no authentication");
+        assertEquals(1, everything.diagnostics().stream().filter(x -> x.severity() != Severity.NOTICE).count(),
+                () -> TestSupport.formatAll(everything.diagnostics()));
+        VrrpInstance i = everything.config().vrrpInstances().get(0);
         assertEquals(VrrpState.MASTER, i.initialState());
         assertEquals(150, i.priority());
         assertEquals(s(0.5), i.advertInt());
@@ -276,6 +281,30 @@ class ParserSectionsTest {
         assertTrue(i.oldUnicastChecksum());
         assertFalse(i.strictMode());
         assertEquals(List.of(List.<String>of()), i.options().get("promote_secondaries"));
+    }
+
+    @Test
+    void authenticationReportedAsKeepalivedReportsIt() {
+        String head = "vrrp_instance VI_1 {\n interface lo\n virtual_router_id 51\n";
+        String tail = " virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n";
+        // AH as such is fine
+        VrrpInstance ah = ok(head + " state BACKUP\n authentication {\n  auth_type AH\n  auth_pass s3cret\n }\n" + tail)
+                .vrrpInstances().get(0);
+        assertEquals(AuthType.AH, ah.authType());
+        assertEquals("s3cret", ah.authPass());
+        // keepalived: "Initial state master is incompatible with AH authentication - clearing"
+        LoadResult r = parse(head + " state MASTER\n authentication {\n  auth_type AH\n  auth_pass s3cret\n }\n" + tail);
+        assertEquals(4, find(r, Severity.WARNING, "state MASTER does not work with auth_type AH").pos().line());
+        // keepalived: "Truncating auth_pass to 8 characters" (PASS and AH alike)
+        r = parse(head + " authentication {\n  auth_type PASS\n  auth_pass averylongpassword\n }\n" + tail);
+        assertEquals(6, find(r, Severity.WARNING, "longer than 8 characters").pos().line());
+        assertEquals("averylongpassword", r.config().vrrpInstances().get(0).authPass());
+        // keepalived: "Authentication specified but no password given. Ignoring"
+        r = parse(head + " authentication {\n  auth_type AH\n }\n" + tail);
+        find(r, Severity.WARNING, "authentication without auth_pass is ignored");
+        // keepalived: "VRRP version 3 does not support authentication. Ignoring."
+        r = parse(head + " version 3\n authentication {\n  auth_type AH\n  auth_pass s3cret\n }\n" + tail);
+        find(r, Severity.WARNING, "VRRP version 3 has no authentication");
     }
 
     @Test

@@ -16,11 +16,11 @@ import java.util.List;
  * with 224.0.0.18 as destination, its {@code old_unicast_checksum}) and the variant without any
  * pseudo-header (some other stacks), and reports which one matched ({@link ChecksumVariant}).
  *
- * <p>Authentication: v2 types 0 (none) and 1 (simple text password) are encoded and decoded; the
- * password comparison is the instance layer's job. <b>IPsec AH (type 2) is not implemented</b>:
- * {@link #encode} refuses it, and {@link #decodeIpv4Packet} rejects IP protocol 51 as
- * {@link RejectReason#INVALID_AUTHTYPE}. A bare VRRP payload with auth type 2 decodes (the field is
- * legal); the instance layer then reports an authentication mismatch unless configured for AH.
+ * <p>Authentication: v2 types 0 (none), 1 (simple text password) and 2 (IPsec AH) are encoded
+ * and decoded; the password comparison is the instance layer's job. For AH this class encodes
+ * and decodes the bare VRRP message (auth type 2, zero authentication data); the AH header, the
+ * IPv4 header it covers and the ICV are {@link IpsecAh}'s, and {@link #decodeIpv4Packet} hands
+ * IP protocol 51 to it (without checking the ICV, which needs the instance's key).
  *
  * <p>Decoding never throws on bad input: every problem is a {@link DecodeResult} with a
  * {@link RejectReason}.
@@ -51,7 +51,7 @@ public final class VrrpCodec {
      * multicast group in place of the unicast destination in the pseudo-header (keepalived's
      * {@code old_unicast_checksum}, {@link ChecksumVariant#V3_OLD_UNICAST}).
      *
-     * @throws IllegalArgumentException on a field out of range, mixed address families or AH auth
+     * @throws IllegalArgumentException on a field out of range or mixed address families
      */
     public static byte[] encode(VrrpPacket p, InetAddress src, InetAddress dst, boolean oldUnicastChecksum) {
         if (p.version() != 2 && p.version() != 3) throw new IllegalArgumentException("version " + p.version());
@@ -76,9 +76,6 @@ public final class VrrpCodec {
         b[3] = (byte) p.addresses().size();
         if (p.version() == 2) {
             check(p.authType(), 0, 255, "auth type");
-            if (p.authType() == VrrpPacket.AUTH_AH) {
-                throw new IllegalArgumentException("IPsec AH authentication is not implemented");
-            }
             check(p.rawAdvertInterval(), 1, 255, "advert interval (s)");
             b[4] = (byte) p.authType();
             b[5] = (byte) p.rawAdvertInterval();
@@ -234,7 +231,7 @@ public final class VrrpCodec {
             return DecodeResult.rejected(RejectReason.PACKET_LEN_ERR, "IPv4 total length " + total + " vs " + len + " bytes read", src, dst, ttl);
         }
         if (proto == IPPROTO_AH) {
-            return DecodeResult.rejected(RejectReason.INVALID_AUTHTYPE, "IPsec AH is not supported", src, dst, ttl);
+            return IpsecAh.decodeIpv4(b, off, len, checkTtl).vrrp(); // the ICV is checked by IpsecAh.verify
         }
         if (proto != IPPROTO_VRRP) {
             return DecodeResult.rejected(RejectReason.PACKET_LEN_ERR, "IP protocol " + proto + " is not VRRP", src, dst, ttl);
@@ -278,6 +275,13 @@ public final class VrrpCodec {
         for (; i + 1 < end; i += 2) sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
         if (i < end) sum += (b[i] & 0xff) << 8;
         return sum;
+    }
+
+    /** The IPv4 address at {@code b[off..off+4)}. */
+    static InetAddress ipv4(byte[] b, int off) {
+        byte[] a = new byte[4];
+        System.arraycopy(b, off, a, 0, 4);
+        return toAddress(a);
     }
 
     private static InetAddress toAddress(byte[] a) {

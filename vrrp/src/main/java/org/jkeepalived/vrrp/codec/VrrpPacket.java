@@ -33,7 +33,7 @@ public record VrrpPacket(
     public static final int TYPE_ADVERTISEMENT = 1;
     public static final int AUTH_NONE = 0;
     public static final int AUTH_PASS = 1;
-    /** IPsec AH (RFC 2402) — RFC 3768 type 2. Not implemented by this codec (see {@link VrrpCodec}). */
+    /** IPsec AH (RFC 2402) — RFC 3768 type 2; the AH wrapping is {@link IpsecAh}'s. */
     public static final int AUTH_AH = 2;
     public static final int AUTH_DATA_LEN = 8;
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jkeepalived.core.config.AuthType;
 import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
@@ -30,7 +31,9 @@ import org.jkeepalived.core.config.VrrpScript;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.config.VrrpSyncGroup;
 import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.vrrp.codec.AhSequence;
 import org.jkeepalived.vrrp.codec.DecodeResult;
+import org.jkeepalived.vrrp.codec.IpsecAh;
 import org.jkeepalived.vrrp.codec.RejectReason;
 import org.jkeepalived.vrrp.codec.VrrpCodec;
 import org.jkeepalived.vrrp.codec.VrrpPacket;
@@ -204,7 +207,10 @@ public final class VrrpEngine implements AutoCloseable {
     private static SocketKey socketKey(VrrpInstance vi, InstanceSettings settings) {
         boolean unicast = !vi.unicastPeers().isEmpty();
         int ttl = unicast && vi.unicastTtl() != null ? vi.unicastTtl() : 255;
-        return new SocketKey(vi.iface(), settings.ipv6(), unicast, ttl);
+        // IPsec AH instances have their own protocol-51 socket: like keepalived, they do not hear
+        // protocol-112 adverts and the others do not hear AH ones
+        boolean ah = settings.version() == 2 && !settings.ipv6() && settings.authType() == AuthType.AH;
+        return new SocketKey(vi.iface(), settings.ipv6(), unicast, ttl, ah);
     }
 
     private InetAddress multicastGroup(boolean ipv6) {
@@ -225,7 +231,8 @@ public final class VrrpEngine implements AutoCloseable {
         SharedSocket sock = sockets.get(key);
         if (sock == null) {
             InetAddress group = key.unicast() ? null : multicastGroup(key.ipv6());
-            VrrpSocket s = io.openVrrpSocket(new VrrpSocketConfig(key.iface(), key.ipv6(), group, key.ttl(), false));
+            VrrpSocket s = io.openVrrpSocket(new VrrpSocketConfig(key.iface(), key.ipv6(), group, key.ttl(), false,
+                    key.ah() ? VrrpSocketConfig.IPPROTO_AH : VrrpSocket.IPPROTO_VRRP));
             sock = new SharedSocket(key, s);
             sockets.put(key, sock);
             if (threadsStarted) {
@@ -716,8 +723,11 @@ public final class VrrpEngine implements AutoCloseable {
 
     /** On a receiver thread: decode, find the instance by VRID, hand over to the scheduler. */
     private void dispatch(SharedSocket s, ReceivedPacket p) {
-        DecodeResult r = VrrpCodec.decode(p.vrrp(), p.source(), p.destination(), VrrpCodec.TTL_UNCHECKED);
-        int vrid = r.ok() ? r.packet().vrid() : (p.vrrp().length > 1 ? p.vrrp()[1] & 0xff : -1);
+        IpsecAh.Decoded ah = s.key.ah() ? IpsecAh.decodeIpv4(p.vrrp(), 0, p.vrrp().length, false) : null;
+        DecodeResult r = ah != null ? ah.vrrp()
+                : VrrpCodec.decode(p.vrrp(), p.source(), p.destination(), VrrpCodec.TTL_UNCHECKED);
+        int vridAt = ah != null ? IpsecAh.IP_HEADER_LEN + IpsecAh.AH_LEN + 1 : 1;
+        int vrid = r.ok() ? r.packet().vrid() : (p.vrrp().length > vridAt ? p.vrrp()[vridAt] & 0xff : -1);
         Instance i = s.byVrid.get(vrid);
         if (i == null) {
             unknownVridPackets.incrementAndGet();
@@ -740,7 +750,49 @@ public final class VrrpEngine implements AutoCloseable {
             return;
         }
         VrrpPacket packet = r.packet();
+        if (ah != null) {
+            byte[] key = IpsecAh.key(i.fsm.settings().authPass());
+            boolean icvOk = IpsecAh.verify(p.vrrp(), 0, p.vrrp().length, key);
+            long seq = ah.header().sequence();
+            scheduler.execute(() -> onAhAdvert(i, packet, p.source(), icvOk, seq));
+            return;
+        }
         scheduler.execute(() -> onAdvert(i, packet, p.source()));
+    }
+
+    /**
+     * An advert that came in IPsec AH, in keepalived's order: an inner auth type other than AH is
+     * left to the filter (authtype_mismatch); then the ICV and the sequence number
+     * ({@link AhSequence}), both counted as auth_failure; then the usual checks. A MASTER that
+     * answers a lower priority at once skips one sequence number first, as keepalived 2.2.7 does
+     * ("Syncing seq_num"; observed: it answers 1000 with 1002).
+     */
+    private void onAhAdvert(Instance i, VrrpPacket p, InetAddress source, boolean icvOk, long seq) {
+        VrrpState st = i.fsm.state();
+        if (!stopped && p.version() == 2 && p.authType() == VrrpPacket.AUTH_AH
+                && (st == VrrpState.BACKUP || st == VrrpState.MASTER)) {
+            if (!icvOk) {
+                LOG.info("({}) IPsec AH: bad ICV from {} (another auth_pass, or a changed packet) - discarding",
+                        i.name(), source.getHostAddress());
+                i.countRejected(RejectReason.AUTH_FAILURE);
+                return;
+            }
+            long ours = i.ahSequence.current();
+            if (!i.ahSequence.accept(seq)) {
+                LOG.info("({}) IPsec AH: sequence number {} from {} is not after ours ({}): a replay - discarding",
+                        i.name(), seq, source.getHostAddress(), ours);
+                i.countRejected(RejectReason.AUTH_FAILURE);
+                return;
+            }
+            if (st == VrrpState.MASTER && p.priority() > 0) {
+                i.ahSkipBeforeAnswer = true;
+            }
+        }
+        try {
+            onAdvert(i, p, source);
+        } finally {
+            i.ahSkipBeforeAnswer = false;
+        }
     }
 
     // ------------------------------------------------------------------ reload, handoff
@@ -1163,7 +1215,7 @@ public final class VrrpEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ parts
 
-    private record SocketKey(String iface, boolean ipv6, boolean unicast, int ttl) {}
+    private record SocketKey(String iface, boolean ipv6, boolean unicast, int ttl, boolean ah) {}
 
     private final class SharedSocket {
         final SocketKey key;
@@ -1175,7 +1227,8 @@ public final class VrrpEngine implements AutoCloseable {
             this.key = key;
             this.socket = socket;
             this.thread = new Thread(() -> receiveLoop(this),
-                    "vrrp-recv-" + key.iface() + (key.ipv6() ? "-v6" : "-v4") + (key.unicast() ? "-ucast" : ""));
+                    "vrrp-recv-" + key.iface() + (key.ipv6() ? "-v6" : "-v4") + (key.unicast() ? "-ucast" : "")
+                            + (key.ah() ? "-ah" : ""));
             this.thread.setDaemon(true);
             this.thread.setPriority(Thread.MAX_PRIORITY);
         }
@@ -1198,6 +1251,11 @@ public final class VrrpEngine implements AutoCloseable {
         VrrpScheduler.Timer timer;
         VrrpScheduler.Timer holdTimer;
         VrrpMetrics.Instance meters;
+        /** IPsec AH: the sequence number (sent and received) and the IPv4 identification of our adverts. */
+        final AhSequence ahSequence = new AhSequence();
+        int ahIpId;
+        /** Set while a MASTER handles an AH advert: an advert sent in answer skips one number. */
+        boolean ahSkipBeforeAnswer;
         InetAddress source;
         boolean reportedFault;
         boolean vipsClaimed;
@@ -1386,9 +1444,16 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
             VrrpPacket p = fsm.advert(priority);
+            if (ahSkipBeforeAnswer && socket.key.ah() && fsm.state() == VrrpState.MASTER) {
+                ahSkipBeforeAnswer = false;
+                ahSequence.next();
+            }
             for (InetAddress dst : destinations) {
                 try {
-                    byte[] bytes = VrrpCodec.encode(p, source, dst, fsm.settings().oldUnicastChecksum() && unicast);
+                    byte[] bytes = socket.key.ah()
+                            ? IpsecAh.encodeIpv4(p, source, dst, ++ahIpId, socket.key.ttl(), ahSequence.next(),
+                                    IpsecAh.key(fsm.settings().authPass()))
+                            : VrrpCodec.encode(p, source, dst, fsm.settings().oldUnicastChecksum() && unicast);
                     socket.socket.send(bytes, source, dst);
                     count("advert_sent");
                     if (priority == 0) {

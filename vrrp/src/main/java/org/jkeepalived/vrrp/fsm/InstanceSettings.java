@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * @param primaryAddress our own source address, for the equal-priority tie-break (RFC 5798 6.4.3)
  *        and to ignore our own looped packets; null until the io layer knows it
  *        ({@link #withPrimaryAddress})
- * @param authPass v2 PASS password (first 8 bytes are used), null otherwise
+ * @param authPass v2 PASS password or IPsec AH key (first 8 bytes are used), null otherwise
  * @param lowerPrioNoAdvert a master does not answer a lower-priority advert with one of its own
  * @param higherPrioSendAdvert a master sends one more advert before yielding to a higher priority
  * @param skipCheckAdvAddr skip the address-list check for adverts from the master we already know
@@ -69,7 +69,8 @@ public record InstanceSettings(
 
     /**
      * Resolves a parsed vrrp_instance. keepalived rules applied here: IPv6 instances use version 3;
-     * nopreempt and preempt_delay
+     * authentication needs auth_pass and version 2; {@code state MASTER} with IPsec AH starts as
+     * BACKUP (keeping nopreempt); nopreempt and preempt_delay
      * are cleared when {@code state MASTER} is configured (keepalived logs "nopreempt will not work
      * with initial state MASTER - clearing"); v2 intervals are whole seconds (at least 1); only the
      * VIPs of the instance's family go into adverts; {@code lower_prio_no_advert} defaults to the
@@ -77,6 +78,24 @@ public record InstanceSettings(
      */
     public static InstanceSettings from(VrrpInstance vi, GlobalDefs g) {
         VrrpState initial = vi.initialState() == null ? VrrpState.BACKUP : vi.initialState();
+        int version = vi.version() == 0 ? (g == null ? 2 : g.vrrpVersion()) : vi.version();
+        if (vi.ipv6() && version == 2) {
+            // RFC 3768 is IPv4 only; keepalived does the same.
+            log.warn("({}) cannot use IPv6 with VRRP version 2; setting version 3", vi.name());
+            version = 3;
+        }
+        // keepalived ignores an authentication block without auth_pass ("no password given"), and
+        // any in version 3
+        AuthType authType = version == 2 && vi.authType() != null && vi.authPass() != null && !vi.authPass().isEmpty()
+                ? vi.authType() : AuthType.NONE;
+        if (initial == VrrpState.MASTER && authType == AuthType.AH) {
+            // keepalived 2.2.7 does the same, before the nopreempt rule below (so nopreempt stays):
+            // an AH peer starting as MASTER would send sequence numbers from 1, which a running
+            // peer drops as replays
+            log.warn("({}) Warning - initial state MASTER does not work with IPsec AH authentication - using BACKUP",
+                    vi.name());
+            initial = VrrpState.BACKUP;
+        }
         boolean nopreempt = vi.nopreempt();
         Duration preemptDelay = vi.preemptDelay() == null ? Duration.ZERO : vi.preemptDelay();
         if (initial == VrrpState.MASTER && nopreempt) {
@@ -86,12 +105,6 @@ public record InstanceSettings(
         if (initial == VrrpState.MASTER && !preemptDelay.isZero()) {
             log.warn("({}) Warning - preempt_delay will not work with initial state MASTER - clearing", vi.name());
             preemptDelay = Duration.ZERO;
-        }
-        int version = vi.version() == 0 ? (g == null ? 2 : g.vrrpVersion()) : vi.version();
-        if (vi.ipv6() && version == 2) {
-            // RFC 3768 is IPv4 only; keepalived does the same.
-            log.warn("({}) cannot use IPv6 with VRRP version 2; setting version 3", vi.name());
-            version = 3;
         }
         long millis = vi.advertInt() == null ? 1000 : vi.advertInt().toMillis();
         int centis;
@@ -113,7 +126,7 @@ public record InstanceSettings(
         int downTimerAdverts = intOption(vi.options(), "down_timer_adverts", 3);
         return new InstanceSettings(vi.name(), vi.iface(), vi.virtualRouterId(), version, vi.ipv6(), vi.priority(),
                 centis, initial, nopreempt, preemptDelay, vi.accept() || vi.priority() == 255,
-                version == 2 && vi.authType() != null ? vi.authType() : AuthType.NONE,
+                authType,
                 vi.authPass(), vips, vi.unicastSrcIp() != null ? vi.unicastSrcIp() : vi.mcastSrcIp(),
                 lowerPrioNoAdvert, higherPrioSendAdvert, skipCheck, vi.oldUnicastChecksum(), downTimerAdverts);
     }

@@ -17,7 +17,9 @@ public interface VrrpSocket extends Closeable {
     /**
      * Sends one VRRP message (VRRP header onwards; the kernel builds the IP header with TTL / hop
      * limit 255) from {@code source} (null: the kernel picks the interface's address) to
-     * {@code destination}, which is the multicast group or a unicast peer.
+     * {@code destination}, which is the multicast group or a unicast peer. On an AH socket
+     * ({@link VrrpSocketConfig#ah()}) {@code vrrp} is the whole IPv4 datagram, header included
+     * (IP_HDRINCL: the ICV covers the header, so the kernel must not choose its fields).
      */
     void send(byte[] vrrp, InetAddress source, InetAddress destination) throws IOException;
 

@@ -269,8 +269,8 @@ class VrrpCodecTest {
         assertEquals(RejectReason.ADVERT_INTERVAL_ERR, VrrpCodec.decode(zeroInt, SRC4, MCAST4, 255).reason());
 
         byte[] ipAh = hex(KA_V2_PASS);
-        ipAh[9] = 51;
-        assertEquals(RejectReason.INVALID_AUTHTYPE, VrrpCodec.decodeIpv4Packet(ipAh, ipAh.length).reason());
+        ipAh[9] = 51; // protocol AH but no AH header: too short for one
+        assertEquals(RejectReason.PACKET_LEN_ERR, VrrpCodec.decodeIpv4Packet(ipAh, ipAh.length).reason());
         byte[] ttl1 = hex(KA_V2_PASS);
         ttl1[8] = 1;
         assertEquals(RejectReason.IP_TTL_ERR, VrrpCodec.decodeIpv4Packet(ttl1, ttl1.length).reason());
@@ -314,8 +314,8 @@ class VrrpCodecTest {
     @Test
     void encoderRefusesWhatItCannotSend() {
         List<InetAddress> a = List.of(ip("10.0.0.1"));
-        assertThrows(IllegalArgumentException.class,
-                () -> VrrpCodec.encode(VrrpPacket.v2(1, 100, 1, VrrpPacket.AUTH_AH, null, a), SRC4, MCAST4));
+        // AH: the bare VRRP message with auth type 2 (IpsecAh wraps it)
+        assertEquals(VrrpPacket.AUTH_AH, VrrpCodec.encode(VrrpPacket.v2(1, 100, 1, VrrpPacket.AUTH_AH, null, a), SRC4, MCAST4)[4]);
         assertThrows(IllegalArgumentException.class, () -> VrrpCodec.encode(VrrpPacket.v3(0, 100, 100, a), SRC4, MCAST4));
         assertThrows(IllegalArgumentException.class, () -> VrrpCodec.encode(VrrpPacket.v3(1, 100, 4096, a), SRC4, MCAST4));
         assertThrows(IllegalArgumentException.class, () -> VrrpCodec.encode(VrrpPacket.v3(1, 100, 100, a), SRC6, MCAST6));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Test main: one {@link VrrpEngine} with one instance described by {@code key=value} arguments
  * (name, iface, vrid, prio, version, int (seconds, may be fractional), vip (repeatable, CIDR),
- * auth=PASS:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
+ * auth=PASS:secret or auth=AH:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
  * nopreempt). Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
  * (priority 0) and answers {@code status} on stdin.
  */
@@ -177,7 +177,10 @@ public final class EngineMain {
                     vips.add(new StaticAddress(addr, len, null, null, null, null, null, false, List.of()));
                     break;
                 }
-                case "auth": auth = AuthType.PASS; pass = v.substring(v.indexOf(':') + 1); break;
+                case "auth": // PASS:secret or AH:secret (a bare secret means PASS)
+                    auth = v.startsWith("AH:") ? AuthType.AH : AuthType.PASS;
+                    pass = v.substring(v.indexOf(':') + 1);
+                    break;
                 case "src": src = InetAddress.getByName(v); break;
                 case "peer": peers.add(new UnicastPeer(InetAddress.getByName(v), null, null)); break;
                 case "state": state = VrrpState.valueOf(v); break;

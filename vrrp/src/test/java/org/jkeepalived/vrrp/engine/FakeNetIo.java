@@ -38,7 +38,8 @@ final class FakeNetIo implements NetIo {
         void deliver(FakeSocket from, byte[] vrrp, InetAddress src, InetAddress dst) {
             sent.add(new Sent(from.host, vrrp.clone(), src, dst, System.nanoTime()));
             for (FakeSocket s : sockets) {
-                if (s != from && s.config().ipv6() == from.config().ipv6() && s.host.linkUp(s.config().iface())) {
+                if (s != from && s.config().ipv6() == from.config().ipv6() && s.config().protocol() == from.config().protocol()
+                        && s.host.linkUp(s.config().iface())) {
                     s.inbox.add(new ReceivedPacket(src, dst, 255, 1, vrrp.clone(), System.nanoTime()));
                 }
             }

@@ -41,6 +41,28 @@ class InstanceSettingsTest {
                 null, 1, null, null, false, false, false, null, null, null, null, null, false, Map.of());
     }
 
+    /** As keepalived 2.2.7's -t reports it (checked there). */
+    @Test
+    void ahWithStateMasterStartsBackupAndKeepsNopreempt() {
+        InstanceSettings s = InstanceSettings.from(vi(VrrpState.MASTER, 100, Duration.ofSeconds(1), 2, true, Duration.ZERO,
+                AuthType.AH, "s3cret", Map.of()), globals(false));
+        assertEquals(AuthType.AH, s.authType());
+        assertEquals(VrrpState.BACKUP, s.initialState());
+        assertTrue(s.nopreempt(), "the AH rule comes first: nopreempt is not cleared");
+        assertEquals(VrrpPacket.AUTH_AH, s.advert(100).authType());
+        // without auth_pass the authentication is ignored: MASTER stays, nopreempt is cleared
+        s = InstanceSettings.from(vi(VrrpState.MASTER, 100, Duration.ofSeconds(1), 2, true, Duration.ZERO,
+                AuthType.AH, null, Map.of()), globals(false));
+        assertEquals(AuthType.NONE, s.authType());
+        assertEquals(VrrpState.MASTER, s.initialState());
+        assertFalse(s.nopreempt());
+        // version 3 has no authentication
+        s = InstanceSettings.from(vi(VrrpState.MASTER, 100, Duration.ofSeconds(1), 3, false, Duration.ZERO,
+                AuthType.AH, "s3cret", Map.of()), globals(false));
+        assertEquals(AuthType.NONE, s.authType());
+        assertEquals(VrrpState.MASTER, s.initialState());
+    }
+
     @Test
     void v2FromConfig() {
         InstanceSettings s = InstanceSettings.from(vi(null, 100, Duration.ofMillis(1400), 2, true, Duration.ofSeconds(30),

@@ -52,10 +52,14 @@ public final class NetToolMain {
 
     private static String handle(NetIo io, String[] w) throws Exception {
         switch (w[0]) {
-            case "open": { // open IFACE 4|6 mcast|ucast
+            case "open": { // open IFACE 4|6 mcast|ucast [ah]
                 boolean v6 = w[2].equals("6");
                 VrrpSocketConfig c = w[3].equals("mcast") ? VrrpSocketConfig.multicast(w[1], v6)
                         : VrrpSocketConfig.unicast(w[1], v6);
+                if (w.length > 4 && w[4].equals("ah")) {
+                    c = new VrrpSocketConfig(c.iface(), c.ipv6(), c.multicastGroup(), c.ttl(), false,
+                            VrrpSocketConfig.IPPROTO_AH);
+                }
                 int id = IDS.incrementAndGet();
                 SOCKETS.put(id, io.openVrrpSocket(c));
                 return Integer.toString(id);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link org.jkeepalived.vrrp.io.nativeio.RawVrrpSocket} between two namespaces: what one sends the
  * other receives with TTL / hop limit 255 and the right addresses, multicast and unicast, IPv4 and
- * IPv6; our own multicast does not loop back; an idle receiver costs no CPU; close wakes it.
+ * IPv6, and IPsec AH datagrams whole; our own multicast does not loop back; an idle receiver
+ * costs no CPU; close wakes it.
  */
 @Tag("netns")
 class VrrpSocketNetnsTest {
@@ -61,6 +62,28 @@ class VrrpSocketNetnsTest {
         assertEquals("255", p[2]);
         assertEquals(PAYLOAD4, p[3]);
         // IP_MULTICAST_LOOP is off: the sender's own socket sees nothing
+        assertEquals("OK timeout", a.call("recv " + sa + " 300"));
+    }
+
+    /** IPsec AH: our IPv4 header goes out as built (IP_HDRINCL) and comes in whole; 112 hears nothing. */
+    @Test
+    void ipv4AhDatagramsTravelWhole() throws Exception {
+        String sa = id(a.call("open eth0 4 mcast ah"));
+        String sb = id(b.call("open eth0 4 mcast ah"));
+        String plain = id(b.call("open eth0 4 mcast"));
+        byte[] d = org.jkeepalived.vrrp.codec.IpsecAh.encodeIpv4(
+                org.jkeepalived.vrrp.codec.VrrpPacket.v2(51, 150, 1, 2, null,
+                        java.util.List.of(java.net.InetAddress.getByName("10.9.100.100"))),
+                java.net.InetAddress.getByName("10.9.0.1"), java.net.InetAddress.getByName("224.0.0.18"),
+                4242, 255, 7, org.jkeepalived.vrrp.codec.IpsecAh.key("s3cret"));
+        String hex = java.util.HexFormat.of().formatHex(d);
+        a.call("send " + sa + " " + hex + " 10.9.0.1 224.0.0.18");
+        String[] p = recv(b, sb);
+        assertEquals("10.9.0.1", p[0]);
+        assertEquals("224.0.0.18", p[1]);
+        assertEquals("255", p[2]);
+        assertEquals(hex, p[3]);
+        assertEquals("OK timeout", b.call("recv " + plain + " 300"));
         assertEquals("OK timeout", a.call("recv " + sa + " 300"));
     }
 

@@ -24,6 +24,7 @@ final class Native {
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_RAW = 255;
     static final int IP_TTL = 2;
+    static final int IP_HDRINCL = 3;
     static final int IP_PKTINFO = 8;
     static final int IP_MULTICAST_IF = 32;
     static final int IP_MULTICAST_TTL = 33;

@@ -18,6 +18,11 @@ import org.jkeepalived.vrrp.io.VrrpSocketConfig;
  * (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO). Sends go through sendmsg with an IP_PKTINFO /
  * IPV6_PKTINFO cmsg so each instance can pick its own source (unicast_src_ip, mcast_src_ip, or the
  * interface's primary address the v3 checksum was computed with).
+ *
+ * <p>With {@link VrrpSocketConfig#ah()} the socket is for IP protocol 51 (IPsec AH, IPv4): it
+ * sends whole datagrams with IP_HDRINCL (the ICV covers the IP header, so the header is ours) and
+ * returns whole datagrams from {@link #receive}. Group membership and the device binding are as
+ * for protocol 112.
  */
 public final class RawVrrpSocket implements VrrpSocket {
     private static final int MAX_PACKET = 65536;
@@ -48,8 +53,8 @@ public final class RawVrrpSocket implements VrrpSocket {
             throw new IOException("interface " + config.iface() + " does not exist");
         }
         int family = config.ipv6() ? Native.AF_INET6 : Native.AF_INET;
-        int s = Native.check(Native.C.socket(family, Native.SOCK_RAW | Native.SOCK_CLOEXEC, IPPROTO_VRRP),
-                "socket(raw, 112)");
+        int s = Native.check(Native.C.socket(family, Native.SOCK_RAW | Native.SOCK_CLOEXEC, config.protocol()),
+                "socket(raw, " + config.protocol() + ")");
         try {
             byte[] name = (config.iface() + "\0").getBytes(StandardCharsets.US_ASCII);
             Native.check(Native.C.setsockopt(s, Native.SOL_SOCKET, Native.SO_BINDTODEVICE, name, name.length),
@@ -62,6 +67,9 @@ public final class RawVrrpSocket implements VrrpSocket {
                 Native.setInt(s, Native.IPPROTO_IP, Native.IP_MULTICAST_TTL, ttl, "IP_MULTICAST_TTL");
                 Native.setInt(s, Native.IPPROTO_IP, Native.IP_TTL, ttl, "IP_TTL");
                 Native.setInt(s, Native.IPPROTO_IP, Native.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+                if (config.ah()) {
+                    Native.setInt(s, Native.IPPROTO_IP, Native.IP_HDRINCL, 1, "IP_HDRINCL");
+                }
                 if (config.multicastGroup() != null) {
                     byte[] join = Structs.ipMreqn((Inet4Address) config.multicastGroup(), ifindex);
                     Native.check(Native.C.setsockopt(s, Native.IPPROTO_IP, Native.IP_ADD_MEMBERSHIP, join, join.length),
@@ -117,7 +125,7 @@ public final class RawVrrpSocket implements VrrpSocket {
                 int ctlLen = 0;
                 if (!config.ipv6()) {
                     name = Structs.sockaddrIn((Inet4Address) destination);
-                    if (source != null) {
+                    if (source != null && !config.ah()) {
                         // struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr ipi_addr; }
                         ctlLen = cmsg(m, ctlOff, Native.IPPROTO_IP, Native.IP_PKTINFO, 12);
                         m.putInt(ctlOff + CMSG_HDR, ifindex);
@@ -214,6 +222,12 @@ public final class RawVrrpSocket implements VrrpSocket {
         if (h == null) {
             return null; // not even an IP header: nothing the codec could count
         }
+        if (config.ah()) {
+            // the ICV covers the IP header: hand over the whole datagram
+            byte[] whole = new byte[h.headerLength() + h.payloadLength()];
+            System.arraycopy(buf, 0, whole, 0, whole.length);
+            return new ReceivedPacket(h.source(), h.destination(), h.ttl(), ifindex, whole, now);
+        }
         byte[] vrrp = new byte[h.payloadLength()];
         System.arraycopy(buf, h.headerLength(), vrrp, 0, vrrp.length);
         return new ReceivedPacket(h.source(), h.destination(), h.ttl(), ifindex, vrrp, now);
@@ -283,6 +297,6 @@ public final class RawVrrpSocket implements VrrpSocket {
 
     @Override
     public String toString() {
-        return "RawVrrpSocket[" + config.iface() + (config.ipv6() ? ",ipv6" : ",ipv4") + "]";
+        return "RawVrrpSocket[" + config.iface() + (config.ipv6() ? ",ipv6" : ",ipv4") + (config.ah() ? ",ah" : "") + "]";
     }
 }
