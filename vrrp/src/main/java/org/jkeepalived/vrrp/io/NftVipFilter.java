@@ -59,7 +59,7 @@ public final class NftVipFilter implements VipFilter {
             run(NftBatch.delete(before.table()), null, "cannot remove nftables table inet " + before.table());
         }
         if (!blocked.isEmpty()) {
-            apply(null);
+            apply("nftables");
         }
     }
 
@@ -71,6 +71,13 @@ public final class NftVipFilter implements VipFilter {
         }
         List<VipAddress> copy = List.copyOf(vips);
         if (inSync && copy.equals(blocked.get(instance))) {
+            return;
+        }
+        try {
+            NftBatch.replace(options, copy); // one instance's unusable VIP must not block the others' rules
+        } catch (IllegalArgumentException e) {
+            LOG.error("({}) cannot build the firewall drop rule: {} - traffic to its VIPs is NOT filtered",
+                    instance, e.getMessage());
             return;
         }
         LOG.info("({}) setting firewall drop rule", instance);
@@ -95,7 +102,8 @@ public final class NftVipFilter implements VipFilter {
             LOG.debug("nft not installed: no nftables table to remove");
             return;
         }
-        run(NftBatch.delete(options.table()), null, "cannot remove nftables table inet " + options.table());
+        // a warning: without CAP_NET_ADMIN this fails although nothing may be there to remove
+        run(NftBatch.delete(options.table()), "", "cannot remove nftables table inet " + options.table());
     }
 
     /** The instances that currently block something (for status and tests). */
@@ -108,15 +116,7 @@ public final class NftVipFilter implements VipFilter {
         for (List<VipAddress> l : blocked.values()) {
             all.addAll(l);
         }
-        String batch;
-        try {
-            batch = NftBatch.replace(options, all);
-        } catch (IllegalArgumentException e) {
-            LOG.error("({}) cannot build the firewall drop rule: {} - traffic to the VIPs is NOT filtered",
-                    instance, e.getMessage());
-            inSync = false;
-            return;
-        }
+        String batch = NftBatch.replace(options, all); // each instance's part was checked by block()
         if (!runner.available()) {
             LOG.error("({}) cannot set the firewall drop rule for no_accept: nft not found (install the nftables"
                     + " package) - traffic to the VIPs is NOT filtered", instance);
@@ -127,6 +127,7 @@ public final class NftVipFilter implements VipFilter {
                 + options.table() + ") - the previous rules stay");
     }
 
+    /** @param instance who asked (logged as an error), null for the engine (error), "" for a warning */
     private boolean run(String batch, String instance, String what) {
         long t0 = System.nanoTime();
         try {
@@ -134,6 +135,8 @@ public final class NftVipFilter implements VipFilter {
         } catch (IOException | RuntimeException e) {
             if (instance == null) {
                 LOG.error("{}: {}", what, e.getMessage());
+            } else if (instance.isEmpty()) {
+                LOG.warn("{}: {}", what, e.getMessage());
             } else {
                 LOG.error("({}) {}: {}", instance, what, e.getMessage());
             }

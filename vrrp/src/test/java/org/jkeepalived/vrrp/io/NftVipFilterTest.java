@@ -95,4 +95,13 @@ class NftVipFilterTest {
         f.configure(new VipFilterOptions("lb1", -1, false));
         assertEquals(3, nft.batches.size());
     }
+
+    @Test
+    void anInstanceWithAnUnusableInterfaceNameDoesNotSpoilTheOthers() throws Exception {
+        f.block("VI_1", List.of(vip("fe80::1/64", "bad\"name")));
+        assertEquals(List.of(), nft.batches);
+        f.block("VI_2", List.of(vip("10.0.0.100/24", "eth0")));
+        assertEquals(1, nft.batches.size());
+        assertEquals(List.of("VI_2"), List.copyOf(f.blocked().keySet()));
+    }
 }
