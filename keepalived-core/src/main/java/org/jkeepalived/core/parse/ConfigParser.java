@@ -574,7 +574,7 @@ final class ConfigParser {
         List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
-        Token vipToken = null, stateToken = null, authToken = null;
+        Token vipToken = null, stateToken = null, authToken = null, acceptToken = null;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
@@ -598,7 +598,7 @@ final class ConfigParser {
                 case "nopreempt": nopreempt = true; break;
                 case "preempt": nopreempt = false; break;
                 case "preempt_delay": preemptDelay = timer(c, 0, 0, 1000, preemptDelay); break;
-                case "accept": accept = true; break;
+                case "accept": accept = true; acceptToken = c.kw; break;
                 case "no_accept": accept = false; break;
                 case "authentication":
                     authToken = c.kw;
@@ -729,6 +729,12 @@ final class ConfigParser {
         }
         boolean strictMode = strict != null ? strict : g.vrrpStrict();
         boolean acc = accept != null ? accept : (!strictMode || priority == 255);
+        if (acc && Boolean.TRUE.equals(accept) && strictMode && ver == 2 && priority != 255) {
+            // keepalived 2.2.7 reports this too (so -t fails) and runs with no_accept
+            d.warn(acceptToken, "vrrp_instance " + name + ": accept is not allowed with strict mode and VRRP version 2"
+                    + " (RFC 3768 has no Accept Mode); using no_accept");
+            acc = false;
+        }
         if (useVmac != null && useVmac.isEmpty()) useVmac = "vrrp." + vrid;
         Duration gd = garpDelay != null ? garpDelay : g.vrrpGarpMasterDelay();
         int gr = garpRepeat != null ? garpRepeat : g.vrrpGarpMasterRepeat();

@@ -48,6 +48,7 @@ import org.jkeepalived.vrrp.io.LinkInfo;
 import org.jkeepalived.vrrp.io.NetIo;
 import org.jkeepalived.vrrp.io.ReceivedPacket;
 import org.jkeepalived.vrrp.io.VipAddress;
+import org.jkeepalived.vrrp.io.VipFilterOptions;
 import org.jkeepalived.vrrp.io.VirtualRoute;
 import org.jkeepalived.vrrp.io.VrrpSocket;
 import org.jkeepalived.vrrp.io.VrrpSocketConfig;
@@ -397,6 +398,9 @@ public final class VrrpEngine implements AutoCloseable {
     /** On the scheduler thread: addresses, tracked state, then every state machine's start. */
     private void startAll() {
         long now = clock.nanoTime();
+        // no_accept: a table left by a killed run must not keep dropping traffic to our VIPs
+        io.vipFilter().configure(VipFilterOptions.from(global));
+        io.vipFilter().clear();
         for (Instance i : instances.values()) {
             prepare(i, now);
         }
@@ -831,6 +835,7 @@ public final class VrrpEngine implements AutoCloseable {
         long now = clock.nanoTime();
         LOG.info("Reloading VRRP configuration");
         global = cfg.globalDefs();
+        io.vipFilter().configure(VipFilterOptions.from(global));
         Map<String, VrrpScript> scriptsBefore = new HashMap<>(scriptConfigs);
         scriptConfigs.clear();
         for (VrrpScript s : cfg.vrrpScripts()) {
@@ -1136,6 +1141,7 @@ public final class VrrpEngine implements AutoCloseable {
             LOG.warn("VRRP shutdown did not finish cleanly: {}", e.toString());
             stopped = true;
         }
+        io.vipFilter().clear();
         if (linkSubscription != null) {
             try {
                 linkSubscription.close();
@@ -1465,7 +1471,17 @@ public final class VrrpEngine implements AutoCloseable {
             }
         }
 
+        /** no_accept: the drop rule goes in before the VIPs (keepalived's order) and follows reloads. */
+        void filterVips() {
+            if (fsm.settings().acceptMode()) {
+                io.vipFilter().unblock(name());
+            } else {
+                io.vipFilter().block(name(), vips);
+            }
+        }
+
         void claimVips() {
+            filterVips();
             vipsClaimed = true;
             LOG.info("({}) Setting VIPs.", name());
             for (VipAddress v : vips) {
@@ -1543,6 +1559,7 @@ public final class VrrpEngine implements AutoCloseable {
          * only those (garp_master_repeat now, again after garp_master_delay).
          */
         void changeVips(List<VipAddress> before, List<VirtualRoute> routesBefore, long now) {
+            filterVips();
             for (VirtualRoute r : routesBefore) {
                 if (!routes.contains(r)) {
                     try {
@@ -1624,6 +1641,7 @@ public final class VrrpEngine implements AutoCloseable {
                 LOG.info("({}) removing VIPs.", name());
             }
             vipsClaimed = false;
+            io.vipFilter().unblock(name());
         }
 
         InstanceStatus status() {

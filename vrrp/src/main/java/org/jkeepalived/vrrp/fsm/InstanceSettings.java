@@ -74,7 +74,9 @@ public record InstanceSettings(
      * are cleared when {@code state MASTER} is configured (keepalived logs "nopreempt will not work
      * with initial state MASTER - clearing"); v2 intervals are whole seconds (at least 1); only the
      * VIPs of the instance's family go into adverts; {@code lower_prio_no_advert} defaults to the
-     * global {@code vrrp_lower_prio_no_advert}, itself true under {@code vrrp_strict}.
+     * global {@code vrrp_lower_prio_no_advert}, itself true under {@code vrrp_strict}; {@code accept}
+     * is taken as parsed (the parser applies no_accept's default under strict mode) except that strict
+     * mode with VRRP version 2 clears it.
      */
     public static InstanceSettings from(VrrpInstance vi, GlobalDefs g) {
         VrrpState initial = vi.initialState() == null ? VrrpState.BACKUP : vi.initialState();
@@ -124,8 +126,14 @@ public record InstanceSettings(
                 g != null && flag(g.options(), "vrrp_higher_prio_send_advert", false));
         boolean skipCheck = flag(vi.options(), "skip_check_adv_addr", g != null && g.vrrpSkipCheckAdvAddr());
         int downTimerAdverts = intOption(vi.options(), "down_timer_adverts", 3);
+        boolean accept = vi.accept();
+        if (accept && strict && version == 2 && vi.priority() != 255) {
+            // RFC 3768 has no Accept Mode; keepalived 2.2.7 turns it off under strict mode too
+            log.warn("({}) accept cannot be used with strict mode and VRRP version 2 - using no_accept", vi.name());
+            accept = false;
+        }
         return new InstanceSettings(vi.name(), vi.iface(), vi.virtualRouterId(), version, vi.ipv6(), vi.priority(),
-                centis, initial, nopreempt, preemptDelay, vi.accept() || vi.priority() == 255,
+                centis, initial, nopreempt, preemptDelay, accept || vi.priority() == 255,
                 authType,
                 vi.authPass(), vips, vi.unicastSrcIp() != null ? vi.unicastSrcIp() : vi.mcastSrcIp(),
                 lowerPrioNoAdvert, higherPrioSendAdvert, skipCheck, vi.oldUnicastChecksum(), downTimerAdverts);

@@ -22,6 +22,11 @@ public interface NetIo extends Closeable {
         throw new UnsupportedOperationException("virtual_routes are not supported by " + getClass().getSimpleName());
     }
 
+    /** no_accept: drops traffic to a non-owner MASTER's VIPs. Fakes filter nothing by default. */
+    default VipFilter vipFilter() {
+        return VipFilter.NONE;
+    }
+
     /**
      * Called by the engine on its timer and receiver threads: lets a real implementation raise the
      * thread's scheduling priority so timers stay on time on a busy host. No-op by default.

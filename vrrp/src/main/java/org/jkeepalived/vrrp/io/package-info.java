@@ -20,6 +20,9 @@
  *     (unicast_src_ip, mcast_src_ip, or the interface's primary address the v3 pseudo-header
  *     checksum was computed with), so instances can share one socket per interface and family.</li>
  * <li>IPv6 VIPs are added with IFA_F_NODAD: usable at once after a takeover.</li>
+ * <li>no_accept ({@link org.jkeepalived.vrrp.io.VipFilter}) runs the {@code nft} program, not
+ *     netlink: each change replaces our own {@code table inet jkeepalived} in one transaction
+ *     ({@link org.jkeepalived.vrrp.io.NftBatch}); a missing or failing nft is logged, never fatal.</li>
  * <li>Gratuitous ARP is an ARP request with sender IP = target IP = VIP (RFC 5227 announcement);
  *     IPv6 uses an unsolicited NA from the VIP to ff02::1 with only the override flag.</li>
  * </ul>

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Test main: one {@link VrrpEngine} with one instance described by {@code key=value} arguments
  * (name, iface, vrid, prio, version, int (seconds, may be fractional), vip (repeatable, CIDR),
  * auth=PASS:secret or auth=AH:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
- * nopreempt). Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
+ * nopreempt, no_accept, evip (virtual_ipaddress_excluded, repeatable, CIDR)). Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
  * (priority 0) and answers {@code status} on stdin.
  */
 public final class EngineMain {
@@ -155,6 +155,8 @@ public final class EngineMain {
         int lowerRepeat = 0;
         Duration refresh = Duration.ZERO;
         boolean nopreempt = false;
+        boolean accept = true;
+        List<StaticAddress> excluded = new ArrayList<>();
         List<TrackRef> track = new ArrayList<>();
         List<TrackRef> scripts = new ArrayList<>();
         List<org.jkeepalived.core.config.StaticRoute> routes = new ArrayList<>();
@@ -186,6 +188,14 @@ public final class EngineMain {
                 case "state": state = VrrpState.valueOf(v); break;
                 case "garp_delay": garpDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "nopreempt": nopreempt = true; break;
+                case "no_accept": accept = false; break;
+                case "evip": {
+                    String[] c = v.split("/");
+                    InetAddress addr = InetAddress.getByName(c[0]);
+                    excluded.add(new StaticAddress(addr, Integer.parseInt(c[1]), null, null, null, null, null, false,
+                            List.of()));
+                    break;
+                }
                 case "garp_repeat": garpRepeat = Integer.parseInt(v); break;
                 case "refresh": refresh = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "lower_repeat": lowerRepeat = Integer.parseInt(v); break;
@@ -199,7 +209,7 @@ public final class EngineMain {
         }
         boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
-                true, auth, pass, null, src, peers, vips, List.of(), routes, List.of(), track, scripts,
+                accept, auth, pass, null, src, peers, vips, excluded, routes, List.of(), track, scripts,
                 List.of(), false, null, false, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
                 null, notify, false, null, false, false, Map.of());
     }
@@ -237,6 +247,11 @@ public final class EngineMain {
         @Override
         public void prioritizeCurrentThread() {
             real.prioritizeCurrentThread();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.VipFilter vipFilter() {
+            return real.vipFilter();
         }
 
         @Override

@@ -81,6 +81,11 @@ final class FakeNetIo implements NetIo {
     final List<String> announced = new CopyOnWriteArrayList<>();
     /** Every address change, in order: "+10.0.0.100" / "-10.0.0.100". */
     final List<String> addressOps = new CopyOnWriteArrayList<>();
+    /**
+     * Every no_accept filter call, in order: "block VI_1 10.0.0.100 10.0.0.101 @N", "unblock VI_1 @N",
+     * "clear @N", N being how many address changes preceded it (rule-before-VIP ordering).
+     */
+    final List<String> filterOps = new CopyOnWriteArrayList<>();
 
     FakeNetIo(String name, Wire wire) {
         this.name = name;
@@ -258,6 +263,30 @@ final class FakeNetIo implements NetIo {
 
             @Override
             public void close() {
+            }
+        };
+    }
+
+    @Override
+    public org.jkeepalived.vrrp.io.VipFilter vipFilter() {
+        return new org.jkeepalived.vrrp.io.VipFilter() {
+            @Override
+            public void block(String instance, List<VipAddress> vips) {
+                StringBuilder b = new StringBuilder("block ").append(instance);
+                for (VipAddress v : vips) {
+                    b.append(' ').append(v.address().getHostAddress());
+                }
+                filterOps.add(b.append(" @").append(addressOps.size()).toString());
+            }
+
+            @Override
+            public void unblock(String instance) {
+                filterOps.add("unblock " + instance + " @" + addressOps.size());
+            }
+
+            @Override
+            public void clear() {
+                filterOps.add("clear @" + addressOps.size());
             }
         };
     }

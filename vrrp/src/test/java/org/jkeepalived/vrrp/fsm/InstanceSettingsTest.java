@@ -112,4 +112,20 @@ class InstanceSettingsTest {
         assertTrue(s.acceptMode());
         assertTrue(s.addressOwner());
     }
+
+    /** keepalived 2.2.7: strict mode clears accept for VRRPv2 only (RFC 3768 has no Accept Mode). */
+    @Test
+    void strictModeClearsAcceptForVersion2Only() {
+        assertFalse(InstanceSettings.from(accepting(2), globals(true)).acceptMode());
+        assertTrue(InstanceSettings.from(accepting(3), globals(true)).acceptMode());
+        assertTrue(InstanceSettings.from(accepting(2), globals(false)).acceptMode());
+    }
+
+    private static VrrpInstance accepting(int version) {
+        return new VrrpInstance("VI_1", null, "eth0", 51, 100, Duration.ofSeconds(1), version, false, false,
+                Duration.ZERO, true, AuthType.NONE, null, null, null, List.of(), List.of(vip("10.0.0.100")),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false, null, false,
+                Duration.ofSeconds(5), 5, Duration.ZERO, 1, Duration.ZERO, 1, null, null, null, null, null, false,
+                null, false, false, Map.of());
+    }
 }

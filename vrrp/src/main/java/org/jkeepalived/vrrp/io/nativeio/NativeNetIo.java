@@ -14,6 +14,8 @@ public final class NativeNetIo implements NetIo {
     private final NetlinkLinkMonitor links;
     private final PacketGratuitousArp garp;
     private NetlinkRouteManager routes;
+    /** nft runs are bounded: a hung nft must not hold the VRRP thread for long. */
+    private final org.jkeepalived.vrrp.io.VipFilter vipFilter = org.jkeepalived.vrrp.io.NftVipFilter.system(3000);
 
     private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
         this.addresses = addresses;
@@ -70,6 +72,11 @@ public final class NativeNetIo implements NetIo {
         } catch (RuntimeException | LinkageError e) {
             // an old libc without gettid: keep the default priority
         }
+    }
+
+    @Override
+    public org.jkeepalived.vrrp.io.VipFilter vipFilter() {
+        return vipFilter;
     }
 
     /** Opened on first use: most configurations have no virtual_routes. */
