@@ -31,6 +31,7 @@ Section: admin
 Priority: optional
 Architecture: all
 Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, iproute2
+Recommends: nftables
 Suggests: ipvsadm
 Installed-Size: $size
 Maintainer: jkeepalived developers <jkeepalived@localhost>

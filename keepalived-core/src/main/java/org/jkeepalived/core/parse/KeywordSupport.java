@@ -60,12 +60,13 @@ public final class KeywordSupport {
                         + "vrrp_garp_master_refresh_repeat vrrp_garp_interval vrrp_gna_interval vrrp_garp_lower_prio_delay "
                         + "vrrp_garp_lower_prio_repeat vrrp_skip_check_adv_addr vrrp_check_unicast_src lvs_flush "
                         + "lvs_flush_onstop lvs_flush_on_stop lvs_timeouts lvs_sync_daemon "
-                        + "notify_fifo notify_fifo_script dynamic_interfaces checker_log_all_failures include_check",
+                        + "notify_fifo notify_fifo_script dynamic_interfaces checker_log_all_failures include_check "
+                        + "nftables nftables_priority nftables_counters",
                 "tmp_config_directory config_save_dir process_names process_name vrrp_process_name checker_process_name "
                         + "bfd_process_name startup_script startup_script_timeout shutdown_script shutdown_script_timeout "
                         + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults default_interface "
                         + "vrrp_down_timer_adverts vrrp_min_garp vrrp_garp_extra_if vrrp_lower_prio_no_advert "
-                        + "vrrp_higher_prio_send_advert nftables nftables_priority nftables_counters nftables_ifindex "
+                        + "vrrp_higher_prio_send_advert nftables_ifindex "
                         + "nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark vrrp_iptables vrrp_ipsets "
                         + "disable_local_igmp vrrp_notify_priority_changes max_auto_priority min_auto_priority_delay "
                         + "vrrp_priority checker_priority bfd_priority vrrp_no_swap checker_no_swap bfd_no_swap "
