@@ -100,9 +100,9 @@ class CheckerBenchmark {
             List<RealServer> rss = new ArrayList<>();
             for (int i = 0; i < SERVERS; i++) {
                 String addr = "127.1." + (i / 250) + "." + (i % 250 + 1);
-                rss.add(rs(addr, port, 1, check()));
+                rss.add(rs(addr, port, 1, check(addr, port)));
             }
-            rss.add(rs("127.9.9.9", victimPort, 1, check()));
+            rss.add(rs("127.9.9.9", victimPort, 1, check("127.9.9.9", victimPort)));
             VirtualServer vs = vs("10.0.0.1", 80, rss.toArray(new RealServer[0]));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             AtomicLong victimRemovedAt = new AtomicLong();
@@ -173,8 +173,9 @@ class CheckerBenchmark {
         }
     }
 
-    static Checker check() {
-        CheckerCommon c = new CheckerCommon(null, 0, null, null, null, null, Duration.ofSeconds(2), 0,
+    /** As the parser builds it: connect_ip / connect_port default to the real server's. */
+    static Checker check(String addr, int port) {
+        CheckerCommon c = new CheckerCommon(ip(addr), port, null, null, null, null, Duration.ofSeconds(2), 0,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), false, false);
         return http(c, false, null, url("/"));
     }
