@@ -14,6 +14,8 @@ public final class NativeNetIo implements NetIo {
     private final NetlinkLinkMonitor links;
     private final PacketGratuitousArp garp;
     private NetlinkRouteManager routes;
+    private NetlinkRuleManager rules;
+    private NetlinkVmacManager vmacs;
 
     private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
         this.addresses = addresses;
@@ -85,10 +87,42 @@ public final class NativeNetIo implements NetIo {
         return routes;
     }
 
+    /** Opened on first use, as routes. */
+    @Override
+    public synchronized org.jkeepalived.vrrp.io.RuleManager rules() {
+        if (rules == null) {
+            try {
+                rules = new NetlinkRuleManager();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return rules;
+    }
+
+    /** Opened on first use, as routes. */
+    @Override
+    public synchronized org.jkeepalived.vrrp.io.VmacManager vmacs() {
+        if (vmacs == null) {
+            try {
+                vmacs = new NetlinkVmacManager(links, addresses);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return vmacs;
+    }
+
     @Override
     public synchronized void close() {
         if (routes != null) {
             routes.close();
+        }
+        if (rules != null) {
+            rules.close();
+        }
+        if (vmacs != null) {
+            vmacs.close();
         }
         garp.close();
         links.close();
