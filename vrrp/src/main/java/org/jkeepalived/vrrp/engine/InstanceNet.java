@@ -82,9 +82,20 @@ final class InstanceNet {
         }
     }
 
-    /** The base interface (re)appeared: a deleted base took its macvlan with it. */
-    void onBaseLink(NetIo io, String link, boolean exists) {
-        if (vmac != null && exists && link.equals(vmac.base()) && io.links().link(vmac.name()).isEmpty()) {
+    /**
+     * A link event: the base (re)appeared (a deleted base took its macvlan with it), or the VMAC was
+     * deleted under us; either way it is made again. (Our own deletions happen on stop, when the
+     * engine no longer listens, or after the instance left the engine.)
+     */
+    void onLink(NetIo io, String link, boolean exists) {
+        if (vmac == null || io.links().link(vmac.name()).isPresent()) {
+            return;
+        }
+        if (exists && link.equals(vmac.base())) {
+            vmacCreated = false;
+            ensureVmac(io);
+        } else if (!exists && link.equals(vmac.name()) && vmacCreated) {
+            LOG.warn("({}) VMAC interface {} was deleted - creating it again", name, vmac.name());
             vmacCreated = false;
             ensureVmac(io);
         }

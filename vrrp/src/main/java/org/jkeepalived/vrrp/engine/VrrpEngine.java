@@ -520,7 +520,7 @@ public final class VrrpEngine implements AutoCloseable {
         boolean exists = io.links().link(l.name()).isPresent();
         for (Instance i : new ArrayList<>(instances.values())) {
             boolean changed = false;
-            i.net.onBaseLink(io, l.name(), exists);
+            i.net.onLink(io, l.name(), exists);
             if (l.name().equals(InstanceNet.socketIface(i.config))) {
                 if (i.socket == null && exists) {
                     // the interface appeared (or came back after being deleted): open its socket now

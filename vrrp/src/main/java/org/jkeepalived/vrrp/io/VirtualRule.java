@@ -15,7 +15,7 @@ import java.util.Locale;
  * {@code [not] [from PREFIX|all] [to PREFIX|all] [tos|dsfield N] [fwmark MARK[/MASK]] [iif|iifname IF]
  * [oif|oifname IF] [priority|preference|pref|order N] [table|lookup ID|NAME] [goto N] [realms [S/]D]
  * [suppress_prefixlength N] [suppress_ifgroup N] [uidrange A-B] [l3mdev] [protocol N] [ipproto P]
- * [sport A[-B]] [dport A[-B]] [blackhole|unreachable|prohibit|nop] [no_track]}.
+ * [sport A[-B]] [dport A[-B]] [blackhole|unreachable|prohibit|nop] [no_track] [track_group G (ignored)]}.
  * Rules are tagged protocol "keepalived" (18) unless {@code protocol} says otherwise.
  *
  * @param table 0: none given (ip(8) then means main for a lookup rule)
@@ -125,6 +125,7 @@ public record VirtualRule(boolean ipv6, InetAddress from, int fromLen, InetAddre
                     action = typeNumber(w);
                     break;
                 case "no_track": noTrack = true; break;
+                case "track_group": arg(words, ++i); break; // static_rules' track_group: not implemented, rule kept
                 case "inet": family = false; break;
                 case "inet6": family = true; break;
                 default:
@@ -143,9 +144,6 @@ public record VirtualRule(boolean ipv6, InetAddress from, int fromLen, InetAddre
         }
         if (action == ACT_TO_TBL && table == 0 && !l3mdev) {
             table = 254; // as ip(8): a lookup rule without a table looks up main
-        }
-        if (action == ACT_GOTO && table != 0) {
-            throw new IllegalArgumentException("goto and table together in " + String.join(" ", words));
         }
         return new VirtualRule(v6, from, fromLen, to, toLen, invert, tos, table, prio, mark, mask, iif, oif, action,
                 gotoTarget, realms, suppressLen, suppressGroup, uidStart, uidEnd, l3mdev, protocol, ipProto, sport,

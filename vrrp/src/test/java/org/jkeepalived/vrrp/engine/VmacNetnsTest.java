@@ -192,6 +192,20 @@ class VmacNetnsTest {
     }
 
     @Test
+    void aDeletedVmacIsMadeAgainAndTheVipReturns() throws Exception {
+        NetnsLab.Child ea = engine(a, "prio=150", "vip=10.9.0.100/24", "vmac", "state=MASTER");
+        ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        await(() -> addrs(a, "vrrp.51").contains("10.9.0.100/24"), Duration.ofSeconds(2), "VIP on the VMAC");
+        NetnsLab.run("ip", "-n", a, "link", "del", "vrrp.51");
+        await(() -> addrs(a, "vrrp.51").contains("10.9.0.100/24"), Duration.ofSeconds(5),
+                "VMAC made again with the VIP:\n" + ea.transcript());
+        assertTrue(link(a, "vrrp.51").contains("link/ether " + VMAC4));
+        ea.terminate();
+        ea.awaitPrefix("STOPPED", Duration.ofSeconds(5));
+        await(() -> link(a, "vrrp.51").isEmpty(), Duration.ofSeconds(3), "VMAC removed on stop");
+    }
+
+    @Test
     void ipv6VmacSendsFromTheCopiedLinkLocal() throws Exception {
         lab.addr(a, "eth0", "fd00::1/64");
         lab.addr(b, "eth0", "fd00::2/64");

@@ -24,6 +24,10 @@ class VirtualRuleTest {
         assertTrue(r.noTrack());
         assertFalse(r.ipv6());
         assertEquals("pref 200 from 10.1.0.0/16 lookup 100", r.toString());
+        // the man page's static_rules example, track_group (not implemented) taken and ignored
+        VirtualRule t = VirtualRule.parse(List.of("from", "192.168.2.0/24", "table", "1", "track_group", "GROUP1"),
+                false);
+        assertEquals("from 192.168.2.0/24 lookup 1", t.toString());
     }
 
     @Test
