@@ -206,6 +206,32 @@ class VmacNetnsTest {
     }
 
     @Test
+    void strictRpFilterIsMovedOffAllWhileAVmacLives() throws Exception {
+        for (String ns : List.of(a, b)) {
+            NetnsLab.run("ip", "netns", "exec", ns, "sh", "-c",
+                    "echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter; echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter;"
+                            + " echo 0 > /proc/sys/net/ipv4/conf/eth0/rp_filter");
+        }
+        NetnsLab.Child ea = engine(a, "prio=150", "vip=10.9.0.100/24", "vmac");
+        NetnsLab.Child eb = engine(b, "prio=100", "vip=10.9.0.100/24", "vmac");
+        ea.awaitPrefix("STATE VI_1 BACKUP MASTER", Duration.ofSeconds(5));
+        assertEquals("0", sysctl(b, "ipv4/conf/all/rp_filter"));
+        assertEquals("1", sysctl(b, "ipv4/conf/eth0/rp_filter"));
+        assertEquals("1", sysctl(b, "ipv4/conf/default/rp_filter"));
+        assertEquals("0", sysctl(b, "ipv4/conf/vrrp.51/rp_filter"));
+        Thread.sleep(1200); // longer than Master_Down_Interval: B hears A through its VMAC
+        String st = eb.call("status");
+        assertTrue(st.contains("state=BACKUP") && st.matches(".*advert_rcvd=[1-9].*"), st + "\n" + eb.transcript());
+        eb.terminate();
+        eb.awaitPrefix("STOPPED", Duration.ofSeconds(5));
+        assertEquals("1", sysctl(b, "ipv4/conf/all/rp_filter"), "restored when the last VMAC goes");
+        assertEquals("0", sysctl(b, "ipv4/conf/eth0/rp_filter"));
+        assertEquals("0", sysctl(b, "ipv4/conf/default/rp_filter"));
+        ea.terminate();
+        ea.awaitPrefix("STOPPED", Duration.ofSeconds(5));
+    }
+
+    @Test
     void ipv6VmacSendsFromTheCopiedLinkLocal() throws Exception {
         lab.addr(a, "eth0", "fd00::1/64");
         lab.addr(b, "eth0", "fd00::2/64");

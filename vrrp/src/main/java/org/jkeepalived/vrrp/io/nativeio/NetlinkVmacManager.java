@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * source.
  * </ul>
  * The base's sysctls are left as set when the VMAC goes (keepalived does not restore them either).
+ * With {@code all.rp_filter} set, which would drop the peer's adverts arriving on an IPv4 VMAC (the
+ * route back to the peer is through the base), every interface but lo (and {@code default}) gets
+ * the greater of its rp_filter and all's, then all's is set to 0 and the VMAC's stays 0; the old
+ * values come back when the last IPv4 VMAC goes.
  */
 public final class NetlinkVmacManager implements VmacManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetlinkVmacManager.class);
@@ -48,6 +52,10 @@ public final class NetlinkVmacManager implements VmacManager, AutoCloseable {
     private final NetlinkSocket nl;
     private final LinkMonitor links;
     private final NetlinkAddressManager addresses;
+    /** IPv4 VMACs made here and still there: the rp_filter takeover lasts while any is. */
+    private final java.util.Set<String> live4 = new java.util.HashSet<>();
+    /** rp_filter values changed by the takeover ("all" included), to restore; null when none. */
+    private java.util.Map<String, Integer> rpFilterSaved;
 
     NetlinkVmacManager(LinkMonitor links, NetlinkAddressManager addresses) throws IOException {
         this.nl = new NetlinkSocket(0);
@@ -158,6 +166,8 @@ public final class NetlinkVmacManager implements VmacManager, AutoCloseable {
             if (v.ipv6()) {
                 linkLocal(v, index);
             } else {
+                live4.add(v.name());
+                rpFilterTakeover();
                 sysctl("ipv6", v.name(), "disable_ipv6", 1);
                 sysctl("ipv4", v.name(), "arp_ignore", 1);
                 sysctl("ipv4", v.name(), "accept_local", 1);
@@ -215,8 +225,59 @@ public final class NetlinkVmacManager implements VmacManager, AutoCloseable {
         Files.write(p, (value + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
+    private void rpFilterTakeover() throws IOException {
+        if (rpFilterSaved != null) {
+            return;
+        }
+        int all = readSysctl("all");
+        if (all <= 0) {
+            return;
+        }
+        java.util.Map<String, Integer> saved = new java.util.LinkedHashMap<>();
+        try (var dirs = Files.list(PROC.resolve("ipv4/conf"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String n = d.getFileName().toString();
+                if (n.equals("all") || n.equals("lo")) {
+                    continue;
+                }
+                int v = readSysctl(n);
+                if (v < all) {
+                    sysctl("ipv4", n, "rp_filter", all);
+                    saved.put(n, v);
+                }
+            }
+        }
+        sysctl("ipv4", "all", "rp_filter", 0);
+        saved.put("all", all);
+        rpFilterSaved = saved;
+        LOG.info("net.ipv4.conf.all.rp_filter was {}: set on each interface instead, and all set to 0", all);
+    }
+
+    private void rpFilterRestore() {
+        if (rpFilterSaved == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, Integer> e : rpFilterSaved.entrySet()) {
+            try {
+                if (Files.isDirectory(PROC.resolve("ipv4/conf").resolve(e.getKey()))) {
+                    sysctl("ipv4", e.getKey(), "rp_filter", e.getValue());
+                }
+            } catch (IOException ex) {
+                LOG.warn("cannot restore rp_filter of {}: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        rpFilterSaved = null;
+    }
+
+    private static int readSysctl(String iface) throws IOException {
+        return Integer.parseInt(Files.readString(PROC.resolve("ipv4/conf").resolve(iface).resolve("rp_filter")).trim());
+    }
+
     @Override
     public synchronized boolean remove(String name) throws IOException {
+        if (live4.remove(name) && live4.isEmpty()) {
+            rpFilterRestore();
+        }
         int seq = NetlinkSocket.nextSeq();
         int err = -nl.request(deleteMessage(seq, name), seq);
         if (err == 0) {
