@@ -50,6 +50,10 @@ final class InstanceNet {
     /** At creation and reload: the VMAC wanted and the rules (a bad line is logged and skipped). */
     void configure(VrrpInstance c) {
         vmac = Vmac.of(c);
+        String bad = Vmac.addressProblem(c);
+        if (bad != null) {
+            LOG.error("({}) {} - using {}", name, bad, vmac.macString());
+        }
         rulesBefore = rules;
         List<VirtualRule> r = new ArrayList<>();
         for (StaticRoute sr : c.virtualRules()) {

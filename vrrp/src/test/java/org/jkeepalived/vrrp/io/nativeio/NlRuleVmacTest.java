@@ -137,5 +137,12 @@ class NlRuleVmacTest {
         assertArrayEquals(new byte[]{0, 0, 0x5e, 0, 2, (byte) 200}, new Vmac("v", "eth0", 200, true).mac());
         assertEquals("00:00:5e:00:01:33", new Vmac("v", "eth0", 51, false).macString());
         assertTrue(new Vmac("v", "eth0", 51, false).equals(new Vmac("v", "eth0", 51, false)));
+        // use_vmac NAME MAC: six octets as given, five completed with the VRID
+        assertEquals("02:11:22:33:44:55", new Vmac("v", "eth0", 51, false, "2:11:22:33:44:55").macString());
+        assertArrayEquals(new byte[]{2, 0x11, 0x22, 0x33, 0x44, 51}, new Vmac("v", "eth0", 51, false, "02:11:22:33:44").mac());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Vmac("v", "eth0", 51, false, "01:00:5e:00:00"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Vmac("v", "eth0", 51, false, "02:11"));
     }
 }
