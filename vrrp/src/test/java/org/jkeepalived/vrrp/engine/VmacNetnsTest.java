@@ -245,6 +245,11 @@ class VmacNetnsTest {
         await(() -> addrs(a, "vrrp.52").contains("fd00::100/64"), Duration.ofSeconds(2), "IPv6 VIP on A's VMAC");
         assertTrue(addrs(a, "vrrp.52").contains("inet6 fe80::"), addrs(a, "vrrp.52"));
         assertTrue(rules(a, "-6").contains("3106:\tfrom fd00:1::/64 lookup 106 proto keepalived"), rules(a, "-6"));
+        // the client's neighbour entry for the VIP is the IPv6 virtual MAC (the NA comes from the VMAC)
+        NetnsLab.execIn(c, "ping", "-6", "-c", "1", "-W", "1", "fd00::1");
+        NetnsLab.execIn(c, "ping", "-6", "-c", "1", "-W", "2", "fd00::100");
+        assertTrue(NetnsLab.run("ip", "-n", c, "-6", "neigh", "show", "fd00::100").contains("00:00:5e:00:02:34"),
+                NetnsLab.run("ip", "-n", c, "-6", "neigh"));
         assertFalse(rules(b, "-6").contains("3106:"));
         Thread.sleep(1000);
         assertTrue(eb.call("status").contains("state=BACKUP"), eb.transcript());
