@@ -30,10 +30,13 @@ final class InstanceNet {
         this.name = name;
     }
 
-    /** Where the adverts go and come from: the VMAC, unless vmac_xmit_base (or no use_vmac). */
+    /**
+     * Where the adverts go and come from: the VMAC, unless vmac_xmit_base (or no use_vmac). Unicast
+     * implies vmac_xmit_base, as keepalived sets it then.
+     */
     static String socketIface(VrrpInstance vi) {
         Vmac v = Vmac.of(vi);
-        return v == null || vi.vmacXmitBase() ? vi.iface() : v.name();
+        return v == null || vi.vmacXmitBase() || !vi.unicastPeers().isEmpty() ? vi.iface() : v.name();
     }
 
     /** The interface of VIPs that name none: the VMAC with use_vmac. */
@@ -50,6 +53,9 @@ final class InstanceNet {
     /** At creation and reload: the VMAC wanted and the rules (a bad line is logged and skipped). */
     void configure(VrrpInstance c) {
         vmac = Vmac.of(c);
+        if (vmac != null && !c.vmacXmitBase() && !c.unicastPeers().isEmpty()) {
+            LOG.warn("({}) unicast with use_vmac requires vmac_xmit_base - setting", name);
+        }
         String bad = Vmac.addressProblem(c);
         if (bad != null) {
             LOG.error("({}) {} - using {}", name, bad, vmac.macString());

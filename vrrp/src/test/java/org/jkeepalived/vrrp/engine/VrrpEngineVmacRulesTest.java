@@ -86,6 +86,16 @@ class VrrpEngineVmacRulesTest {
     }
 
     @Test
+    void unicastImpliesXmitBase() throws Exception {
+        FakeNetIo a = new FakeNetIo("a", wire).iface("eth0", 2, "10.0.0.1/24");
+        VrrpEngine e = engine(a, vi("prio=150", "vmac", "src=10.0.0.1", "peer=10.0.0.2", "state=MASTER"));
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        assertEquals("eth0", ((FakeNetIo.FakeSocket) wire.sockets.get(0)).config().iface());
+        await(() -> a.addresses.get("vrrp.51").stream().anyMatch(x -> x.address().getHostAddress().equals("10.0.0.100")),
+                "VIP on the VMAC");
+    }
+
+    @Test
     void rulesFollowMasterStateAndReloads() throws Exception {
         FakeNetIo a = new FakeNetIo("a", wire).iface("eth0", 2, "10.0.0.1/24");
         FakeNetIo b = new FakeNetIo("b", wire).iface("eth0", 2, "10.0.0.2/24");
