@@ -22,6 +22,7 @@ import org.jkeepalived.vrrp.fsm.Action;
 import org.jkeepalived.vrrp.io.NetIo;
 import org.jkeepalived.vrrp.io.VipAddress;
 import org.jkeepalived.vrrp.io.VirtualRoute;
+import org.jkeepalived.vrrp.io.VirtualRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private NetIo io;
     private List<VipAddress> staticAddrs = List.of();
     private List<VirtualRoute> staticRoutes = List.of();
+    private List<VirtualRule> staticRules = List.of();
     private VrrpEngine engine;
     private volatile KeepalivedConfig config;
 
@@ -51,7 +53,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
 
     @Override public void start(KeepalivedConfig cfg) throws Exception {
         config = cfg;
-        if (cfg.vrrpInstances().isEmpty() && cfg.staticIpaddress().isEmpty() && cfg.staticRoutes().isEmpty()) {
+        if (cfg.vrrpInstances().isEmpty() && cfg.staticIpaddress().isEmpty() && cfg.staticRoutes().isEmpty()
+                && cfg.staticRules().isEmpty()) {
             log.info("No vrrp_instance configured");
             return;
         }
@@ -63,7 +66,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     }
 
     /**
-     * static_ipaddress / static_routes: set at start (as keepalived's VRRP process does), the
+     * static_ipaddress / static_routes / static_rules: set at start (as keepalived's VRRP process does), the
      * difference applied on reload, removed at stop.
      */
     private void applyStatic(KeepalivedConfig cfg) {
@@ -90,6 +93,21 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         }
         staticAddrs = wantAddrs;
         staticRoutes = wantRoutes;
+        List<VirtualRule> wantRules = new ArrayList<>();
+        for (StaticRoute r : cfg.staticRules()) {
+            try {
+                wantRules.add(VirtualRule.parse(r.words(), false));
+            } catch (RuntimeException e) {
+                log.error("static_rules '{}': {}", String.join(" ", r.words()), e.getMessage());
+            }
+        }
+        try {
+            for (VirtualRule r : staticRules) if (!wantRules.contains(r)) io.rules().remove(r);
+            for (VirtualRule r : wantRules) if (!staticRules.contains(r)) io.rules().add(r);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("static_rules: {}", e.getMessage());
+        }
+        staticRules = wantRules;
     }
 
     private EngineListener listener() {

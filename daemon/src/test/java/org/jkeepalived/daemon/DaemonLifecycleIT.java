@@ -77,7 +77,8 @@ class DaemonLifecycleIT {
     void reloadsUnderTrafficSigtermAndMetrics() throws Exception {
         Path conf = dir.resolve("keepalived.conf");
         Files.copy(DistLauncher.repoRoot().resolve("conf-examples/drill-master.conf"), conf);
-        Files.writeString(conf, "static_ipaddress {\n    10.77.1.1/32 dev eth0\n}\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(conf, "static_ipaddress {\n    10.77.1.1/32 dev eth0\n}\n"
+                + "static_rules {\n    from 10.77.1.1 table 77 priority 7700\n}\n", java.nio.file.StandardOpenOption.APPEND);
         Path sock = dir.resolve("dir1.sock");
         Process d = start(lab.ns("dir1"), "-n", "-l", "-G", "-f", conf.toString(), "--engine", "userspace",
                 "--control-socket", sock.toString(), "-p", dir.resolve("dir1.pid").toString());
@@ -126,6 +127,8 @@ class DaemonLifecycleIT {
         String addrs = Netns.run("ip", "-n", lab.ns("dir1"), "-o", "addr", "show", "dev", "eth0");
         assertTrue(addrs.contains(DrillLab.VIP + "/24"), addrs);
         assertTrue(addrs.contains("10.77.1.1/32"), "static_ipaddress set: " + addrs);
+        String rules = Netns.run("ip", "-n", lab.ns("dir1"), "rule");
+        assertTrue(rules.contains("7700:\tfrom 10.77.1.1 lookup 77 proto keepalived"), "static_rules set: " + rules);
         assertTrue(instance(status(sock)).path("data").path("vips").toString().contains(DrillLab.VIP), status(sock).toString());
         String scrape = Netns.run("ip", "netns", "exec", lab.ns("dir1"), "bash", "-c",
                 "exec 3<>/dev/tcp/127.0.0.1/9650; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
@@ -167,6 +170,7 @@ class DaemonLifecycleIT {
         String left = Netns.run("ip", "-n", lab.ns("dir1"), "-o", "addr");
         assertFalse(left.contains(DrillLab.VIP), "VIP left behind: " + left);
         assertFalse(left.contains("10.77.1.1/"), "static_ipaddress left behind: " + left);
+        assertFalse(Netns.run("ip", "-n", lab.ns("dir1"), "rule").contains("7700:"), "static_rules left behind");
         assertTrue(Netns.run("ip", "netns", "pids", lab.ns("dir1")).isBlank(), "stray process in the director namespace");
     }
 

@@ -25,10 +25,9 @@ public final class KeywordSupport {
     private static final Map<String, Set<String>> PENDING = new LinkedHashMap<>();
 
     static {
-        PENDING.put("top", set("static_rules"));
         PENDING.put("global_defs", set("notification_email notification_email_from smtp_server smtp_connect_timeout "
                 + "notify_fifo notify_fifo_script dynamic_interfaces enable_script_security script_user"));
-        PENDING.put("vrrp_instance", set("use_vmac vmac_xmit_base virtual_rules smtp_alert"));
+        PENDING.put("vrrp_instance", set("smtp_alert"));
         PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
         PENDING.put("real_server", set("BFD_CHECK"));
         PENDING.put("BFD_CHECK", set("name"));

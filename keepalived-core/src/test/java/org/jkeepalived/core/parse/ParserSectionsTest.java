@@ -225,6 +225,19 @@ class ParserSectionsTest {
     }
 
     @Test
+    void useVmacWithANameAndVirtualRulesKeptAsWords() {
+        VrrpInstance i = ok("vrrp_instance VI_7 {\n interface eth0\n virtual_router_id 7\n use_vmac vmac7\n"
+                + " virtual_ipaddress {\n  192.0.2.7/24\n }\n"
+                + " virtual_rules {\n  from 192.0.2.7 table 100 priority 200\n"
+                + "  to 2001:db8::/64 table 101 preference 300\n }\n}\n").vrrpInstances().get(0);
+        assertEquals("vmac7", i.useVmac());
+        assertFalse(i.vmacXmitBase());
+        assertEquals(List.of("from", "192.0.2.7", "table", "100", "priority", "200"), i.virtualRules().get(0).words());
+        assertEquals(List.of("to", "2001:db8::/64", "table", "101", "preference", "300"),
+                i.virtualRules().get(1).words());
+    }
+
+    @Test
     void vrrpInstanceEveryTypedKeyword() {
         // version 3 with authentication: kept in the model, reported as keepalived 2.2.7 does (its -t exits 5)
         LoadResult everything = parse("vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/tf\n}\n"

@@ -211,7 +211,7 @@ public final class VrrpEngine implements AutoCloseable {
         // IPsec AH instances have their own protocol-51 socket: like keepalived, they do not hear
         // protocol-112 adverts and the others do not hear AH ones
         boolean ah = settings.version() == 2 && !settings.ipv6() && settings.authType() == AuthType.AH;
-        return new SocketKey(vi.iface(), settings.ipv6(), unicast, ttl, ah);
+        return new SocketKey(InstanceNet.socketIface(vi), settings.ipv6(), unicast, ttl, ah);
     }
 
     private InetAddress multicastGroup(boolean ipv6) {
@@ -266,7 +266,7 @@ public final class VrrpEngine implements AutoCloseable {
         InstanceSettings settings = InstanceSettings.from(vi, global);
         Instance inst = new Instance(vi, new VrrpInstanceFsm(settings),
                 TrackingState.forInstance(vi, scriptConfigs, fileConfigs));
-        if (io.links().link(vi.iface()).isPresent()) {
+        if (inst.net.ensureVmac(io) && io.links().link(InstanceNet.socketIface(vi)).isPresent()) {
             try {
                 attach(inst);
             } catch (IOException | RuntimeException e) {
@@ -531,7 +531,8 @@ public final class VrrpEngine implements AutoCloseable {
         boolean exists = io.links().link(l.name()).isPresent();
         for (Instance i : new ArrayList<>(instances.values())) {
             boolean changed = false;
-            if (l.name().equals(i.config.iface())) {
+            i.net.onLink(io, l.name(), exists);
+            if (l.name().equals(InstanceNet.socketIface(i.config))) {
                 if (i.socket == null && exists) {
                     // the interface appeared (or came back after being deleted): open its socket now
                     try {
@@ -550,7 +551,7 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
             if (i.tracking.setInterface(l.name(), l.usable())) {
-                if (l.usable() && l.name().equals(i.config.iface()) && i.socket != null) {
+                if (l.usable() && l.name().equals(InstanceNet.socketIface(i.config)) && i.socket != null) {
                     i.resolveSource();
                 }
                 changed = true;
@@ -864,8 +865,8 @@ public final class VrrpEngine implements AutoCloseable {
             if (n == null) {
                 stopInstance(i, now, "removed from the configuration");
             } else if (!n.iface().equals(i.config.iface()) || n.virtualRouterId() != i.config.virtualRouterId()
-                    || n.ipv6() != i.config.ipv6()) {
-                stopInstance(i, now, "interface, VRID or family changed - restarting");
+                    || n.ipv6() != i.config.ipv6() || InstanceNet.vmacChanged(n, i.config)) {
+                stopInstance(i, now, "interface, VRID, family or VMAC changed - restarting");
             } else {
                 kept.add(i);
             }
@@ -942,6 +943,7 @@ public final class VrrpEngine implements AutoCloseable {
             i.releaseVips();
         }
         detach(i);
+        i.net.removeVmac(io);
         instances.remove(i.name());
     }
 
@@ -1151,6 +1153,9 @@ public final class VrrpEngine implements AutoCloseable {
         }
         scheduler.stop();
         closeSockets();
+        for (Instance i : instances.values()) {
+            i.net.removeVmac(io);
+        }
         if (ownedRunner != null) {
             ownedRunner.close();
         }
@@ -1244,6 +1249,7 @@ public final class VrrpEngine implements AutoCloseable {
     private final class Instance {
         VrrpInstance config;
         final VrrpInstanceFsm fsm;
+        final InstanceNet net;
         SharedSocket socket;
         TrackingState tracking;
         final Map<String, Long> fileValues = new HashMap<>();
@@ -1273,6 +1279,7 @@ public final class VrrpEngine implements AutoCloseable {
         Instance(VrrpInstance config, VrrpInstanceFsm fsm, TrackingState tracking) {
             this.tracking = tracking;
             this.fsm = fsm;
+            this.net = new InstanceNet(config.name());
             configure(config);
             for (String s : List.of("advert_rcvd", "advert_sent", "become_master", "release_master",
                     "pri_zero_rcvd", "pri_zero_sent")) {
@@ -1285,8 +1292,8 @@ public final class VrrpEngine implements AutoCloseable {
 
         /** Destinations, VIPs, routes and GARP schedule from the config (at creation and on reload). */
         void configure(VrrpInstance c) {
-            boolean rulesChanged = config == null || !config.virtualRules().equals(c.virtualRules());
             this.config = c;
+            net.configure(c);
             this.unicast = !c.unicastPeers().isEmpty();
             List<InetAddress> d = new ArrayList<>();
             if (unicast) {
@@ -1299,10 +1306,10 @@ public final class VrrpEngine implements AutoCloseable {
             destinations = d;
             List<VipAddress> v = new ArrayList<>();
             for (StaticAddress a : c.virtualIpaddresses()) {
-                v.add(VipAddress.from(a, c.iface()));
+                v.add(VipAddress.from(a, InstanceNet.vipIface(c)));
             }
             for (StaticAddress a : c.virtualIpaddressExcluded()) {
-                v.add(VipAddress.from(a, c.iface()));
+                v.add(VipAddress.from(a, InstanceNet.vipIface(c)));
             }
             vips = v;
             List<VirtualRoute> r = new ArrayList<>();
@@ -1314,10 +1321,6 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
             routes = r;
-            if (rulesChanged && !c.virtualRules().isEmpty()) {
-                LOG.warn("({}) virtual_rules are not supported yet - ignoring {} rule(s)", c.name(),
-                        c.virtualRules().size());
-            }
             this.garp = GarpSchedule.from(c, global);
         }
 
@@ -1498,6 +1501,7 @@ public final class VrrpEngine implements AutoCloseable {
                     LOG.error("({}) cannot add route {}: {}", name(), r, e.getMessage());
                 }
             }
+            net.addRules(io);
             cancelGarp();
             long now = clock.nanoTime();
             for (Duration d : garp.afterTransition()) {
@@ -1600,6 +1604,7 @@ public final class VrrpEngine implements AutoCloseable {
                     }
                 }
             }
+            net.changeRules(io);
             if (!added.isEmpty()) {
                 for (Duration d : garp.afterTransition()) {
                     garpTimers.add(scheduler.at(now + d.toNanos(), () -> announce(added)));
@@ -1622,7 +1627,7 @@ public final class VrrpEngine implements AutoCloseable {
 
         void releaseVips() {
             cancelGarp();
-            boolean any = false;
+            boolean any = net.removeRules(io);
             for (VirtualRoute r : routes) {
                 try {
                     any |= io.routes().remove(r);

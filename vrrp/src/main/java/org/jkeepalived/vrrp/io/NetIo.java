@@ -27,6 +27,16 @@ public interface NetIo extends Closeable {
         return VipFilter.NONE;
     }
 
+    /** virtual_rules / static_rules; implementations without policy routing may leave this unsupported. */
+    default RuleManager rules() {
+        throw new UnsupportedOperationException("virtual_rules are not supported by " + getClass().getSimpleName());
+    }
+
+    /** use_vmac interfaces; implementations without macvlan support may leave this unsupported. */
+    default VmacManager vmacs() {
+        throw new UnsupportedOperationException("use_vmac is not supported by " + getClass().getSimpleName());
+    }
+
     /**
      * Called by the engine on its timer and receiver threads: lets a real implementation raise the
      * thread's scheduling priority so timers stay on time on a busy host. No-op by default.

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Test main: one {@link VrrpEngine} with one instance described by {@code key=value} arguments
  * (name, iface, vrid, prio, version, int (seconds, may be fractional), vip (repeatable, CIDR),
  * auth=PASS:secret or auth=AH:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
- * nopreempt, no_accept, evip (virtual_ipaddress_excluded, repeatable, CIDR)). Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
+ * nopreempt, no_accept, evip (virtual_ipaddress_excluded, repeatable, CIDR), vmac[=NAME] (use_vmac), xmit_base
+ * (vmac_xmit_base), rule=w,w,... (virtual_rules, repeatable)).
+ * Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
  * (priority 0) and answers {@code status} on stdin.
  */
 public final class EngineMain {
@@ -161,6 +163,9 @@ public final class EngineMain {
         List<TrackRef> scripts = new ArrayList<>();
         List<org.jkeepalived.core.config.StaticRoute> routes = new ArrayList<>();
         org.jkeepalived.core.config.ScriptSpec notify = null;
+        String vmac = null;
+        boolean xmitBase = false;
+        List<org.jkeepalived.core.config.StaticRoute> rules = new ArrayList<>();
         for (String a : args) {
             int eq = a.indexOf('=');
             String k = eq < 0 ? a : a.substring(0, eq);
@@ -201,6 +206,9 @@ public final class EngineMain {
                 case "lower_repeat": lowerRepeat = Integer.parseInt(v); break;
                 case "lower_delay": lowerDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "track": track.add(new TrackRef(v, null, false)); break;
+                case "vmac": vmac = v; break;
+                case "xmit_base": xmitBase = true; break;
+                case "rule": rules.add(new org.jkeepalived.core.config.StaticRoute(List.of(v.split(",")))); break;
                 case "route": routes.add(new org.jkeepalived.core.config.StaticRoute(List.of(v.split(",")))); break;
                 case "track_script": scripts.add(new TrackRef(v, null, false)); break;
                 case "notify": notify = new org.jkeepalived.core.config.ScriptSpec(v, List.of(v), null, null); break;
@@ -209,8 +217,8 @@ public final class EngineMain {
         }
         boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
-                accept, auth, pass, null, src, peers, vips, excluded, routes, List.of(), track, scripts,
-                List.of(), false, null, false, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
+                accept, auth, pass, null, src, peers, vips, excluded, routes, rules, track, scripts,
+                List.of(), false, vmac == null ? null : vmac.isEmpty() ? "vrrp." + vrid : vmac, xmitBase, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
                 null, notify, false, null, false, false, Map.of());
     }
 
@@ -242,6 +250,16 @@ public final class EngineMain {
         @Override
         public org.jkeepalived.vrrp.io.RouteManager routes() {
             return real.routes();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.RuleManager rules() {
+            return real.rules();
+        }
+
+        @Override
+        public org.jkeepalived.vrrp.io.VmacManager vmacs() {
+            return real.vmacs();
         }
 
         @Override

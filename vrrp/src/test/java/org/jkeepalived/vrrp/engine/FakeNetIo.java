@@ -305,6 +305,53 @@ final class FakeNetIo implements NetIo {
         };
     }
 
+    /** virtual_rules installed now, as their toString(). */
+    final List<String> rules = new CopyOnWriteArrayList<>();
+    /** VMAC operations in order: "+vrrp.51@eth0 00:00:5e:00:01:33" / "-vrrp.51". */
+    final List<String> vmacOps = new CopyOnWriteArrayList<>();
+
+    @Override
+    public org.jkeepalived.vrrp.io.RuleManager rules() {
+        return new org.jkeepalived.vrrp.io.RuleManager() {
+            @Override
+            public boolean add(org.jkeepalived.vrrp.io.VirtualRule r) {
+                if (rules.contains(r.toString())) {
+                    return false;
+                }
+                return rules.add(r.toString());
+            }
+
+            @Override
+            public boolean remove(org.jkeepalived.vrrp.io.VirtualRule r) {
+                return rules.remove(r.toString());
+            }
+        };
+    }
+
+    /** A VMAC is a new link (index 100 + VRID) with the virtual MAC and no address. */
+    @Override
+    public org.jkeepalived.vrrp.io.VmacManager vmacs() {
+        return new org.jkeepalived.vrrp.io.VmacManager() {
+            @Override
+            public void create(org.jkeepalived.vrrp.io.Vmac v) throws IOException {
+                if (!links.containsKey(v.base())) {
+                    throw new IOException("no " + v.base());
+                }
+                vmacOps.add("+" + v.name() + "@" + v.base() + " " + v.macString());
+                links.put(v.name(), new LinkInfo(100 + v.vrid(), v.name(), LinkInfo.IFF_UP | LinkInfo.IFF_RUNNING,
+                        true, v.mac()));
+                addresses.put(v.name(), new CopyOnWriteArrayList<>());
+            }
+
+            @Override
+            public boolean remove(String name) {
+                vmacOps.add("-" + name);
+                addresses.remove(name);
+                return links.remove(name) != null;
+            }
+        };
+    }
+
     @Override
     public void close() {
     }

@@ -158,6 +158,10 @@ public final class NetToolMain {
             }
             case "route-add": // route-add DEV WORDS...
                 return Boolean.toString(io.routes().add(VirtualRoute.parse(List.of(w).subList(2, w.length), w[1])));
+            case "rule-add": // rule-add WORDS... (ip-rule syntax, IPv4 unless an address says otherwise)
+                return Boolean.toString(io.rules().add(VirtualRule.parse(List.of(w).subList(1, w.length), false)));
+            case "rule-del":
+                return Boolean.toString(io.rules().remove(VirtualRule.parse(List.of(w).subList(1, w.length), false)));
             case "route-del":
                 return Boolean.toString(io.routes().remove(VirtualRoute.parse(List.of(w).subList(2, w.length), w[1])));
             case "link": {

@@ -16,6 +16,8 @@ public final class NativeNetIo implements NetIo {
     private NetlinkRouteManager routes;
     /** nft runs are bounded: a hung nft must not hold the VRRP thread for long. */
     private final org.jkeepalived.vrrp.io.VipFilter vipFilter = org.jkeepalived.vrrp.io.NftVipFilter.system(3000);
+    private NetlinkRuleManager rules;
+    private NetlinkVmacManager vmacs;
 
     private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
         this.addresses = addresses;
@@ -92,10 +94,42 @@ public final class NativeNetIo implements NetIo {
         return routes;
     }
 
+    /** Opened on first use, as routes. */
+    @Override
+    public synchronized org.jkeepalived.vrrp.io.RuleManager rules() {
+        if (rules == null) {
+            try {
+                rules = new NetlinkRuleManager();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return rules;
+    }
+
+    /** Opened on first use, as routes. */
+    @Override
+    public synchronized org.jkeepalived.vrrp.io.VmacManager vmacs() {
+        if (vmacs == null) {
+            try {
+                vmacs = new NetlinkVmacManager(links, addresses);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return vmacs;
+    }
+
     @Override
     public synchronized void close() {
         if (routes != null) {
             routes.close();
+        }
+        if (rules != null) {
+            rules.close();
+        }
+        if (vmacs != null) {
+            vmacs.close();
         }
         garp.close();
         links.close();

@@ -16,6 +16,7 @@ final class Nl {
     static final int NLM_F_MULTI = 0x2;
     static final int NLM_F_ACK = 0x4;
     static final int NLM_F_DUMP = 0x300;
+    static final int NLM_F_REPLACE = 0x100;
     static final int NLM_F_EXCL = 0x200;
     static final int NLM_F_CREATE = 0x400;
 
@@ -80,6 +81,23 @@ final class Nl {
 
         Builder attrString(int type, String s) {
             return attr(type, (s + "\0").getBytes(StandardCharsets.UTF_8));
+        }
+
+        Builder attrU8(int type, int v) {
+            return attr(type, new byte[]{(byte) v});
+        }
+
+        /** Opens a nested attribute; close it with {@link #end(int)} and the value returned here. */
+        int nest(int type) {
+            int start = b.position();
+            b.putShort((short) 0).putShort((short) type);
+            return start;
+        }
+
+        Builder end(int start) {
+            pad();
+            b.putShort(start, (short) (b.position() - start));
+            return this;
         }
 
         private void pad() {
