@@ -78,7 +78,7 @@ one_drill() { # impl signal -> prints ms from kill to first answer from d2
   for _ in $(seq 1 2000); do grep -q ' ok d2 ' "$work/client.out" && break; sleep 0.005; done
   kill $cpid 2>/dev/null; wait $cpid 2>/dev/null || true
   # arrival of the first answer from d2: start of its request + its latency
-  local t1; t1=$(awk '$2=="ok" && $3=="d2" {t = $1 + int($4 / 1000); if (m == "" || t < m) m = t} END {print m}' "$work/client.out")
+  local t1; t1=$(awk '$2=="ok" && $3=="d2" {t = $1 + int($4 / 1000); if (m == "" || t < m) m = t} END {if (m != "") printf "%.0f\n", m}' "$work/client.out")
   pkill -9 -f -- "-f $work/d[12].conf" || true; wait $p1 $p2 2>/dev/null || true
   ip -n ${P}d1 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
   ip -n ${P}d2 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
