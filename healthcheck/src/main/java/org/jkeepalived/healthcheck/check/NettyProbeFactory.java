@@ -12,6 +12,7 @@ import org.jkeepalived.healthcheck.CheckTarget;
 import org.jkeepalived.healthcheck.Probe;
 import org.jkeepalived.healthcheck.ProbeFactory;
 import org.jkeepalived.healthcheck.ScriptRunner;
+import org.jkeepalived.healthcheck.bfd.BfdService;
 
 /** The production probes: every network checker on the one Netty group handed in. */
 public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
@@ -22,12 +23,21 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
     private volatile SslContext insecure;
     private volatile SslContext verifying;
     private volatile PingService ping;
+    private BfdService bfd;
+    private boolean ownsBfd;
 
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config) {
         this(group, scripts, config, HttpFetch.DEFAULT_BODY_LIMIT);
     }
 
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit) {
+        this(group, scripts, config, bodyLimit, null);
+    }
+
+    /** @param bfd the BFD sessions BFD_CHECK reads (started by the caller); null: started here on first use */
+    public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit,
+                             BfdService bfd) {
+        this.bfd = bfd;
         this.net = new Net(group);
         this.scripts = scripts;
         this.config = config;
@@ -59,6 +69,15 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
         return ping;
     }
 
+    private synchronized BfdService bfd() {
+        if (bfd == null && config != null && !config.bfdInstances().isEmpty()) {
+            bfd = BfdService.forCheckers(config, net.group().next());
+            ownsBfd = true;
+            bfd.start();
+        }
+        return bfd;
+    }
+
     private volatile boolean warnedNio;
 
     @Override public Probe create(CheckTarget t) {
@@ -80,11 +99,12 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
             TrackFile tf = config == null ? null : config.trackFile(f.trackFile()).orElse(null);
             return new FileProbe(t, tf);
         }
-        if (c instanceof Checker.BfdCheck) return new BfdProbe(t);
+        if (c instanceof Checker.BfdCheck) return new BfdProbe(t, bfd());
         throw new IllegalArgumentException("unknown checker " + c.keyword());
     }
 
     @Override public synchronized void close() {
         if (ping != null) ping.close();
+        if (ownsBfd && bfd != null) bfd.close();
     }
 }
