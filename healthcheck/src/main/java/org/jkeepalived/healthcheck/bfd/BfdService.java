@@ -127,7 +127,7 @@ public final class BfdService implements AutoCloseable {
                 try {
                     r.out = opener.open(c.neighborIp() instanceof Inet6Address, c.sourceIp(), 0, c.ttl());
                 } catch (IOException e) {
-                    log.error("BFD_Instance({}) cannot open its socket: {}", c.name(), e.getMessage());
+                    log.error("({}) cannot open its socket: {}", c.name(), e.getMessage());
                     continue;
                 }
                 send(r, r.session.start());
@@ -182,7 +182,7 @@ public final class BfdService implements AutoCloseable {
         BfdInstance c = r.session.config();
         int maxHops = c.maxHops() < 0 ? 255 : c.maxHops();
         if (maxHops < 255 && m.ttl() >= 0 && m.ttl() < c.ttl() - maxHops) {
-            log.debug("BFD_Instance({}) packet with TTL {} discarded (min {})", c.name(), m.ttl(), c.ttl() - maxHops);
+            log.debug("({}) BFD packet with TTL {} discarded (min {})", c.name(), m.ttl(), c.ttl() - maxHops);
             return;
         }
         send(r, r.session.receive(p));
@@ -222,15 +222,18 @@ public final class BfdService implements AutoCloseable {
             try {
                 r.out.send(r.session.config().neighborIp(), PORT, p.encode());
             } catch (IOException e) {
-                log.debug("BFD_Instance({}) send failed: {}", r.session.name(), e.getMessage());
+                log.debug("({}) BFD send failed: {}", r.session.name(), e.getMessage());
             }
         }
     }
 
     private void changed(BfdSession s, BfdState from, BfdState to, int diag) {
-        if (to == BfdState.UP) log.info("BFD_Instance({}) Entering UP state", s.name());
-        else if (from == BfdState.UP) log.info("BFD_Instance({}) Entering {} state (diag {})", s.name(), to.label.toUpperCase(), diag);
-        else log.debug("BFD_Instance({}) Entering {} state", s.name(), to.label.toUpperCase());
+        // keepalived's wording: "(NAME) Entering Down state (Local diagnostic - ...)"
+        if (to == BfdState.UP || from == BfdState.UP) {
+            log.info("({}) Entering {} state{}", s.name(), to.label, diag == 0 ? "" : " (Local diagnostic - " + diagText(diag) + ")");
+        } else {
+            log.debug("({}) Entering {} state", s.name(), to.label);
+        }
         states.put(s.name(), to);
         for (Listener l : listeners) {
             try {
@@ -238,6 +241,21 @@ public final class BfdService implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("BFD listener failed", e);
             }
+        }
+    }
+
+    static String diagText(int diag) {
+        switch (diag) {
+            case 0: return "No Diagnostic";
+            case 1: return "Control Detection Time Expired";
+            case 2: return "Echo Function Failed";
+            case 3: return "Neighbor Signaled Session Down";
+            case 4: return "Forwarding Plane Reset";
+            case 5: return "Path Down";
+            case 6: return "Concatenated Path Down";
+            case 7: return "Administratively Down";
+            case 8: return "Reverse Concatenated Path Down";
+            default: return "diagnostic " + diag;
         }
     }
 

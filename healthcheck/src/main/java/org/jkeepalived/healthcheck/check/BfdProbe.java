@@ -45,7 +45,7 @@ public final class BfdProbe implements Probe {
         }
         String why = s == null ? "is not running" : "is " + s.label;
         return CompletableFuture.completedFuture(CheckResult.fail("bfd_down",
-                "BFD check of " + label + " failed: BFD_Instance(" + name + ") " + why + "."));
+                "BFD check of " + label + " failed: bfd_instance " + name + " " + why + "."));
     }
 
     @Override public void close() {
