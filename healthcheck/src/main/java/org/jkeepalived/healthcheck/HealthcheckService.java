@@ -67,7 +67,8 @@ public final class HealthcheckService implements AutoCloseable {
         this.ownsProbes = b.probeFactory == null;
         this.probeFactory = b.probeFactory != null ? b.probeFactory
                 : new NettyProbeFactory(Objects.requireNonNull(b.group, "eventLoopGroup"), scripts, config,
-                        org.jkeepalived.healthcheck.check.HttpFetch.DEFAULT_BODY_LIMIT, b.bfd);
+                        org.jkeepalived.healthcheck.check.HttpFetch.DEFAULT_BODY_LIMIT,
+                        b.bfd != null ? b.bfd : inheritedBfd(b), b.bfd == null);
         this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
         if (b.listener != null) listeners.add(b.listener);
         Inherited inherited = b.previous == null ? Inherited.NONE : Inherited.of(b.previous);
@@ -76,6 +77,14 @@ public final class HealthcheckService implements AutoCloseable {
             virtualServers.add(v);
             for (ServiceKey k : v.state.keys()) byKey.put(k, v);
         }
+    }
+
+    /** A reload keeps the BFD sessions running when the bfd_instances did not change. */
+    private static org.jkeepalived.healthcheck.bfd.BfdService inheritedBfd(Builder b) {
+        if (b.previous != null && b.previous.ownsProbes && b.previous.probeFactory instanceof NettyProbeFactory f) {
+            return f.handOverBfd(b.config);
+        }
+        return null;
     }
 
     public static Builder builder(KeepalivedConfig config) {

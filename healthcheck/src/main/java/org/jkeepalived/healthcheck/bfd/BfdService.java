@@ -101,6 +101,17 @@ public final class BfdService implements AutoCloseable {
         listeners.add(l);
     }
 
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    /** The bfd_instances this service runs, in config order. */
+    public List<BfdInstance> instances() {
+        List<BfdInstance> out = new ArrayList<>();
+        for (Runtime r : byName.values()) out.add(r.session.config());
+        return out;
+    }
+
     /** The session's state now; null for a name this service does not run. */
     public BfdState state(String name) {
         return states.get(name);

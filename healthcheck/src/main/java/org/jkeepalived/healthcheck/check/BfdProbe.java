@@ -17,17 +17,17 @@ public final class BfdProbe implements Probe {
     private final String name;
     private final BfdService bfd;
     private volatile Runnable wake;
+    private final BfdService.Listener listener;
 
     public BfdProbe(CheckTarget target, BfdService bfd) {
         this.label = target.label();
         this.name = ((Checker.BfdCheck) target.checker()).name();
         this.bfd = bfd;
-        if (bfd != null) {
-            bfd.addListener((n, s) -> {
-                Runnable w = wake;
-                if (w != null && n.equals(name)) w.run();
-            });
-        }
+        this.listener = (n, s) -> {
+            Runnable w = wake;
+            if (w != null && n.equals(name)) w.run();
+        };
+        if (bfd != null) bfd.addListener(listener);
     }
 
     @Override public String type() {
@@ -50,5 +50,6 @@ public final class BfdProbe implements Probe {
 
     @Override public void close() {
         wake = null;
+        if (bfd != null) bfd.removeListener(listener);
     }
 }

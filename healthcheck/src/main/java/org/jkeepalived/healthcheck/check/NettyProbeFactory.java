@@ -31,13 +31,17 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
     }
 
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit) {
-        this(group, scripts, config, bodyLimit, null);
+        this(group, scripts, config, bodyLimit, null, false);
     }
 
-    /** @param bfd the BFD sessions BFD_CHECK reads (started by the caller); null: started here on first use */
+    /**
+     * @param bfd     the BFD sessions BFD_CHECK reads (started); null: the config's are started here on first use
+     * @param ownsBfd close {@code bfd} with this factory (a reload hands the running sessions on, see {@link #handOverBfd})
+     */
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit,
-                             BfdService bfd) {
+                             BfdService bfd, boolean ownsBfd) {
         this.bfd = bfd;
+        this.ownsBfd = bfd != null && ownsBfd;
         this.net = new Net(group);
         this.scripts = scripts;
         this.config = config;
@@ -75,6 +79,19 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
             ownsBfd = true;
             bfd.start();
         }
+        return bfd;
+    }
+
+    /**
+     * Reload: give the BFD sessions this factory started to the next one when the new config runs the
+     * very same bfd_instances (sessions stay Up across the reload); this factory no longer closes them.
+     */
+    public synchronized BfdService handOverBfd(KeepalivedConfig next) {
+        if (!ownsBfd || bfd == null) return null;
+        java.util.List<org.jkeepalived.core.config.BfdInstance> wanted = next.bfdInstances().stream()
+                .filter(org.jkeepalived.core.config.BfdInstance::forChecker).toList();
+        if (!wanted.equals(bfd.instances())) return null;
+        ownsBfd = false;
         return bfd;
     }
 
