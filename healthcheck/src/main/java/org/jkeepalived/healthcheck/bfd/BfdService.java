@@ -172,7 +172,11 @@ public final class BfdService implements AutoCloseable {
                 return;
             }
             if (m == null || !running) continue;
-            loop.execute(() -> dispatch(m));
+            try {
+                loop.execute(() -> dispatch(m));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // the loop is shutting down
+            }
         }
     }
 
@@ -277,7 +281,7 @@ public final class BfdService implements AutoCloseable {
             return;
         }
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        loop.execute(() -> {
+        Runnable stop = () -> {
             try {
                 for (Runtime r : byName.values()) {
                     if (r.timer != null) r.timer.cancel(false);
@@ -290,7 +294,16 @@ public final class BfdService implements AutoCloseable {
                 running = false;
                 done.countDown();
             }
-        });
+        };
+        if (loop instanceof io.netty.util.concurrent.EventExecutor e && e.inEventLoop()) {
+            stop.run();
+        } else {
+            try {
+                loop.execute(stop);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                running = false;
+            }
+        }
         try {
             if (!done.await(2, TimeUnit.SECONDS)) running = false;
             for (Thread t : receivers) t.join(1000);
