@@ -204,7 +204,8 @@ class BfdKeepalivedNetnsTest {
         must("kill", "-STOP", Long.toString(pid));
         await(() -> bfd.state("b1") == BfdState.DOWN, Duration.ofSeconds(2), "our session Down");
         long tookMs = (System.nanoTime() - stoppedAt) / 1_000_000;
-        assertTrue(tookMs <= 300 + 150, "Down after " + tookMs + " ms, detection time is 300 ms");
+        // 300 ms detection time from the last packet heard, plus slack for a loaded CI machine
+        assertTrue(tookMs <= 300 + 250, "Down after " + tookMs + " ms, detection time is 300 ms");
         await(() -> !rsIn.getAsBoolean(), Duration.ofMillis(200), "BFD_CHECK takes the real server out");
         assertTrue(changes.stream().anyMatch(c -> c.contains("RemoveDestination")), changes.toString());
 
@@ -217,7 +218,7 @@ class BfdKeepalivedNetnsTest {
         long exitAt = System.nanoTime();
         keepalived.destroy();
         await(() -> bfd.state("b1") == BfdState.DOWN, Duration.ofSeconds(2), "Down when keepalived exits");
-        assertTrue((System.nanoTime() - exitAt) / 1_000_000 <= 300 + 150 + 200, "Down promptly on exit");
+        assertTrue((System.nanoTime() - exitAt) / 1_000_000 <= 300 + 250 + 200, "Down promptly on exit");
         await(() -> !rsIn.getAsBoolean(), Duration.ofMillis(200), "the real server out again");
         assertTrue(keepalived.waitFor(5, TimeUnit.SECONDS));
     }

@@ -60,6 +60,14 @@ class BfdInstanceParseTest {
     }
 
     @Test
+    void dumpsLoadBack() throws Exception {
+        KeepalivedConfig c = ok(bfd(" source_ip 10.0.0.1\n min_tx 3.312\n weight -5 reverse\n")
+                + "bfd_instance b6 {\n neighbor_ip fd00::2\n passive\n}\n");
+        assertEquals(c, ConfigMapper.fromYaml(ConfigMapper.toYaml(c)));
+        assertEquals(c, ConfigMapper.fromJson(ConfigMapper.toJson(c)));
+    }
+
+    @Test
     void badValuesAreErrorsAtTheirLine() {
         LoadResult r = parse(bfd(" multiplier 0\n"));
         assertEquals(3, find(r, Severity.ERROR, "multiplier").pos().line());
