@@ -48,6 +48,7 @@ public final class HealthcheckService implements AutoCloseable {
     private final boolean ownsProbes;
     private final Duration scriptTimeout;
     private final HealthcheckMetrics metrics;
+    private final org.jkeepalived.healthcheck.bfd.BfdService bfd;
     private final List<HealthcheckListener> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<CompletableFuture<Integer>> pendingScripts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<VsRuntime> virtualServers = new ArrayList<>();
@@ -71,6 +72,9 @@ public final class HealthcheckService implements AutoCloseable {
                         b.bfd != null ? b.bfd : inheritedBfd(b), b.bfd == null);
         this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
         if (b.listener != null) listeners.add(b.listener);
+        // keepalived runs every bfd_instance, used by a BFD_CHECK or not: a peer may want the session
+        this.bfd = b.bfd != null ? b.bfd
+                : ownsProbes && probeFactory instanceof NettyProbeFactory f ? f.bfdSessions() : null;
         Inherited inherited = b.previous == null ? Inherited.NONE : Inherited.of(b.previous);
         for (VirtualServer vs : config.virtualServers()) {
             VsRuntime v = new VsRuntime(vs, ServiceKeys.of(vs, config), inherited);
@@ -94,6 +98,11 @@ public final class HealthcheckService implements AutoCloseable {
     /** The production service: probes on the group, decisions on one of its loops, system clock. */
     public static HealthcheckService create(KeepalivedConfig config, EventLoopGroup group, MeterRegistry registry) {
         return builder(config).eventLoopGroup(group).meterRegistry(registry).build();
+    }
+
+    /** The BFD sessions BFD_CHECK reads (states for status pages); null when the config has none. */
+    public org.jkeepalived.healthcheck.bfd.BfdService bfd() {
+        return bfd;
     }
 
     public void addListener(HealthcheckListener l) {

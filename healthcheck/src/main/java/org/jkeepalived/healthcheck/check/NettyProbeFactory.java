@@ -73,8 +73,13 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
         return ping;
     }
 
-    private synchronized BfdService bfd() {
-        if (bfd == null && config != null && !config.bfdInstances().isEmpty()) {
+    /**
+     * The BFD sessions BFD_CHECK reads: the ones handed in, else the config's bfd_instances for the
+     * checkers, started on first call; null when the config has none.
+     */
+    public synchronized BfdService bfdSessions() {
+        if (bfd == null && config != null && config.bfdInstances().stream().anyMatch(
+                org.jkeepalived.core.config.BfdInstance::forChecker)) {
             bfd = BfdService.forCheckers(config, net.group().next());
             ownsBfd = true;
             bfd.start();
@@ -116,7 +121,7 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
             TrackFile tf = config == null ? null : config.trackFile(f.trackFile()).orElse(null);
             return new FileProbe(t, tf);
         }
-        if (c instanceof Checker.BfdCheck) return new BfdProbe(t, bfd());
+        if (c instanceof Checker.BfdCheck) return new BfdProbe(t, bfdSessions());
         throw new IllegalArgumentException("unknown checker " + c.keyword());
     }
 
