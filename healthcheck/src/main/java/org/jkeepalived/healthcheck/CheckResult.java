@@ -12,7 +12,6 @@ package org.jkeepalived.healthcheck;
 public record CheckResult(boolean ok, String reason, String message, Integer weightDelta) {
 
     public static final String OK = "ok";
-    public static final String NOT_IMPLEMENTED = "not_implemented";
 
     public static CheckResult ok(String message) {
         return new CheckResult(true, OK, message, null);
@@ -24,14 +23,5 @@ public record CheckResult(boolean ok, String reason, String message, Integer wei
 
     public static CheckResult fail(String reason, String message) {
         return new CheckResult(false, reason, message, null);
-    }
-
-    /** A checker kind we do not implement (BFD_CHECK): reported, never silently passed. */
-    public static CheckResult notImplemented(String message) {
-        return new CheckResult(false, NOT_IMPLEMENTED, message, null);
-    }
-
-    public boolean notImplemented() {
-        return NOT_IMPLEMENTED.equals(reason);
     }
 }

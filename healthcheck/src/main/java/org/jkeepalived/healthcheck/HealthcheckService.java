@@ -48,6 +48,7 @@ public final class HealthcheckService implements AutoCloseable {
     private final boolean ownsProbes;
     private final Duration scriptTimeout;
     private final HealthcheckMetrics metrics;
+    private final org.jkeepalived.healthcheck.bfd.BfdService bfd;
     private final List<HealthcheckListener> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<CompletableFuture<Integer>> pendingScripts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<VsRuntime> virtualServers = new ArrayList<>();
@@ -66,15 +67,28 @@ public final class HealthcheckService implements AutoCloseable {
         else this.scheduler = new EventLoopScheduler(Objects.requireNonNull(b.group, "eventLoopGroup or scheduler").next());
         this.ownsProbes = b.probeFactory == null;
         this.probeFactory = b.probeFactory != null ? b.probeFactory
-                : new NettyProbeFactory(Objects.requireNonNull(b.group, "eventLoopGroup"), scripts, config);
+                : new NettyProbeFactory(Objects.requireNonNull(b.group, "eventLoopGroup"), scripts, config,
+                        org.jkeepalived.healthcheck.check.HttpFetch.DEFAULT_BODY_LIMIT,
+                        b.bfd != null ? b.bfd : inheritedBfd(b), b.bfd == null);
         this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
         if (b.listener != null) listeners.add(b.listener);
+        // keepalived runs every bfd_instance, used by a BFD_CHECK or not: a peer may want the session
+        this.bfd = b.bfd != null ? b.bfd
+                : ownsProbes && probeFactory instanceof NettyProbeFactory f ? f.bfdSessions() : null;
         Inherited inherited = b.previous == null ? Inherited.NONE : Inherited.of(b.previous);
         for (VirtualServer vs : config.virtualServers()) {
             VsRuntime v = new VsRuntime(vs, ServiceKeys.of(vs, config), inherited);
             virtualServers.add(v);
             for (ServiceKey k : v.state.keys()) byKey.put(k, v);
         }
+    }
+
+    /** A reload keeps the BFD sessions running when the bfd_instances did not change. */
+    private static org.jkeepalived.healthcheck.bfd.BfdService inheritedBfd(Builder b) {
+        if (b.previous != null && b.previous.ownsProbes && b.previous.probeFactory instanceof NettyProbeFactory f) {
+            return f.handOverBfd(b.config);
+        }
+        return null;
     }
 
     public static Builder builder(KeepalivedConfig config) {
@@ -84,6 +98,11 @@ public final class HealthcheckService implements AutoCloseable {
     /** The production service: probes on the group, decisions on one of its loops, system clock. */
     public static HealthcheckService create(KeepalivedConfig config, EventLoopGroup group, MeterRegistry registry) {
         return builder(config).eventLoopGroup(group).meterRegistry(registry).build();
+    }
+
+    /** The BFD sessions BFD_CHECK reads (states for status pages); null when the config has none. */
+    public org.jkeepalived.healthcheck.bfd.BfdService bfd() {
+        return bfd;
     }
 
     public void addListener(HealthcheckListener l) {
@@ -99,11 +118,6 @@ public final class HealthcheckService implements AutoCloseable {
                 v.state.start();
                 for (RsRuntime r : v.servers) {
                     for (CheckerRuntime c : r.checkers) {
-                        if (c.notImplemented) {
-                            log.warn("{} on {} is not implemented (no BFD support): not taken into account",
-                                    c.checker.keyword(), r.label);
-                            continue;
-                        }
                         schedule(c, c.state.initialDelayNanos(random));
                     }
                 }
@@ -245,11 +259,9 @@ public final class HealthcheckService implements AutoCloseable {
                 List<RealServerStatus.CheckerStatus> cs = new ArrayList<>();
                 for (CheckerRuntime c : r.checkers) {
                     CheckResult last = c.state.last();
-                    String state = c.notImplemented ? "NOT_IMPLEMENTED" : c.state.up() ? "UP" : "DOWN";
+                    String state = c.state.up() ? "UP" : "DOWN";
                     cs.add(new RealServerStatus.CheckerStatus(c.checker.keyword(), state, c.state.retryIt(),
-                            c.notImplemented ? CheckResult.NOT_IMPLEMENTED : last == null ? null : last.reason(),
-                            c.notImplemented ? c.checker.keyword() + " not implemented (no BFD support)"
-                                    : last == null ? null : last.message()));
+                            last == null ? null : last.reason(), last == null ? null : last.message()));
                 }
                 RealServer rs = r.rs;
                 int port = rs.port() == 0 ? v.vs.port() : rs.port();
@@ -341,7 +353,6 @@ public final class HealthcheckService implements AutoCloseable {
                 before.add(old);
                 boolean alive = true;
                 for (Checker c : rs.checkers()) {
-                    if (c instanceof Checker.BfdCheck) continue;
                     if (alpha(c, rs)) alive = false;
                 }
                 initial.add(old != null ? old.alive() : alive);
@@ -357,11 +368,11 @@ public final class HealthcheckService implements AutoCloseable {
                 for (int k = 0; k < r.checkers.size() && k < old.checkers().size(); k++) {
                     CheckerRuntime c = r.checkers.get(k);
                     RealServerStatus.CheckerStatus oc = old.checkers().get(k);
-                    if (oc.type().equals(c.checker.keyword()) && !c.notImplemented) c.state.inherit("UP".equals(oc.state()));
+                    if (oc.type().equals(c.checker.keyword())) c.state.inherit("UP".equals(oc.state()));
                 }
                 // the real server's verdict must agree with its checkers' (a checker added on reload starts per alpha)
                 boolean agreed = true;
-                for (CheckerRuntime c : r.checkers) if (!c.notImplemented) agreed &= c.state.up();
+                for (CheckerRuntime c : r.checkers) agreed &= c.state.up();
                 if (agreed != r.alive) {
                     r.alive = agreed;
                     state.initial(i, agreed);
@@ -422,6 +433,7 @@ public final class HealthcheckService implements AutoCloseable {
     }
 
     private static boolean alpha(Checker c, RealServer rs) {
+        if (c instanceof Checker.BfdCheck) return true; // a BFD session starts Down: so does its real server
         CheckerCommon cc = c.common();
         return cc != null ? cc.alpha() : rs.alpha();
     }
@@ -451,7 +463,6 @@ public final class HealthcheckService implements AutoCloseable {
             boolean a = true;
             long w = rs.weight();
             for (CheckerRuntime c : checkers) {
-                if (c.notImplemented) continue;
                 a &= c.state.up();
                 if (c.weightDelta != null) w += c.weightDelta;
             }
@@ -472,7 +483,6 @@ public final class HealthcheckService implements AutoCloseable {
         final CheckerState state;
         final String label;
         final int retry;
-        final boolean notImplemented;
         Scheduler.Cancellable timer;
         boolean pendingWhileSuspended;
         Integer weightDelta;
@@ -489,14 +499,21 @@ public final class HealthcheckService implements AutoCloseable {
             this.common = !optionless ? c : new CheckerCommon(rs.rs.address(), rs.rs.port(), null, null, null, null,
                     Duration.ofSeconds(5), 0, Duration.ofSeconds(1), Duration.ZERO,
                     vsLoop.compareTo(Duration.ofSeconds(1)) < 0 ? vsLoop : Duration.ofSeconds(1),
-                    c != null ? c.alpha() : rs.rs.alpha(), false);
+                    alpha(checker, rs.rs), false);
             CheckTarget target = new CheckTarget(rs.vs.vs, rs.rs, checker);
             this.label = target.label();
-            this.notImplemented = checker instanceof Checker.BfdCheck;
             this.probe = probeFactory.create(target);
+            probe.onWake(() -> onLoop(this::wake));
             this.retry = common.retry();
             this.state = new CheckerState(common.alpha(), common.retry(), common.delayLoop(),
                     common.delayBeforeRetry(), common.warmup());
+        }
+
+        /** The probe knows its answer changed: check now instead of at the next delay_loop. */
+        void wake() {
+            if (stopped || !started || timer == null || rs.vs.suspended) return;
+            timer.cancel();
+            schedule(this, 0);
         }
     }
 
@@ -514,6 +531,7 @@ public final class HealthcheckService implements AutoCloseable {
         private Duration scriptTimeout;
         private HealthcheckListener listener;
         private HealthcheckService previous;
+        private org.jkeepalived.healthcheck.bfd.BfdService bfd;
 
         private Builder(KeepalivedConfig config) {
             this.config = config;
@@ -540,6 +558,12 @@ public final class HealthcheckService implements AutoCloseable {
         public Builder scriptTimeout(Duration d) { this.scriptTimeout = d; return this; }
 
         public Builder listener(HealthcheckListener l) { this.listener = l; return this; }
+
+        /**
+         * The BFD sessions BFD_CHECK reads (the caller starts and closes them). Without it the default
+         * probe factory runs the config's bfd_instances itself, from the first BFD_CHECK on.
+         */
+        public Builder bfd(org.jkeepalived.healthcheck.bfd.BfdService s) { this.bfd = s; return this; }
 
         /**
          * Reload: start from the verdicts of the service this one replaces. A real server found in the

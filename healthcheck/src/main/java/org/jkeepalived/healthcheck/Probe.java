@@ -13,6 +13,12 @@ public interface Probe {
     /** keepalived's checker keyword (metrics tag). */
     String type();
 
+    /**
+     * For probes that learn about a change by themselves (BFD_CHECK): the service hands a callback that
+     * runs the next check at once; call it from any thread.
+     */
+    default void onWake(Runnable wake) {}
+
     /** Release resources held across attempts (sockets, file watches). */
     default void close() {}
 }

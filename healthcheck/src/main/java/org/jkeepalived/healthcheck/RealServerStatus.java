@@ -13,6 +13,6 @@ public record RealServerStatus(String virtualServer, List<ServiceKey> services, 
         checkers = List.copyOf(checkers);
     }
 
-    /** state: UP, DOWN or NOT_IMPLEMENTED; lastReason / lastMessage of the last attempt (null before any). */
+    /** state: UP or DOWN; lastReason / lastMessage of the last attempt (null before any). */
     public record CheckerStatus(String type, String state, int retriesUsed, String lastReason, String lastMessage) {}
 }

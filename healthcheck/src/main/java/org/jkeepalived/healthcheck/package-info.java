@@ -24,8 +24,10 @@
  *       a hard deadline of 2 × connect_timeout besides the per-read connect_timeout. A url without
  *       digest or regex is decided on the status line and header: the body is not read. All urls
  *       are checked in each run (fast_recovery behaviour always).</li>
- *   <li>BFD_CHECK: there is no BFD here; the checker is reported NOT_IMPLEMENTED in the status, a
- *       warning is logged at start, and it does not take part in the up/down decision.</li>
+ *   <li>BFD: the sessions of every bfd_instance meant for the checkers (package bfd) run here, on
+ *       the checkers' event loop (keepalived runs them in a BFD process of their own). A real server
+ *       with a BFD_CHECK starts down until its session is Up; the checker is re-run at once on each
+ *       session change.</li>
  *   <li>FILE_CHECK: the file is polled every second (keepalived uses inotify). Without {@code dynamic}
  *       and with a non-zero weight the checker fails once weight + value × weight is below 1.</li>
  *   <li>fwmark and bind_if on checker sockets need the epoll transport (SO_MARK, SO_BINDTODEVICE);

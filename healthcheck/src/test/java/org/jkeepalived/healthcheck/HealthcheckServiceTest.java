@@ -33,8 +33,10 @@ class HealthcheckServiceTest {
 
     static final ServiceKey VS = ServiceKey.of(L4Protocol.TCP, ip("10.0.0.1"), 80);
 
+    ProbeFactory probeFactory;
+
     HealthcheckService start(KeepalivedConfig cfg) {
-        svc = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probes).clock(clock)
+        svc = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probeFactory != null ? probeFactory : probes).clock(clock)
                 .random(new Random(7)).meterRegistry(registry)
                 .listener(c -> {
                     changes.add(c);
@@ -194,15 +196,43 @@ class HealthcheckServiceTest {
         assertEquals(List.of(0L, 35000L), probes.callsMillis("10.0.0.2:80"));
     }
 
-    @Test void bfdCheckIsReportedNotImplementedAndDoesNotDecide() {
-        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false),
-                new Checker.BfdCheck(null, "bfd1")))));
-        sched.advance(Duration.ofSeconds(20));
+    @Test void bfdCheckStartsDownAndFollowsItsSessionAtOnce() {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Runnable> wake = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ProbeFactory f = t -> !(t.checker() instanceof Checker.BfdCheck) ? probes.create(t) : new Probe() {
+            @Override public java.util.concurrent.CompletableFuture<CheckResult> check() {
+                calls.incrementAndGet();
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        up.get() ? CheckResult.ok("bfd up") : CheckResult.fail("bfd_down", "bfd down"));
+            }
+
+            @Override public String type() { return "BFD_CHECK"; }
+
+            @Override public void onWake(Runnable w) { wake.set(w); }
+        };
+        probeFactory = f;
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, new Checker.BfdCheck(null, "bfd1")))));
+        TableChange.AddService add = (TableChange.AddService) changes.get(0);
+        assertTrue(add.definition().destinations().isEmpty(), "a BFD session starts Down: so does the real server");
+        sched.advance(Duration.ofMillis(2500));
+        assertNull(dest("10.0.0.2"));
+        int polled = calls.get();
+        assertTrue(polled >= 3, "checked every second meanwhile: " + polled);
+        up.set(true);
+        wake.get().run();
+        sched.runDue();
+        assertNotNull(dest("10.0.0.2"), "up at the session's word, not at the next delay_loop");
+        assertEquals(2500L, changeTimesMs.get(changes.size() - 1));
+        sched.advance(Duration.ofMillis(300));
+        up.set(false);
+        wake.get().run();
+        sched.runDue();
+        assertNull(dest("10.0.0.2"));
+        assertEquals(2800L, changeTimesMs.get(changes.size() - 1));
         var st = svc.status().get(0);
-        assertTrue(st.alive());
-        assertEquals("NOT_IMPLEMENTED", st.checkers().get(1).state());
-        assertEquals(CheckResult.NOT_IMPLEMENTED, st.checkers().get(1).lastReason());
-        assertNotNull(dest("10.0.0.2"));
+        assertEquals("DOWN", st.checkers().get(0).state());
+        assertEquals("bfd_down", st.checkers().get(0).lastReason());
     }
 
     @Test void groupExpandsToSeveralServices() {

@@ -12,6 +12,7 @@ import org.jkeepalived.healthcheck.CheckTarget;
 import org.jkeepalived.healthcheck.Probe;
 import org.jkeepalived.healthcheck.ProbeFactory;
 import org.jkeepalived.healthcheck.ScriptRunner;
+import org.jkeepalived.healthcheck.bfd.BfdService;
 
 /** The production probes: every network checker on the one Netty group handed in. */
 public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
@@ -22,12 +23,25 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
     private volatile SslContext insecure;
     private volatile SslContext verifying;
     private volatile PingService ping;
+    private BfdService bfd;
+    private boolean ownsBfd;
 
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config) {
         this(group, scripts, config, HttpFetch.DEFAULT_BODY_LIMIT);
     }
 
     public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit) {
+        this(group, scripts, config, bodyLimit, null, false);
+    }
+
+    /**
+     * @param bfd     the BFD sessions BFD_CHECK reads (started); null: the config's are started here on first use
+     * @param ownsBfd close {@code bfd} with this factory (a reload hands the running sessions on, see {@link #handOverBfd})
+     */
+    public NettyProbeFactory(EventLoopGroup group, ScriptRunner scripts, KeepalivedConfig config, int bodyLimit,
+                             BfdService bfd, boolean ownsBfd) {
+        this.bfd = bfd;
+        this.ownsBfd = bfd != null && ownsBfd;
         this.net = new Net(group);
         this.scripts = scripts;
         this.config = config;
@@ -59,6 +73,33 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
         return ping;
     }
 
+    /**
+     * The BFD sessions BFD_CHECK reads: the ones handed in, else the config's bfd_instances for the
+     * checkers, started on first call; null when the config has none.
+     */
+    public synchronized BfdService bfdSessions() {
+        if (bfd == null && config != null && config.bfdInstances().stream().anyMatch(
+                org.jkeepalived.core.config.BfdInstance::forChecker)) {
+            bfd = BfdService.forCheckers(config, net.group().next());
+            ownsBfd = true;
+            bfd.start();
+        }
+        return bfd;
+    }
+
+    /**
+     * Reload: give the BFD sessions this factory started to the next one when the new config runs the
+     * very same bfd_instances (sessions stay Up across the reload); this factory no longer closes them.
+     */
+    public synchronized BfdService handOverBfd(KeepalivedConfig next) {
+        if (!ownsBfd || bfd == null) return null;
+        java.util.List<org.jkeepalived.core.config.BfdInstance> wanted = next.bfdInstances().stream()
+                .filter(org.jkeepalived.core.config.BfdInstance::forChecker).toList();
+        if (!wanted.equals(bfd.instances())) return null;
+        ownsBfd = false;
+        return bfd;
+    }
+
     private volatile boolean warnedNio;
 
     @Override public Probe create(CheckTarget t) {
@@ -80,11 +121,12 @@ public final class NettyProbeFactory implements ProbeFactory, AutoCloseable {
             TrackFile tf = config == null ? null : config.trackFile(f.trackFile()).orElse(null);
             return new FileProbe(t, tf);
         }
-        if (c instanceof Checker.BfdCheck) return new BfdProbe(t);
+        if (c instanceof Checker.BfdCheck) return new BfdProbe(t, bfdSessions());
         throw new IllegalArgumentException("unknown checker " + c.keyword());
     }
 
     @Override public synchronized void close() {
         if (ping != null) ping.close();
+        if (ownsBfd && bfd != null) bfd.close();
     }
 }

@@ -16,7 +16,8 @@ public record KeepalivedConfig(
         List<VirtualServerGroup> virtualServerGroups,
         List<VirtualServer> virtualServers,
         /** other top-level blocks of the man page, kept verbatim (see {@link RawBlock}). */
-        List<RawBlock> otherBlocks) {
+        List<RawBlock> otherBlocks,
+        List<BfdInstance> bfdInstances) {
 
     public KeepalivedConfig {
         staticIpaddress = staticIpaddress == null ? List.of() : List.copyOf(staticIpaddress);
@@ -29,6 +30,18 @@ public record KeepalivedConfig(
         virtualServerGroups = virtualServerGroups == null ? List.of() : List.copyOf(virtualServerGroups);
         virtualServers = virtualServers == null ? List.of() : List.copyOf(virtualServers);
         otherBlocks = otherBlocks == null ? List.of() : List.copyOf(otherBlocks);
+        bfdInstances = bfdInstances == null ? List.of() : List.copyOf(bfdInstances);
+    }
+
+    /** The constructor before bfdInstances was added. */
+    public KeepalivedConfig(GlobalDefs globalDefs, List<StaticAddress> staticIpaddress,
+                            List<StaticRoute> staticRoutes, List<StaticRoute> staticRules,
+                            List<VrrpScript> vrrpScripts, List<TrackFile> trackFiles,
+                            List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
+                            List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers,
+                            List<RawBlock> otherBlocks) {
+        this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
+                vrrpInstances, virtualServerGroups, virtualServers, otherBlocks, List.of());
     }
 
     /** The constructor before otherBlocks was added (kept for callers building configs by hand). */
@@ -38,7 +51,7 @@ public record KeepalivedConfig(
                             List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
                             List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers) {
         this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
-                vrrpInstances, virtualServerGroups, virtualServers, List.of());
+                vrrpInstances, virtualServerGroups, virtualServers, List.of(), List.of());
     }
 
     public Optional<VrrpInstance> vrrpInstance(String name) {
@@ -51,6 +64,10 @@ public record KeepalivedConfig(
 
     public Optional<TrackFile> trackFile(String name) {
         return trackFiles.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<BfdInstance> bfdInstance(String name) {
+        return bfdInstances.stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
     public Optional<VirtualServerGroup> virtualServerGroup(String name) {

@@ -66,7 +66,7 @@ public final class ConfigLoader {
                 // a hand-written dump may leave global_defs out, as a .conf may
                 c = new KeepalivedConfig(ConfigParser.defaultGlobalDefs(), c.staticIpaddress(), c.staticRoutes(),
                         c.staticRules(), c.vrrpScripts(), c.trackFiles(), c.vrrpSyncGroups(), c.vrrpInstances(),
-                        c.virtualServerGroups(), c.virtualServers(), c.otherBlocks());
+                        c.virtualServerGroups(), c.virtualServers(), c.otherBlocks(), c.bfdInstances());
             }
             return new LoadResult(c, List.of());
         } catch (IOException | RuntimeException e) {

@@ -17,6 +17,7 @@ import org.jkeepalived.core.config.HttpUrl;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.L4Protocol;
 import org.jkeepalived.core.config.LvsMethod;
+import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.RawBlock;
 import org.jkeepalived.core.config.RealServer;
 import org.jkeepalived.core.config.ScriptSpec;
@@ -55,6 +56,9 @@ final class ConfigParser {
     private final List<VirtualServerGroup> vsGroups = new ArrayList<>();
     private final List<VirtualServer> virtualServers = new ArrayList<>();
     private final List<RawBlock> others = new ArrayList<>();
+    private final List<BfdInstance> bfds = new ArrayList<>();
+    /** The names BFD_CHECKs refer to: the instance must send its events to the checkers. */
+    private final List<Token> bfdChecks = new ArrayList<>();
     /** Instances by (VRID, IPv6, interface): two of them may clash. */
     private final Map<List<Object>, List<VrrpInstance>> byVrid = new HashMap<>();
     /** Where each named object was defined or referenced, for the reference checks at the end. */
@@ -80,8 +84,15 @@ final class ConfigParser {
         }
         if (lvsSyncNode != null) guard(lvsSyncNode, this::resolveLvsSync);
         checkReferences();
+        for (Token t : bfdChecks) {
+            for (BfdInstance b : bfds) {
+                if (b.name().equals(t.text()) && !b.forChecker()) {
+                    d.error(t, "BFD_CHECK: bfd_instance '" + t.text() + "' sends its events to vrrp only");
+                }
+            }
+        }
         return new KeepalivedConfig(globals, staticIpaddress, staticRoutes, staticRules, scripts, trackFiles,
-                syncGroups, instances, vsGroups, virtualServers, others);
+                syncGroups, instances, vsGroups, virtualServers, others, bfds);
     }
 
     /** Nothing may escape the loader: an unexpected failure becomes an error at the statement. */
@@ -113,6 +124,7 @@ final class ConfigParser {
             case "vrrp_instance": instance(n); return;
             case "virtual_server_group": vsGroup(n); return;
             case "virtual_server": virtualServer(n); return;
+            case "bfd_instance": bfdInstance(n); return;
             case "include_check": return; // done by the preprocessor
             case "include": case "includer": case "includem": case "includew": case "includeb": case "includea":
                 // the preprocessor takes include lines as written; one made by a conditional or a
@@ -444,6 +456,102 @@ final class ConfigParser {
         if (fresh) {
             trackFiles.add(new TrackFile(name, file, weight, reverse, init, overwrite));
         }
+    }
+
+    // ================================================================== bfd_instance
+
+    private void bfdInstance(Node n) {
+        String name = nameArg(n);
+        if (name != null && name.length() > 31) {
+            d.error(n.args.get(0), "bfd_instance " + name + ": name too long (at most 31 characters)");
+            name = null;
+        }
+        InetAddress neighbor = null, source = null;
+        Duration minRx = BfdInstance.DEFAULT_MIN_RX, minTx = BfdInstance.DEFAULT_MIN_TX, idleTx = BfdInstance.DEFAULT_IDLE_TX;
+        int multiplier = BfdInstance.DEFAULT_MULTIPLIER, maxHops = 0, weight = 0;
+        Integer ttl = null;
+        boolean passive = false, reverse = false, vrrp = false, checker = false, bad = false;
+        Token neighborAt = n.kw, maxHopsAt = n.kw;
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "neighbor_ip":
+                case "neighbour_ip":
+                    neighbor = addr(c, 0);
+                    if (neighbor == null) bad = true;
+                    else neighborAt = c.args.get(0);
+                    break;
+                case "source_ip":
+                    source = addr(c, 0);
+                    if (source == null) bad = true;
+                    break;
+                case "min_rx": minRx = bfdMillis(c, 1, minRx); break;
+                case "min_tx": minTx = bfdMillis(c, 1, minTx); break;
+                case "idle_tx": idleTx = bfdMillis(c, 1000, idleTx); break;
+                case "multiplier": multiplier = intOr(c, 0, 1, 255, multiplier); break;
+                case "passive": passive = true; break;
+                case "ttl":
+                case "hoplimit": ttl = integer(c, 0, 1, 255); break;
+                case "max_hops":
+                    maxHops = intOr(c, 0, -1, 255, maxHops);
+                    maxHopsAt = c.kw;
+                    break;
+                case "weight":
+                    weight = intOr(c, 0, -253, 253, weight);
+                    reverse = reverse(c, 1);
+                    break;
+                case "vrrp": vrrp = true; break;
+                case "checker": checker = true; break;
+                default: other("bfd_instance", c, new HashMap<>());
+            }
+        }
+        boolean fresh = name != null && defined("bfd_instance", name, n);
+        if (bad) return;
+        if (neighbor == null) {
+            d.error(n.kw, "bfd_instance " + name + ": no neighbor_ip given");
+            return;
+        }
+        if (source != null && Addresses.isV6(source) != Addresses.isV6(neighbor)) {
+            d.error(n.kw, "bfd_instance " + name + ": source_ip " + source.getHostAddress() + " and neighbor_ip "
+                    + neighbor.getHostAddress() + " are not of the same family");
+            return;
+        }
+        for (BfdInstance b : bfds) {
+            if (b.neighborIp().equals(neighbor)) {
+                d.error(neighborAt, "bfd_instance " + name + ": neighbor_ip " + neighbor.getHostAddress()
+                        + " is already used by bfd_instance " + b.name());
+                return;
+            }
+        }
+        if (!fresh) return;
+        int t = ttl != null ? ttl : Addresses.isV6(neighbor) ? 64 : 255;
+        if ((maxHops < 0 ? 255 : maxHops) > t) {
+            // keepalived fails -t here (and would lower max_hops to the ttl)
+            d.error(maxHopsAt, "bfd_instance " + name + ": max_hops " + maxHops + " exceeds the ttl/hoplimit " + t);
+            maxHops = t;
+        }
+        bfds.add(new BfdInstance(name, neighbor, source, minRx, minTx, idleTx, multiplier, passive, t, maxHops, weight,
+                reverse, vrrp, checker));
+    }
+
+    /** A BFD interval: milliseconds with up to microsecond resolution, in [minMs, 4294967] ms. */
+    private Duration bfdMillis(Node c, long minMs, Duration dflt) {
+        noBlock(c);
+        if (c.argc() == 0) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return dflt;
+        }
+        Token t = c.args.get(0);
+        Long v = micros(t.text()); // parsed as "seconds.micro": here it is milliseconds, so this is ns
+        if (v == null) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is not a number of milliseconds");
+            return dflt;
+        }
+        long nanos = v / 1000 * 1000;
+        if (nanos < minMs * 1_000_000L || nanos > 4_294_967L * 1_000_000L) {
+            d.error(t, c.keyword() + ": '" + t.text() + "' is outside the range [" + minMs + ", 4294967] ms");
+            return dflt;
+        }
+        return Duration.ofNanos(nanos);
     }
 
     private boolean defined(String kind, String name, Node n) {
@@ -1338,7 +1446,13 @@ final class ConfigParser {
                     fileWeight = integer(c, 0, -2147483647L, 2147483647L);
                     fileReverse = reverse(c, 1);
                     continue;
-                case "BFD_CHECK name": bfdName = str(c, 0); continue;
+                case "BFD_CHECK name":
+                    bfdName = str(c, 0);
+                    if (bfdName != null) {
+                        ref("bfd_instance", bfdName, c.args.get(0));
+                        bfdChecks.add(c.args.get(0));
+                    }
+                    continue;
                 default:
                     other(section, c, new HashMap<>());
             }

@@ -29,8 +29,7 @@ public final class KeywordSupport {
                 + "notify_fifo notify_fifo_script dynamic_interfaces enable_script_security script_user"));
         PENDING.put("vrrp_instance", set("smtp_alert"));
         PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
-        PENDING.put("real_server", set("BFD_CHECK"));
-        PENDING.put("BFD_CHECK", set("name"));
+        PENDING.put("bfd_instance", set("vrrp weight"));
     }
 
     private static void def(String section, String implemented, String accepted) {
@@ -47,9 +46,9 @@ public final class KeywordSupport {
     static {
         def("top",
                 "global_defs static_ipaddress static_routes static_rules vrrp_script vrrp_track_file track_file "
-                        + "vrrp_sync_group vrrp_instance virtual_server_group virtual_server include includer includem includew "
+                        + "vrrp_sync_group vrrp_instance virtual_server_group virtual_server bfd_instance include includer includem includew "
                         + "includeb includea include_check",
-                "vrrp_track_process bfd_instance SSL garp_group linkbeat_interfaces track_group interface_up_down_delays "
+                "vrrp_track_process SSL garp_group linkbeat_interfaces track_group interface_up_down_delays "
                         + "net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir linkbeat_use_polling "
                         + "child_wait_time");
         def("global_defs",
@@ -82,6 +81,8 @@ public final class KeywordSupport {
                         + "random_seed reload_check_config reload_time_file reload_repeat reload_file data_use_instance "
                         + "linkbeat_use_polling net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir "
                         + "child_wait_time script_group");
+        def("bfd_instance", "neighbor_ip neighbour_ip source_ip min_rx min_tx idle_tx multiplier passive ttl hoplimit "
+                + "max_hops weight vrrp checker", "");
         def("vrrp_script", "script interval timeout weight rise fall user init_fail", "");
         def("track_file", "file weight init_file", "");
         def("vrrp_sync_group",

@@ -514,7 +514,7 @@ class ParserSectionsTest {
 
     @Test
     void smtpDnsMiscUdpFileBfdPingCheckers() {
-        List<Checker> ch = ok("track_file tf {\n file /tmp/tf\n}\n"
+        List<Checker> ch = ok("track_file tf {\n file /tmp/tf\n}\nbfd_instance bfd1 {\n neighbor_ip 10.0.1.1\n}\n"
                 + "virtual_server 10.0.0.1 53 {\n protocol UDP\n real_server 10.0.1.1 53 {\n"
                 + "  SMTP_CHECK {\n   helo_name \"mail.example\"\n   connect_port 25\n  }\n"
                 + "  DNS_CHECK {\n   type a\n   name example.com\n  }\n"
@@ -555,9 +555,11 @@ class ParserSectionsTest {
         assertEquals(new RawBlock("vrrp_track_process", List.of("haproxy"), true,
                 List.of(List.of("process", "haproxy"), List.of("weight", "10"))), o.get(0));
         assertEquals(List.of(List.of("garp_interval", "0.1"), List.of("interfaces", "{"), List.of("eth0"), List.of("}")),
-                o.get(2).body());
-        assertEquals(new RawBlock("net_namespace", List.of("blue"), false, List.of()), o.get(4));
-        assertEquals(5, r.diagnostics().stream().filter(d -> d.severity() == Severity.NOTICE).count());
+                o.get(1).body());
+        assertEquals(new RawBlock("net_namespace", List.of("blue"), false, List.of()), o.get(3));
+        assertEquals(4, o.size());
+        assertEquals("b1", r.config().bfdInstances().get(0).name());
+        assertEquals(4, r.diagnostics().stream().filter(d -> d.severity() == Severity.NOTICE).count());
     }
 
     @Test
