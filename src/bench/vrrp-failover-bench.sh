@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # VRRP failover benchmark: ours and keepalived side by side on the same namespace topology and
 # config, RUNS drills each, medians printed. As root, after `mvn -q package -DskipTests`.
-#   src/bench/vrrp-failover-bench.sh [RUNS] [ADVERT_INT] [VERSION]
+#   [IMPLS="ours keepalived"] [SIGNALS="KILL TERM"] src/bench/vrrp-failover-bench.sh [RUNS] [ADVERT_INT] [VERSION]
 # A client namespace starts a request to VIP:80 every 2 ms (overlapping: one request stuck on the
 # dead master's MAC does not delay the next); each director answers with its own name, so the time
 # from the signal to the arrival of the first answer from the backup is what a client sees.
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-20}; advert=${2:-1}; version=${3:-2}
 jk=$(ls -d "$PWD"/daemon/target/jkeepalived-*/bin/jkeepalived | head -1)
 command -v keepalived >/dev/null || { echo "keepalived not installed (apt-get install keepalived)" >&2; exit 1; }
+command -v curl >/dev/null || apt-get install -y curl >/dev/null
 P=jkb; work=$(mktemp -d)
 cleanup() {
   for n in c d1 d2; do for pid in $(ip netns pids $P$n 2>/dev/null); do kill -9 $pid 2>/dev/null || true; done; done
@@ -51,7 +52,7 @@ start() { # impl ns
   if [ "$1" = ours ]; then
     ip netns exec $P$2 "$jk" -n -G -P -f "$work/$2.conf" --metrics off --control-socket "$work/$2.sock" -p "$work/$2.pid" >"$work/$2.log" 2>&1 &
   else
-    ip netns exec $P$2 keepalived -n -G -P -f "$work/$2.conf" -p "$work/$2.kpid" -r "$work/$2.vpid" >"$work/$2.log" 2>&1 &
+    ip netns exec $P$2 keepalived -n -l -G -P -f "$work/$2.conf" -p "$work/$2.kpid" -r "$work/$2.vpid" >"$work/$2.log" 2>&1 &
   fi
   echo $!
 }
@@ -62,7 +63,7 @@ one_drill() { # impl signal -> prints ms from kill to first answer from d2
   local p1; p1=$(start "$impl" d1)
   # wait until d1 answers on the VIP
   for _ in $(seq 1 200); do
-    [ "$(ip netns exec ${P}c timeout 1 bash -c 'exec 3<>/dev/tcp/10.78.0.100/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; tail -1 <&3' 2>/dev/null)" = d1 ] && break
+    [ "$(ip netns exec ${P}c curl -s -m 1 --http1.0 http://10.78.0.100/ 2>/dev/null | tail -1)" = d1 ] && break
     sleep 0.05
   done
   sleep 1
@@ -80,15 +81,18 @@ one_drill() { # impl signal -> prints ms from kill to first answer from d2
   # arrival of the first answer from d2: start of its request + its latency
   local t1; t1=$(awk '$2=="ok" && $3=="d2" {t = $1 + int($4 / 1000); if (m == "" || t < m) m = t} END {if (m != "") printf "%.0f\n", m}' "$work/client.out")
   pkill -9 -f -- "-f $work/d[12].conf" || true; wait $p1 $p2 2>/dev/null || true
+  # a killed keepalived leaves its pid files; a reused pid in them would stop the next start
+  rm -f "$work"/*.kpid "$work"/*.vpid "$work"/*.pid
   ip -n ${P}d1 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
   ip -n ${P}d2 addr del 10.78.0.100/24 dev eth0 2>/dev/null || true
+  echo "$impl $sig: $([ -n "$t1" ] && echo $((t1 - t0)) || echo NA) ms (drill took $(( $(ms_now) - t0 )) ms after the signal)" >&2
   [ -n "$t1" ] && echo $((t1 - t0)) || echo NA
 }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 printf 'advert_int %s, version %s, %d drills each\n' "$advert" "$version" "$runs"
 printf '%-12s %-10s %10s\n' impl event median_ms
-for impl in ours keepalived; do
-  for sig in KILL TERM; do
+for impl in ${IMPLS:-ours keepalived}; do
+  for sig in ${SIGNALS:-KILL TERM}; do
     res=$(for _ in $(seq 1 "$runs"); do one_drill $impl $sig; done | grep -v NA | median)
     printf '%-12s %-10s %10s\n' "$impl" "$([ $sig = KILL ] && echo crash || echo graceful)" "$res"
   done

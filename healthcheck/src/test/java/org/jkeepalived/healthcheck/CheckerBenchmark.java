@@ -84,7 +84,7 @@ class CheckerBenchmark {
         EventLoopGroup backendGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(EXTERNAL_PORT == 0 ? 2 : 1,
                 new io.netty.util.concurrent.DefaultThreadFactory("bench-backend"), io.netty.channel.nio.NioIoHandler.newFactory());
         // as the daemon runs them: one thread, epoll where available
-        EventLoopGroup checkers = org.jkeepalived.healthcheck.check.Net.newGroup(1, "hc-bench");
+        EventLoopGroup checkers = org.jkeepalived.healthcheck.check.Net.newGroup(Integer.getInteger("bench.threads", 1), "hc-bench");
         List<Channel> backends = new ArrayList<>();
         HealthcheckService svc = null;
         try {
@@ -135,8 +135,14 @@ class CheckerBenchmark {
             var buckets1 = lateness.takeSnapshot().histogramCounts();
             double total = buckets1[buckets1.length - 1].count() - buckets0[buckets0.length - 1].count();
             double p99 = -1, p50 = -1;
+            StringBuilder cdf = new StringBuilder("  lateness distribution (share of checks started within):");
             for (int i = 0; i < buckets1.length; i++) {
                 double cum = buckets1[i].count() - buckets0[i].count();
+                double bound = buckets1[i].bucket(TimeUnit.MILLISECONDS);
+                if (bound == 1 || bound == 2 || bound == 5 || bound == 10 || bound == 20 || bound == 50 || bound == 100
+                        || bound == 200 || bound == 500) {
+                    cdf.append(String.format(" %.0f ms %.2f%%", bound, 100.0 * cum / total));
+                }
                 if (p50 < 0 && cum >= 0.5 * total) p50 = buckets1[i].bucket(TimeUnit.MILLISECONDS);
                 if (p99 < 0 && cum >= 0.99 * total) p99 = buckets1[i].bucket(TimeUnit.MILLISECONDS);
             }
@@ -159,7 +165,7 @@ class CheckerBenchmark {
             StringBuilder reasons = new StringBuilder("  failures by reason:");
             registry.find(HealthcheckMetrics.CHECK_FAILURES).counters().forEach(c ->
                     reasons.append(' ').append(c.getId().getTag("reason")).append('=').append((long) c.count()));
-            report += reasons + String.format("%n  load average at the end: %.2f on %d cpus%n",
+            report += cdf + "\n" + reasons + String.format("%n  load average at the end: %.2f on %d cpus%n",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors());
             System.out.print(report);

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
@@ -80,10 +79,24 @@ public final class HttpFetch {
     }
 
     public static CompletableFuture<Response> fetch(Net net, CheckerCommon c, Request req) {
+        return fetch(net.tcp(c), c, req, requestBytes(req));
+    }
+
+    /** The request as bytes, once per checker rather than once per check. */
+    public static byte[] requestBytes(Request req) {
+        return requestText(req).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * One exchange through {@code base} (a bootstrap from {@link Net#tcp} that the caller keeps:
+     * cloning it is cheaper than building one per check) sending {@code request}.
+     */
+    public static CompletableFuture<Response> fetch(Bootstrap base, CheckerCommon c, Request req, byte[] request) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         long timeoutMs = Net.millis(c.connectTimeout(), 5000);
         InetSocketAddress remote = Net.remote(c);
-        Bootstrap b = net.tcp(c).handler(new ChannelInitializer<Channel>() {
+        Reader reader = new Reader(req, result);
+        Bootstrap b = base.clone().handler(new ChannelInitializer<Channel>() {
             @Override protected void initChannel(Channel ch) {
                 if (req.ssl() != null) {
                     SslHandler sh = req.sniName() != null
@@ -100,8 +113,7 @@ public final class HttpFetch {
                     sh.setHandshakeTimeoutMillis(timeoutMs);
                     ch.pipeline().addLast("ssl", sh);
                 }
-                ch.pipeline().addLast("idle", new ReadTimeoutHandler(timeoutMs, TimeUnit.MILLISECONDS));
-                ch.pipeline().addLast("http", new Reader(req, result));
+                ch.pipeline().addLast("http", reader);
             }
         });
         ChannelFuture cf;
@@ -117,16 +129,16 @@ public final class HttpFetch {
                 return;
             }
             Channel ch = cf.channel();
-            // a slow drip never stalls the check: the whole exchange has a hard deadline
-            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-                result.complete(Response.failure("timeout", "response not complete within " + 2 * timeoutMs + " ms"));
-                ch.close();
-            }, 2 * timeoutMs, TimeUnit.MILLISECONDS);
+            // One timer for both limits (10,000 checks a second: each timer costs a heap insert and
+            // removal): no byte for connect_timeout, and a slow drip never stalls the check: the
+            // whole exchange has a hard deadline of twice that.
+            reader.lastRead = System.nanoTime();
+            Deadline deadline = new Deadline(ch, reader, result, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
             result.whenComplete((r, e) -> {
-                deadline.cancel(false);
+                deadline.cancel();
                 ch.close();
             });
-            Runnable send = () -> ch.writeAndFlush(Unpooled.copiedBuffer(requestText(req), StandardCharsets.ISO_8859_1));
+            Runnable send = () -> ch.writeAndFlush(Unpooled.wrappedBuffer(request));
             SslHandler sh = ch.pipeline().get(SslHandler.class);
             if (sh == null) send.run();
             else sh.handshakeFuture().addListener(h -> {
@@ -137,11 +149,52 @@ public final class HttpFetch {
         return result;
     }
 
+    /** connect_timeout without a byte read, or twice that for the whole exchange: a timeout. */
+    private static final class Deadline implements Runnable {
+        private final Channel ch;
+        private final Reader reader;
+        private final CompletableFuture<Response> result;
+        private final long idleNanos;
+        private final long hardAt;
+        private ScheduledFuture<?> timer;
+
+        Deadline(Channel ch, Reader reader, CompletableFuture<Response> result, long idleNanos) {
+            this.ch = ch;
+            this.reader = reader;
+            this.result = result;
+            this.idleNanos = idleNanos;
+            this.hardAt = System.nanoTime() + 2 * idleNanos;
+            timer = ch.eventLoop().schedule(this, idleNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override public void run() {
+            if (result.isDone()) return;
+            long now = System.nanoTime();
+            long idleLeft = reader.lastRead + idleNanos - now;
+            if (now - hardAt >= 0) {
+                result.complete(Response.failure("timeout", "response not complete within "
+                        + TimeUnit.NANOSECONDS.toMillis(2 * idleNanos) + " ms"));
+            } else if (idleLeft <= 0) {
+                result.complete(Response.failure("timeout", "timeout"));
+            } else {
+                timer = ch.eventLoop().schedule(this, Math.min(idleLeft, hardAt - now), TimeUnit.NANOSECONDS);
+                return;
+            }
+            ch.close();
+        }
+
+        void cancel() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) t.cancel(false);
+        }
+    }
+
     /** Reads the response with bounded buffers. */
     private static final class Reader extends ChannelInboundHandlerAdapter {
         private final Request req;
         private final CompletableFuture<Response> result;
-        private final ByteArrayOutputStream header = new ByteArrayOutputStream(512);
+        private byte[] header = new byte[512];
+        private int headerLength;
         private final ByteArrayOutputStream prefix;
         private final MessageDigest md5;
         private boolean inBody;
@@ -150,6 +203,8 @@ public final class HttpFetch {
         private long contentLength = -1;
         private long bodyLength;
         private int last4;
+        /** nanoTime of the last byte read (or of the connect): the idle limit counts from it. */
+        volatile long lastRead;
 
         Reader(Request req, CompletableFuture<Response> result) {
             this.req = req;
@@ -165,6 +220,7 @@ public final class HttpFetch {
         @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (result.isDone() || !(msg instanceof ByteBuf buf)) return;
+                lastRead = System.nanoTime();
                 while (buf.isReadable() && !result.isDone()) {
                     if (!inBody) readHeader(buf);
                     else readBody(buf);
@@ -174,45 +230,60 @@ public final class HttpFetch {
             }
         }
 
+        /** Copies up to the blank line that ends the header (10,000 checks a second: no per-byte calls). */
         private void readHeader(ByteBuf buf) {
-            while (buf.isReadable()) {
-                byte b = buf.readByte();
-                header.write(b);
-                last4 = (last4 << 8) | (b & 0xff);
-                if (header.size() > MAX_HEADER) {
-                    fail("header_too_large", "HTTP header larger than " + MAX_HEADER + " bytes");
-                    return;
-                }
+            int from = buf.readerIndex();
+            int to = buf.writerIndex();
+            int end = -1;
+            for (int i = from; i < to; i++) {
+                last4 = (last4 << 8) | (buf.getByte(i) & 0xff);
                 if (last4 == 0x0d0a0d0a || (last4 & 0xffff) == 0x0a0a) {
-                    headerDone(header.toByteArray());
-                    return;
+                    end = i + 1;
+                    break;
                 }
             }
+            int n = (end < 0 ? to : end) - from;
+            if (headerLength + n > MAX_HEADER) {
+                fail("header_too_large", "HTTP header larger than " + MAX_HEADER + " bytes");
+                return;
+            }
+            if (headerLength + n > header.length) {
+                header = java.util.Arrays.copyOf(header, Math.min(MAX_HEADER, Math.max(header.length * 2, headerLength + n)));
+            }
+            buf.readBytes(header, headerLength, n);
+            headerLength += n;
+            if (end >= 0) headerDone(java.util.Arrays.copyOf(header, headerLength));
         }
 
         private void headerDone(byte[] h) {
             headerText = new String(h, StandardCharsets.ISO_8859_1);
-            String first = headerText.lines().findFirst().orElse("");
-            String[] parts = first.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            int eol = headerText.indexOf('\n');
+            String first = (eol < 0 ? headerText : headerText.substring(0, eol)).strip();
+            int sp1 = first.indexOf(' ');
+            if (sp1 < 0 || !first.startsWith("HTTP/")) {
                 fail("protocol", "invalid HTTP status line [" + printable(first) + "]");
                 return;
             }
+            int sp2 = first.indexOf(' ', sp1 + 1);
             try {
-                status = Integer.parseInt(parts[1].trim());
+                status = Integer.parseInt(first.substring(sp1 + 1, sp2 < 0 ? first.length() : sp2).trim());
             } catch (NumberFormatException e) {
                 fail("protocol", "invalid HTTP status line [" + printable(first) + "]");
                 return;
             }
-            for (String line : headerText.split("\r?\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+            for (int at = eol + 1; at > 0 && at < headerText.length(); ) {
+                int next = headerText.indexOf('\n', at);
+                int lineEnd = next < 0 ? headerText.length() : next;
+                int colon = headerText.indexOf(':', at);
+                if (colon > at && colon < lineEnd
+                        && headerText.substring(at, colon).trim().equalsIgnoreCase("content-length")) {
                     try {
-                        contentLength = Long.parseLong(line.substring(colon + 1).trim());
+                        contentLength = Long.parseLong(headerText.substring(colon + 1, lineEnd).trim());
                     } catch (NumberFormatException ignored) {
                         // as keepalived: an unusable length means "read to the end"
                     }
                 }
+                at = next < 0 ? -1 : next + 1;
             }
             inBody = true;
             if (!req.readBody() || contentLength == 0) done();
@@ -247,7 +318,7 @@ public final class HttpFetch {
 
         @Override public void channelInactive(ChannelHandlerContext ctx) {
             if (result.isDone()) return;
-            if (!inBody) fail(header.size() == 0 ? "no_response" : "reset", header.size() == 0
+            if (!inBody) fail(headerLength == 0 ? "no_response" : "reset", headerLength == 0
                     ? "connection closed without a response" : "connection closed in the HTTP header");
             else if (contentLength >= 0 && bodyLength < contentLength) {
                 fail("reset", "connection closed after " + bodyLength + " of " + contentLength + " body bytes");

@@ -36,7 +36,27 @@ public final class HttpProbe implements Probe {
         this.bodyLimit = bodyLimit;
         this.label = target.label();
         for (HttpUrl u : checker.urls()) patterns.add(u.regex() == null ? null : Pattern.compile(u.regex(), flags(u.regexOptions())));
+        var c = checker.common();
+        this.bootstrap = net.tcp(c);
+        for (int i = 0; i < checker.urls().size(); i++) {
+            HttpUrl u = checker.urls().get(i);
+            String vhost = virtualhost(u);
+            boolean needBody = u.digest() != null || u.regex() != null;
+            HttpFetch.Request req = new HttpFetch.Request(u.path(), vhost != null ? vhost : HttpFetch.defaultHost(Net.remote(c)),
+                    checker.httpProtocol(), needBody, bodyLimit, ssl,
+                    ssl != null && checker.enableSni() && vhost != null ? vhost : null,
+                    checker.verifyCertificate());
+            requests.add(req);
+            requestBytes.add(HttpFetch.requestBytes(req));
+            passed.add(CheckResult.ok("HTTP status code success to " + label + " url(" + (i + 1) + ")."));
+        }
     }
+
+    // everything about a URL's exchange that does not change between checks, made once
+    private final io.netty.bootstrap.Bootstrap bootstrap;
+    private final List<HttpFetch.Request> requests = new java.util.ArrayList<>();
+    private final List<byte[]> requestBytes = new java.util.ArrayList<>();
+    private final List<CheckResult> passed = new java.util.ArrayList<>();
 
     /** keepalived's pcre2 regex_options that java.util.regex has. */
     static int flags(List<String> options) {
@@ -72,14 +92,7 @@ public final class HttpProbe implements Probe {
 
     private CompletableFuture<CheckResult> checkUrl(int i) {
         HttpUrl u = checker.urls().get(i);
-        String vhost = virtualhost(u);
-        var c = checker.common();
-        boolean needBody = u.digest() != null || u.regex() != null;
-        HttpFetch.Request req = new HttpFetch.Request(u.path(), vhost != null ? vhost : HttpFetch.defaultHost(Net.remote(c)),
-                checker.httpProtocol(), needBody, bodyLimit, ssl,
-                ssl != null && checker.enableSni() && vhost != null ? vhost : null,
-                checker.verifyCertificate());
-        return HttpFetch.fetch(net, c, req).thenCompose(r -> {
+        return HttpFetch.fetch(bootstrap, checker.common(), requests.get(i), requestBytes.get(i)).thenCompose(r -> {
             CheckResult res = evaluate(i, u, r);
             if (!res.ok() || i + 1 >= checker.urls().size()) return CompletableFuture.completedFuture(res);
             return checkUrl(i + 1);
@@ -116,6 +129,6 @@ public final class HttpProbe implements Probe {
                 return CheckResult.fail("regex", "Regex " + (u.regexNoMatch() ? "matched" : "match failed") + " to " + label + " " + url + ".");
             }
         }
-        return CheckResult.ok("HTTP status code success to " + label + " " + url + ".");
+        return passed.get(i);
     }
 }

@@ -46,6 +46,8 @@ public final class Net {
      * The checkers' event loop group: epoll where the native transport loads (cheaper per
      * connection, and SO_MARK / SO_BINDTODEVICE work), NIO elsewhere.
      */
+    static final int MAX_EVENTS = Integer.getInteger("jkeepalived.checker.maxEvents", 0);
+
     public static EventLoopGroup newGroup(int threads, String threadName) {
         io.netty.util.concurrent.DefaultThreadFactory tf = new io.netty.util.concurrent.DefaultThreadFactory(threadName, true);
         boolean epoll;
@@ -54,8 +56,11 @@ public final class Net {
         } catch (Throwable t) {
             epoll = false;
         }
-        return new io.netty.channel.MultiThreadIoEventLoopGroup(threads, tf,
-                epoll ? EpollIoHandler.newFactory() : io.netty.channel.nio.NioIoHandler.newFactory());
+        // At most MAX_EVENTS ready sockets per turn of the loop: with thousands of checks a second a
+        // full epoll batch takes tens of ms, and the due checks' timers wait behind it.
+        return new io.netty.channel.MultiThreadIoEventLoopGroup(threads, tf, epoll
+                ? EpollIoHandler.newFactory(MAX_EVENTS, io.netty.channel.DefaultSelectStrategyFactory.INSTANCE)
+                : io.netty.channel.nio.NioIoHandler.newFactory());
     }
 
     public EventLoopGroup group() {

@@ -119,6 +119,23 @@ class HttpProbeTest extends ProbeTestSupport {
         assertTrue(ms < 2000, "took " + ms + " ms");
     }
 
+    @Test void slowDripHitsTheWholeExchangeDeadline() throws Exception {
+        // a byte every 150 ms never trips the 400 ms idle limit, but the exchange must end by 800 ms
+        RawServer raw = new RawServer(s -> {
+            readRequestOf(s);
+            for (int i = 0; i < 40; i++) {
+                RawServer.write(s, i == 0 ? "H" : "x");
+                Thread.sleep(150);
+            }
+        });
+        long t0 = System.nanoTime();
+        CheckResult r = run(http(c(raw.port(), 400), false, null, url("/")));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("timeout", r.reason(), r.message());
+        assertTrue(r.message().contains("not complete within 800 ms"), r.message());
+        assertTrue(ms >= 750 && ms < 1500, "took " + ms + " ms");
+    }
+
     @Test void refusedConnection() throws Exception {
         int closed;
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
