@@ -14,7 +14,7 @@ if [ "${1:-}" != --inside ]; then
     ls -d daemon/target/jkeepalived-*/bin/jkeepalived >/dev/null || { echo "run mvn package first" >&2; exit 1; }
     exec ../shared/kernel-vm/run --timeout 1200 -- bash "$0" --inside "$n" "$secs"
 fi
-n=$2; secs=$3; warm=5
+n=$2; secs=$3; warm=${WARM:-8}
 jk=$(ls -d "$PWD"/daemon/target/jkeepalived-*/bin/jkeepalived | head -1)
 work=$(mktemp -d)
 ip link set lo up
@@ -71,6 +71,9 @@ measure() { # name command...
     local c1; c1=$(cpu_ticks $pids)
     kill -TERM $pid; wait $pid 2>/dev/null || true
     sleep 1.5 # nginx flushes its log buffer every second
+    if [ ! -s "$work/access.log" ]; then
+        echo "$name: no check reached nginx; its log ends:" >&2; tail -20 "$work/$name.log" >&2; return 1
+    fi
     mv "$work/access.log" "$work/$name.access"; kill -USR1 "$(cat "$work/nginx.pid")"; sleep 0.5
     python3 - "$work/$name.access" "$t0" "$t1" "$name" "$n" "$((c1 - c0))" "$(getconf CLK_TCK)" <<'PY'
 import sys, collections
@@ -91,7 +94,7 @@ PY
 }
 printf '%s real servers, HTTP_GET, delay_loop 1, %s s measured after %s s, inside the kernel VM (emulated CPU)\n' "$n" "$secs" "$warm"
 printf '%-12s %10s %9s %9s %9s %9s %9s %7s\n' impl checks/s expected servers iv_p50ms iv_p99ms iv_maxms cpu%
-measure keepalived keepalived -n -l -C -f "$work/keepalived.conf" -p "$work/k.pid" -c "$work/c.pid"
+measure keepalived keepalived -n -C -f "$work/keepalived.conf" -p "$work/k.pid" -c "$work/c.pid"
 JKEEPALIVED_JAVA_OPTS="-XX:UseAVX=2" measure jkeepalived "$jk" -n -l -C -f "$work/keepalived.conf" --metrics off \
     --control-socket "$work/jk.sock" -p "$work/jk.pid"
 kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
