@@ -5,16 +5,17 @@
 # for SECONDS by each implementation in turn. Both are measured the same way, from nginx's access
 # log: checks per second, and per real server the interval between two checks (delay_loop plus
 # the check's own time plus any lateness), plus the CPU time the checker process used.
-#   src/bench/checker-vs-keepalived.sh [N] [SECONDS]     (from the checkout root, after mvn package)
+#   src/bench/checker-vs-keepalived.sh [N] [SECONDS] [WARMUP]   (from the checkout root, after mvn package)
+# WARMUP seconds pass before measuring (the JVM compiles its hot code first; slow under emulation).
 # The VM emulates its CPU (no KVM): compare the two columns, not the absolute figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${1:-}" != --inside ]; then
-    n=${1:-1000}; secs=${2:-20}
+    n=${1:-300}; secs=${2:-20}; warm=${3:-40}
     ls -d daemon/target/jkeepalived-*/bin/jkeepalived >/dev/null || { echo "run mvn package first" >&2; exit 1; }
-    exec ../shared/kernel-vm/run --timeout 1200 -- bash "$0" --inside "$n" "$secs"
+    exec ../shared/kernel-vm/run --timeout 1200 -- bash "$0" --inside "$n" "$secs" "$warm"
 fi
-n=$2; secs=$3; warm=${WARM:-8}
+n=$2; secs=$3; warm=$4
 jk=$(ls -d "$PWD"/daemon/target/jkeepalived-*/bin/jkeepalived | head -1)
 work=$(mktemp -d)
 ip link set lo up
@@ -49,8 +50,6 @@ http {
     }
 }
 NGX
-nginx -c "$work/nginx.conf"
-
 cpu_ticks() { # utime+stime of the given pids and their children threads
     local t=0
     for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done
@@ -60,21 +59,27 @@ cpu_ticks() { # utime+stime of the given pids and their children threads
 measure() { # name command...
     local name=$1; shift
     ipvsadm -C
+    rm -f "$work/access.log"
+    nginx -c "$work/nginx.conf" # a fresh nginx (and log) per implementation
     "$@" > "$work/$name.log" 2>&1 &
     local pid=$!
     sleep $warm
-    local pids; pids="$pid $(pgrep -P $pid | tr '\n' ' ')"
+    local pids; pids="$pid $(pgrep -P $pid | tr '\n' ' ' || true)"
     local c0; c0=$(cpu_ticks $pids)
     local t0; t0=$(date +%s.%N)
     sleep "$secs"
     local t1; t1=$(date +%s.%N)
     local c1; c1=$(cpu_ticks $pids)
-    kill -TERM $pid; wait $pid 2>/dev/null || true
-    sleep 1.5 # nginx flushes its log buffer every second
+    if ! kill -TERM $pid 2>/dev/null; then
+        echo "$name exited during the run; its log ends:" >&2; tail -20 "$work/$name.log" >&2; return 1
+    fi
+    wait $pid 2>/dev/null || true
+    kill -QUIT "$(cat "$work/nginx.pid")" # graceful stop writes out the log buffer
+    for _ in $(seq 1 50); do [ -f "$work/nginx.pid" ] || break; sleep 0.1; done
     if [ ! -s "$work/access.log" ]; then
         echo "$name: no check reached nginx; its log ends:" >&2; tail -20 "$work/$name.log" >&2; return 1
     fi
-    mv "$work/access.log" "$work/$name.access"; kill -USR1 "$(cat "$work/nginx.pid")"; sleep 0.5
+    mv "$work/access.log" "$work/$name.access"
     python3 - "$work/$name.access" "$t0" "$t1" "$name" "$n" "$((c1 - c0))" "$(getconf CLK_TCK)" <<'PY'
 import sys, collections
 path, t0, t1, name, n, ticks, hz = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
@@ -97,4 +102,3 @@ printf '%-12s %10s %9s %9s %9s %9s %9s %7s\n' impl checks/s expected servers iv_
 measure keepalived keepalived -n -C -f "$work/keepalived.conf" -p "$work/k.pid" -c "$work/c.pid"
 JKEEPALIVED_JAVA_OPTS="-XX:UseAVX=2" measure jkeepalived "$jk" -n -l -C -f "$work/keepalived.conf" --metrics off \
     --control-socket "$work/jk.sock" -p "$work/jk.pid"
-kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
