@@ -836,6 +836,11 @@ final class ConfigParser {
             }
         }
         boolean strictMode = strict != null ? strict : g.vrrpStrict();
+        if (strictMode && state == VrrpState.MASTER && priority != 255) {
+            // keepalived 2.2.7 reports this too (so -t fails): in strict mode only the address owner starts as MASTER
+            d.warn(stateToken, "vrrp_instance " + name + ": state MASTER must match being the address owner"
+                    + " (priority 255) in strict mode; starting as BACKUP");
+        }
         boolean acc = accept != null ? accept : (!strictMode || priority == 255);
         if (acc && Boolean.TRUE.equals(accept) && strictMode && ver == 2 && priority != 255) {
             // keepalived 2.2.7 reports this too (so -t fails) and runs with no_accept

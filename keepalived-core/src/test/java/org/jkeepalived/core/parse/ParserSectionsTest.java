@@ -337,6 +337,14 @@ class ParserSectionsTest {
         assertFalse(c.vrrpInstance("A").get().accept());
         assertTrue(c.vrrpInstance("B").get().accept());
         assertTrue(c.vrrpInstance("A").get().strictMode());
+        // keepalived: "(A) State MASTER must match being address owner" (its -t exits 5)
+        LoadResult r = parse("global_defs {\n vrrp_strict\n}\n"
+                + "vrrp_instance A {\n interface eth0\n state MASTER\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        assertEquals(6, find(r, Severity.WARNING, "state MASTER must match being the address owner").pos().line());
+        r = parse("global_defs {\n vrrp_strict\n}\n"
+                + "vrrp_instance A {\n interface eth0\n state MASTER\n priority 255\n virtual_router_id 1\n"
+                + " virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.message().contains("address owner")), r.diagnostics().toString());
     }
 
     @Test

@@ -98,6 +98,11 @@ public record InstanceSettings(
                     vi.name());
             initial = VrrpState.BACKUP;
         }
+        if (initial == VrrpState.MASTER && vi.priority() != 255 && (vi.strictMode() || (g != null && g.vrrpStrict()))) {
+            // keepalived 2.2.7 does the same: in strict mode only the address owner starts as MASTER
+            log.warn("({}) State MASTER must match being address owner in strict mode - using BACKUP", vi.name());
+            initial = VrrpState.BACKUP;
+        }
         boolean nopreempt = vi.nopreempt();
         Duration preemptDelay = vi.preemptDelay() == null ? Duration.ZERO : vi.preemptDelay();
         if (initial == VrrpState.MASTER && nopreempt) {

@@ -64,6 +64,19 @@ class InstanceSettingsTest {
     }
 
     @Test
+    void strictModeStartsOnlyTheAddressOwnerAsMaster() {
+        InstanceSettings s = InstanceSettings.from(vi(VrrpState.MASTER, 150, Duration.ofSeconds(1), 3, false, Duration.ZERO,
+                null, null, Map.of()), globals(true));
+        assertEquals(VrrpState.BACKUP, s.initialState());
+        s = InstanceSettings.from(vi(VrrpState.MASTER, 255, Duration.ofSeconds(1), 3, false, Duration.ZERO,
+                null, null, Map.of()), globals(true));
+        assertEquals(VrrpState.MASTER, s.initialState());
+        s = InstanceSettings.from(vi(VrrpState.MASTER, 150, Duration.ofSeconds(1), 3, false, Duration.ZERO,
+                null, null, Map.of()), globals(false));
+        assertEquals(VrrpState.MASTER, s.initialState());
+    }
+
+    @Test
     void v2FromConfig() {
         InstanceSettings s = InstanceSettings.from(vi(null, 100, Duration.ofMillis(1400), 2, true, Duration.ofSeconds(30),
                 AuthType.PASS, "longpassword", Map.of()), globals(false));
