@@ -36,7 +36,6 @@ final class JnrIcmpSocket implements IcmpSocket {
     private static final int IPPROTO_ICMP = 1, IPPROTO_ICMPV6 = 58, SOL_SOCKET = 1, SO_RCVTIMEO = 20;
     private static final int EAGAIN = 11, EINTR = 4, MSG_DONTWAIT = 0x40;
 
-    private static volatile LibC libc;
 
     private final int fd;
     private final boolean dgram;
@@ -50,15 +49,13 @@ final class JnrIcmpSocket implements IcmpSocket {
         this.v6 = v6;
     }
 
+    /** libc, loaded on first use (the holder class initialises once, thread-safely). */
+    private static final class Lib {
+        static final LibC C = LibraryLoader.create(LibC.class).load("c");
+    }
+
     private static LibC lib() {
-        LibC l = libc;
-        if (l == null) {
-            synchronized (JnrIcmpSocket.class) {
-                if (libc == null) libc = LibraryLoader.create(LibC.class).load("c");
-                l = libc;
-            }
-        }
-        return l;
+        return Lib.C;
     }
 
     private static int errno() {

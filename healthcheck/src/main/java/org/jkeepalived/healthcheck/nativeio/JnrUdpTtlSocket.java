@@ -41,7 +41,6 @@ final class JnrUdpTtlSocket implements UdpTtlSocket {
             IPV6_HOPLIMIT = 52;
     private static final int EAGAIN = 11, EINTR = 4, EADDRINUSE = 98, MSG_DONTWAIT = 0x40;
 
-    private static volatile LibC libc;
 
     private final int fd;
     private final boolean v6;
@@ -57,15 +56,13 @@ final class JnrUdpTtlSocket implements UdpTtlSocket {
         this.port = port;
     }
 
+    /** libc, loaded on first use (the holder class initialises once, thread-safely). */
+    private static final class Lib {
+        static final LibC C = LibraryLoader.create(LibC.class).load("c");
+    }
+
     private static LibC lib() {
-        LibC l = libc;
-        if (l == null) {
-            synchronized (JnrUdpTtlSocket.class) {
-                if (libc == null) libc = LibraryLoader.create(LibC.class).load("c");
-                l = libc;
-            }
-        }
-        return l;
+        return Lib.C;
     }
 
     private static int errno() {
