@@ -155,7 +155,13 @@ final class ConfigParser {
                 case "top": inner = kw.equals("vrrp_track_file") ? "track_file" : kw; break;
                 case "real_server":
                     inner = kw.equals("SSL_GET") ? "HTTP_GET" : kw;
-                    pendingNotices("checker", n.children);
+                    // the options every checker shares: one level only (a second recursion here
+                    // would double the walk at each nesting level of a broken config)
+                    for (Node o : n.children) {
+                        if (KeywordSupport.isPending("checker", o.keyword())) {
+                            d.notice(o.kw, "accepted, not yet implemented: " + o.keyword());
+                        }
+                    }
                     break;
                 default: inner = kw;
             }

@@ -22,6 +22,18 @@ class BadInputTest {
     }
 
     @Test
+    void deeplyNestedRealServerBlocksLoadQuickly() {
+        // a config whose closing braces were lost nests each real_server in the one before: the
+        // walk over it must stay linear (it once doubled per level and hung the loader)
+        StringBuilder c = new StringBuilder("virtual_server 10.0.0.1 80 {\n");
+        for (int i = 0; i < 60; i++) c.append(" real_server 10.0.1.").append(i + 1).append(" 80 {\n  weight 1\n");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+            LoadResult r = parse(c.toString());
+            assertTrue(r.hasErrors(), "unclosed blocks are an error");
+        });
+    }
+
+    @Test
     void unknownKeywordIsAWarningWithPosition() {
         LoadResult r = parse("global_defs {\n   bogus_keyword 1\n}\n");
         Diagnostic d = find(r, Severity.WARNING, "unknown keyword 'bogus_keyword' in global_defs");
