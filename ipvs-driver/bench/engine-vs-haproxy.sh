@@ -16,7 +16,8 @@ THREADS=${THREADS:-2}
 IDLE=${IDLE:-9000}
 ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-10s}
-ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xmx1g}
+# the JVM options the daemon's launcher (src/bin/jkeepalived) runs the engine with
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xms24m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k -XX:-UsePerfData}
 BIG=${BIG:-1G}
 WORK=${WORK:-/tmp/jk-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -266,6 +267,7 @@ main() {
     row "live heap bytes/idle conn" "-" "$(f "$mem_engine" 2)" "-"
     echo
     echo "wrk -t$THREADS -c$CONNS -d$DURATION, best of $ROUNDS interleaved rounds; nproc=$(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "engine: $(sed -n 's/^ready //p' "$WORK/engine.log") transport, JVM options: $ENGINE_JAVA_OPTS"
     echo "CPU us/request: user+system time of the proxy process (nginx workers for direct) / requests served"
     echo "raw wrk output in $WORK/wrk.log"
 }

@@ -37,7 +37,8 @@ final class EngineService {
     private final Map<Destination.DestinationKey, EngineDest> trash = new HashMap<>();
     private final PersistenceTable<EngineDest> templates = new PersistenceTable<>();
     final StatsCounters stats = new StatsCounters();
-    volatile Channel listener;
+    /** The TCP listening sockets: one per event loop on epoll (SO_REUSEPORT), one on NIO; UDP: {@link #udp}. */
+    volatile List<Channel> listeners = List.of();
     volatile UdpRelay udp;
     private long lastNoDestLog;
 

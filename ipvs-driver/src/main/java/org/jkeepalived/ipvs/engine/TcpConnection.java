@@ -8,9 +8,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -160,23 +160,21 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         // the other side's EOF now means the end of the connection: let Netty close on it instead of
         // half-closing again (which costs a failing shutdown(2) and an exception per connection)
         other.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-        other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(f.channel()));
+        if (nothingQueued(other)) shutdownOutput(other);
+        else other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(f.channel()));
     }
 
     /**
-     * Sends our FIN on a channel whose queued data is flushed. On epoll this is shutdown(SHUT_WR) on the
-     * socket itself: Netty's shutdownOutput() allocates an exception (with its stack trace) on every
-     * call to fail writes that cannot be pending here.
+     * Sends our FIN on a channel whose queued data is flushed. On the native transports this is
+     * shutdown(SHUT_WR) on the socket itself: Netty's shutdownOutput() allocates an exception (with its
+     * stack trace) on every call to fail writes that cannot be pending here.
      */
     private static void shutdownOutput(Channel c) {
         if (!c.isActive()) return;
-        if (c instanceof EpollSocketChannel) {
+        if (c instanceof UnixChannel u && u.fd() instanceof Socket s) {
             try {
-                FileDescriptor fd = ((EpollSocketChannel) c).fd();
-                if (fd instanceof Socket) {
-                    ((Socket) fd).shutdown(false, true);
-                    return;
-                }
+                s.shutdown(false, true);
+                return;
             } catch (IOException | RuntimeException e) {
                 // fall back to Netty's way
             }
@@ -207,8 +205,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     private static void flushAndClose(Channel c) {
         if (c == null || !c.isOpen()) return;
-        if (c.isActive()) c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (c.isActive() && !nothingQueued(c)) c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         else c.close();
+    }
+
+    /**
+     * No write of ours is waiting on {@code c}, flushed or not, nor still in flight (the usual case: each
+     * batch of reads is flushed at its end). isEmpty() alone counts only the flushed ones.
+     */
+    private static boolean nothingQueued(Channel c) {
+        ChannelOutboundBuffer ob = c.unsafe().outboundBuffer();
+        return ob == null || (ob.isEmpty() && ob.totalPendingWriteBytes() == 0);
     }
 
     /** Called by the idle sweeper. */

@@ -8,9 +8,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The userspace L4 engine: a virtual-server table served by Netty sockets instead of kernel IPVS.
- * Each TCP/UDP virtual service listens on its address:port (IP_FREEBIND on epoll, so a VIP not yet
+ * Each TCP/UDP virtual service listens on its address:port (IP_FREEBIND on io_uring/epoll, so a VIP not yet
  * on the host can be bound); each client connection or UDP flow is scheduled to a real server with
  * the kernel schedulers' semantics and proxied to it (full NAT: the real server sees the engine's
  * address). Differences from IPVS: fwmark and SCTP services are refused; forwarding methods DR/TUN
@@ -52,6 +53,7 @@ public final class UserspaceEngine implements LvsBackend {
     private final Set<TcpConnection> tcpConns = ConcurrentHashMap.newKeySet();
     private final Set<UdpRelay.Flow> udpFlows = ConcurrentHashMap.newKeySet();
     private final Bootstrap backendBase;
+    private final Map<EventLoop, Bootstrap> backendPerLoop;
     private final Bootstrap datagramBase;
     private volatile Timeouts timeouts = new Timeouts(900, 120, 300);
     private volatile boolean closed;
@@ -63,35 +65,44 @@ public final class UserspaceEngine implements LvsBackend {
     public UserspaceEngine(EngineSettings settings, MonotonicClock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.transport = Transport.choose(settings.preferEpoll());
-        if (settings.preferEpoll() && !transport.epoll) {
-            log.info("userspace engine: native epoll unavailable ({}), using NIO",
-                    String.valueOf(Transport.epollUnavailabilityCause()));
+        this.transport = Transport.choose(settings.transport());
+        if (!settings.transport().equals("nio") && !transport.isNative()) {
+            log.info("userspace engine: no native transport ({}), using NIO", Transport.unavailabilityCause());
         }
-        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         this.group = transport.newGroup(threads, "jk-engine");
         // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
-        this.backendBase = new Bootstrap().channel(transport.socket())
+        // real servers are addresses, never names: no resolver lookup per connection
+        this.backendBase = new Bootstrap().channel(transport.socket()).resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         this.datagramBase = new Bootstrap().channel(transport.datagram());
+        Map<EventLoop, Bootstrap> perLoop = new IdentityHashMap<>();
+        group.forEach(l -> perLoop.put((EventLoop) l, backendBase.clone((EventLoop) l)));
+        this.backendPerLoop = perLoop;
         long sweepNanos = settings.sweepInterval().toNanos();
         group.next().scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
         group.next().scheduleAtFixedRate(this::estimate, 2, 2, TimeUnit.SECONDS);
-        log.info("userspace engine started: {} transport, {} I/O threads", transport.name(), threads);
+        log.info("userspace engine started: {} transport, {} I/O threads", transport.label(), threads);
     }
 
     @Override public String name() {
         return "userspace";
     }
 
-    /** "epoll" or "nio". */
+    /** "io_uring", "epoll" or "nio". */
     public String transportName() {
-        return transport.name();
+        return transport.label();
     }
 
+    /**
+     * The bootstrap for connections to real servers from {@code loop}: one per loop, made once (cloning
+     * copies every option map), used only on its own loop's thread, so setting its handler is safe.
+     */
     Bootstrap backendBootstrap(EventLoop loop) {
-        return backendBase.clone(loop);
+        Bootstrap b = backendPerLoop.get(loop);
+        return b != null ? b : backendBase.clone(loop);
     }
 
     Bootstrap datagramBootstrap(EventLoop loop) {
@@ -158,36 +169,49 @@ public final class UserspaceEngine implements LvsBackend {
         if (services.containsKey(key)) throw new LvsException("Service already exists: VS [" + key + "]", 17, null);
         EngineService es = new EngineService(this, vs);
         InetSocketAddress addr = new InetSocketAddress(key.address(), key.port());
-        ChannelFuture f;
+        List<ChannelFuture> binds = new ArrayList<>();
         if (key.protocol() == L4Protocol.TCP) {
-            ServerBootstrap sb = new ServerBootstrap().group(group).channel(transport.serverSocket())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new TcpConnection(es, ch));
-                        }
-                    });
-            if (transport.epoll) sb.option(EpollChannelOption.IP_FREEBIND, true);
-            f = sb.bind(addr);
+            // On io_uring/epoll every event loop gets its own listening socket (SO_REUSEPORT): the kernel spreads
+            // new connections over them and each connection lives on the loop that accepted it, with no
+            // hand-over between threads. NIO has no SO_REUSEPORT: one listener feeding the whole group.
+            List<EventLoopGroup> acceptors = new ArrayList<>();
+            if (transport.isNative()) group.forEach(l -> acceptors.add((EventLoop) l));
+            else acceptors.add(group);
+            for (EventLoopGroup loop : acceptors) {
+                ServerBootstrap sb = new ServerBootstrap().group(loop, loop).channel(transport.serverSocket())
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            @Override protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast(new TcpConnection(es, ch));
+                            }
+                        });
+                if (transport.isNative()) sb.option(transport.freeBind(), true).option(transport.reusePort(), true);
+                ChannelFuture f = sb.bind(addr);
+                binds.add(f);
+                // the first bind says whether the address is free; the others then join its port group
+                if (!f.awaitUninterruptibly().isSuccess()) break;
+            }
         } else {
             UdpRelay relay = new UdpRelay(es);
             es.udp = relay;
             Bootstrap b = new Bootstrap().group(group).channel(transport.datagram())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(relay);
-            if (transport.epoll) b.option(EpollChannelOption.IP_FREEBIND, true);
-            f = b.bind(addr);
+            if (transport.isNative()) b.option(transport.freeBind(), true);
+            binds.add(b.bind(addr));
         }
-        f.awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
-                    + " failed: " + f.cause().getMessage(), 98, f.cause());
+        for (ChannelFuture f : binds) {
+            if (!f.awaitUninterruptibly().isSuccess()) {
+                for (ChannelFuture g : binds) if (g.isSuccess()) g.channel().close().awaitUninterruptibly();
+                throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
+                        + " failed: " + f.cause().getMessage(), 98, f.cause());
+            }
         }
-        es.listener = f.channel();
-        if (es.udp != null) es.udp.listener = f.channel();
+        if (es.udp != null) es.udp.listener = binds.get(0).channel();
+        else es.listeners = binds.stream().map(ChannelFuture::channel).toList();
         services.put(key, es);
         serviceSnapshot = List.copyOf(services.values());
         log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
@@ -211,7 +235,7 @@ public final class UserspaceEngine implements LvsBackend {
         EngineService s = service(key);
         services.remove(key);
         serviceSnapshot = List.copyOf(services.values());
-        if (s.listener != null) s.listener.close().awaitUninterruptibly();
+        for (Channel l : s.listeners) l.close().awaitUninterruptibly();
         if (s.udp != null) s.udp.closeAll();
         log.info("Removing VS [{}] from the userspace engine", key);
     }
@@ -287,7 +311,7 @@ public final class UserspaceEngine implements LvsBackend {
             if (closed) return;
             closed = true;
             for (EngineService s : services.values()) {
-                if (s.listener != null) s.listener.close();
+                for (Channel l : s.listeners) l.close();
                 if (s.udp != null) s.udp.closeAll();
             }
             services.clear();

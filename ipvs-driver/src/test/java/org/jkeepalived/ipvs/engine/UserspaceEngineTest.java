@@ -118,7 +118,7 @@ class UserspaceEngineTest {
 
     @Test void everySchedulerDistributesAsThePureScheduler() throws Exception {
         UserspaceEngine e = engine();
-        assertEquals(org.jkeepalived.ipvs.engine.Transport.choose(true).name(), e.transportName());
+        assertEquals(org.jkeepalived.ipvs.engine.Transport.choose("native").label(), e.transportName());
         List<TestBackend> bs = new ArrayList<>();
         for (int i = 0; i < 3; i++) bs.add(closeLater(TestBackend.tcp("B" + i, "127.0.0.1")));
         for (String sched : Schedulers.NAMES) {
@@ -351,7 +351,7 @@ class UserspaceEngineTest {
     }
 
     @Test void nioTransportWorksToo() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1).withPreferEpoll(false),
+        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1).withTransport("nio"),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         assertEquals("nio", e.transportName());
         TestBackend a = closeLater(TestBackend.tcp("N", "127.0.0.1"));
