@@ -331,7 +331,26 @@ public final class HealthcheckService implements AutoCloseable {
         }
         if (r.ok() && r.weightDelta() != null) c.weightDelta = r.weightDelta();
         rs.recompute();
-        if (!stopped) schedule(c, step.nextDelayNanos());
+        if (!stopped) schedule(c, nextDelay(c, step));
+    }
+
+    /**
+     * When the next check is due. keepalived waits delay_loop after each answer. Here checks keep the
+     * phase their warmup gave them: the next check is due on the first multiple of delay_loop after the
+     * previous due time that leaves at least half a delay_loop after the answer (a fast check: exactly
+     * delay_loop after the previous one came due). Waiting from the answer instead lets the checks
+     * answered in the same turn of the event loop come due together again, and with thousands of
+     * servers they gather into bursts that start late (measured: p99 lateness 200-500 ms at 10,000
+     * servers). A retry waits its full delay_before_retry after the answer, as keepalived does.
+     */
+    private long nextDelay(CheckerRuntime c, CheckerState.Step step) {
+        long delay = step.nextDelayNanos();
+        if (step.retrying() || delay <= 0) return delay;
+        long now = clock.nanoTime();
+        long earliest = now + delay / 2;
+        long next = c.dueAt + delay;
+        if (next < earliest) next += ((earliest - next + delay - 1) / delay) * delay;
+        return next - now;
     }
 
     // ---------------------------------------------------------------- runtime holders

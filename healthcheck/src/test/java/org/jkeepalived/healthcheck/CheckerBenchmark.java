@@ -162,6 +162,9 @@ class CheckerBenchmark {
                     SERVERS, seconds, EXTERNAL_PORT == 0 ? "in this JVM" : "another process on port " + EXTERNAL_PORT, startupMs, SERVERS + 1, runs / seconds, SERVERS + 1, failures, p50, p99, lateness.count() - lateCount0,
                     100.0 * cpu / wall, heap >> 20,
                     victimRemovedAt.get() == 0 ? -1 : (victimRemovedAt.get() - killAt) / 1_000_000);
+            Timer took = registry.get(HealthcheckMetrics.CHECK_DURATION).timer();
+            report += String.format("  check duration (connect to verdict): mean %.1f ms, max %.1f ms%n",
+                    took.mean(TimeUnit.MILLISECONDS), took.max(TimeUnit.MILLISECONDS));
             StringBuilder reasons = new StringBuilder("  failures by reason:");
             registry.find(HealthcheckMetrics.CHECK_FAILURES).counters().forEach(c ->
                     reasons.append(' ').append(c.getId().getTag("reason")).append('=').append((long) c.count()));

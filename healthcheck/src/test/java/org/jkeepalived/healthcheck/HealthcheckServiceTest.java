@@ -97,6 +97,24 @@ class HealthcheckServiceTest {
         assertEquals("TCP connection to 10.0.0.2:80 failed.", st.lastFailure());
     }
 
+    @Test void checksKeepTheirCadenceAndSlowOnesWaitForTheNextSlot() {
+        // fast answer (300 ms): due every delay_loop from the first, not delay_loop after each answer
+        probes.answerAfter("10.0.0.2:80", Duration.ofMillis(300), sched);
+        // slow answer (7 s of a 10 s delay_loop): at least half a delay_loop after it, on the 10 s grid
+        probes.answerAfter("10.0.0.3:80", Duration.ofSeconds(7), sched);
+        // failing, retry 1 after 3 s: the retry waits delay_before_retry after the answer
+        probes.set("10.0.0.4:80", false);
+        probes.answerAfter("10.0.0.4:80", Duration.ofMillis(300), sched);
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)),
+                rs("10.0.0.3", 80, 1, tcp("10.0.0.3", 0, 1, 10, false)),
+                rs("10.0.0.4", 80, 1, tcp("10.0.0.4", 1, 3, 10, false)))));
+        sched.advance(Duration.ofSeconds(45));
+        assertEquals(List.of(0L, 10000L, 20000L, 30000L, 40000L), probes.callsMillis("10.0.0.2:80"));
+        assertEquals(List.of(0L, 20000L, 40000L), probes.callsMillis("10.0.0.3:80"));
+        assertEquals(List.of(0L, 3300L, 13300L, 23300L, 33300L, 43300L), probes.callsMillis("10.0.0.4:80"));
+        assertNull(dest("10.0.0.4"));
+    }
+
     @Test void alphaStartsDownUntilProvenUp() {
         probes.set("10.0.0.2:80", false);
         start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 1, 2, 10, true)))));

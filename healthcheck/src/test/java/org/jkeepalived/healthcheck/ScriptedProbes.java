@@ -13,6 +13,14 @@ final class ScriptedProbes implements ProbeFactory {
     final FakeClock clock;
     final Map<String, Supplier<CheckResult>> answers = new HashMap<>();
     final Map<String, List<Long>> calls = new HashMap<>();
+    /** Per server: how long its answer takes, in fake time on this scheduler (none: at once). */
+    final Map<String, java.time.Duration> answerDelays = new HashMap<>();
+    ManualScheduler scheduler;
+
+    void answerAfter(String key, java.time.Duration d, ManualScheduler s) {
+        answerDelays.put(key, d);
+        scheduler = s;
+    }
 
     ScriptedProbes(FakeClock clock) {
         this.clock = clock;
@@ -43,7 +51,12 @@ final class ScriptedProbes implements ProbeFactory {
             @Override public CompletableFuture<CheckResult> check() {
                 calls.computeIfAbsent(key, k -> new ArrayList<>()).add(clock.nanoTime());
                 Supplier<CheckResult> s = answers.get(key);
-                return CompletableFuture.completedFuture(s == null ? CheckResult.ok("ok") : s.get());
+                CheckResult r = s == null ? CheckResult.ok("ok") : s.get();
+                java.time.Duration d = answerDelays.get(key);
+                if (d == null) return CompletableFuture.completedFuture(r);
+                CompletableFuture<CheckResult> f = new CompletableFuture<>();
+                scheduler.schedule(d.toNanos(), () -> f.complete(r));
+                return f;
             }
 
             @Override public String type() {
