@@ -213,7 +213,8 @@ PY
         echo "$per - ${opened:-0}"
     fi
 }
-heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ {for(i=1;i<=NF;i++) if($i=="used") {v=$(i+1); gsub(/[^0-9]/,"",v); print v; exit}}'; }
+# Java heap in use, KiB: G1's one heap line, or the sum of Serial/Parallel's generations (Metaspace excluded)
+heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation|garbage-first heap|PSYoungGen|ParOldGen/ {for(i=1;i<=NF;i++) if($i=="used") {v=$(i+1); gsub(/[^0-9]/,"",v); s+=v}} END {print s+0}'; }
 
 main() {
     install_tools

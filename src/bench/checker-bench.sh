@@ -15,7 +15,7 @@ worker_processes 1;
 worker_rlimit_nofile 20000;
 pid $work/nginx.pid;
 error_log $work/error.log warn;
-events { worker_connections 16000; }
+events { worker_connections 16000; multi_accept on; }
 http {
     access_log off;
     client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
