@@ -147,13 +147,18 @@ class KernelSchedulerComparisonTest {
             expected.put(src + ":" + port, d == null ? "none" : d.address().getHostAddress());
             Thread.sleep(5);
         }
-        Thread.sleep(800);
+        // every client's entry, read until all are there: under the emulated CPU a SYN may leave late
         Map<String, String> kernel = new HashMap<>();
-        Matcher conn = Pattern.compile("TCP\\s+\\S+\\s+\\S+\\s+(\\S+:\\d+)\\s+" + Pattern.quote(VIP) + ":80\\s+(\\S+):80")
-                .matcher(run("ipvsadm", "-Lnc"));
-        while (conn.find()) {
-            if (expected.containsKey(conn.group(1))) kernel.put(conn.group(1), conn.group(2));
-        }
+        Pattern entry = Pattern.compile("TCP\\s+\\S+\\s+\\S+\\s+(\\S+:\\d+)\\s+" + Pattern.quote(VIP) + ":80\\s+(\\S+):80");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        do {
+            Thread.sleep(300);
+            Matcher conn = entry.matcher(run("ipvsadm", "-Lnc"));
+            while (conn.find()) {
+                if (expected.containsKey(conn.group(1))) kernel.put(conn.group(1), conn.group(2));
+            }
+        } while (kernel.size() < expected.values().stream().filter(v -> !v.equals("none")).count()
+                && System.nanoTime() < until);
         for (SocketChannel ch : open) ch.close();
         for (String k : expected.keySet()) kernel.putIfAbsent(k, "none");
         assertEquals(new java.util.TreeMap<>(kernel), new java.util.TreeMap<>(expected), sched + " " + flag);
