@@ -28,12 +28,8 @@ class EngineReloadHandoffNetnsTest {
     void up() {
         NetnsLab.assumeAvailable();
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        lab.connect(a, "eth0", "02:00:00:00:01:0a");
-        lab.connect(b, "eth0", "02:00:00:00:01:0b");
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
+        a = lab.host("a", "02:00:00:00:01:0a", "10.9.0.1/24");
+        b = lab.host("b", "02:00:00:00:01:0b", "10.9.0.2/24");
     }
 
     @AfterEach

@@ -29,12 +29,8 @@ class EngineTimingNetnsTest {
     void up() {
         NetnsLab.assumeAvailable();
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        lab.connect(a, "eth0", null);
-        lab.connect(b, "eth0", null);
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
+        a = lab.host("a", null, "10.9.0.1/24");
+        b = lab.host("b", null, "10.9.0.2/24");
     }
 
     @AfterEach

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -12,7 +11,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jkeepalived.vrrp.io.NetnsLab;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,15 +32,10 @@ class KeepalivedAhInteropNetnsTest {
     @BeforeEach
     void up() {
         NetnsLab.assumeAvailable();
-        Assumptions.assumeTrue(NetnsLab.exec("sh", "-c", "command -v keepalived").exit() == 0,
-                "keepalived is not installed");
+        NetnsLab.assumeKeepalived();
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        lab.connect(a, "eth0", "02:00:00:00:00:0a");
-        lab.connect(b, "eth0", "02:00:00:00:00:0b");
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
+        a = lab.host("a", "02:00:00:00:00:0a", "10.9.0.1/24");
+        b = lab.host("b", "02:00:00:00:00:0b", "10.9.0.2/24");
     }
 
     @AfterEach
@@ -60,11 +53,7 @@ class KeepalivedAhInteropNetnsTest {
                 + "    priority " + priority + "\n    advert_int 1\n"
                 + "    authentication {\n        auth_type AH\n        auth_pass " + pass + "\n    }\n" + peers
                 + "    virtual_ipaddress {\n        " + VIP + "\n    }\n}\n";
-        Path f = lab.tempFile("keepalived.conf", conf);
-        Path dir = f.getParent();
-        return lab.spawn(b, List.of("keepalived", "-n", "-l", "-D", "-f", f.toString(), "--vrrp",
-                "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString(),
-                "-i", lab.prefix()));
+        return lab.keepalived(b, conf);
     }
 
     private NetnsLab.Child ours(int priority, boolean unicast) {

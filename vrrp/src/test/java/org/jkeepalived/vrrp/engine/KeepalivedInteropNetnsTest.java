@@ -3,14 +3,12 @@ package org.jkeepalived.vrrp.engine;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.jkeepalived.vrrp.io.NetnsLab;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,17 +27,10 @@ class KeepalivedInteropNetnsTest {
     @BeforeEach
     void up() {
         NetnsLab.assumeAvailable();
-        Assumptions.assumeTrue(NetnsLab.exec("sh", "-c", "command -v keepalived").exit() == 0,
-                "keepalived is not installed");
+        NetnsLab.assumeKeepalived();
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        lab.connect(a, "eth0", "02:00:00:00:00:0a");
-        lab.connect(b, "eth0", "02:00:00:00:00:0b");
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
-        lab.addr(a, "eth0", "fd00::1/64");
-        lab.addr(b, "eth0", "fd00::2/64");
+        a = lab.host("a", "02:00:00:00:00:0a", "10.9.0.1/24", "fd00::1/64");
+        b = lab.host("b", "02:00:00:00:00:0b", "10.9.0.2/24", "fd00::2/64");
     }
 
     private String vip = "10.9.0.100/24";
@@ -58,11 +49,7 @@ class KeepalivedInteropNetnsTest {
                 + "vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 61\n"
                 + "    priority " + priority + "\n    advert_int " + advertInt + "\n" + auth
                 + "    virtual_ipaddress {\n        " + vip + "\n    }\n}\n";
-        Path f = lab.tempFile("keepalived.conf", conf);
-        Path dir = f.getParent();
-        return lab.spawn(b, List.of("keepalived", "-n", "-l", "-D", "-f", f.toString(), "--vrrp",
-                "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString(),
-                "-i", lab.prefix()));
+        return lab.keepalived(b, conf);
     }
 
     private NetnsLab.Child ours(int version, int priority, String advertInt) {

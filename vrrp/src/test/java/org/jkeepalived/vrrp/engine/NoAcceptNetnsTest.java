@@ -38,18 +38,9 @@ class NoAcceptNetnsTest {
         NetnsLab.Result nft = NetnsLab.exec("bash", "-c", "nft --version");
         assertEquals(0, nft.exit(), "nft not found: install the nftables package (" + nft.output().trim() + ")");
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        c = lab.namespace("c");
-        lab.connect(a, "eth0", "02:00:00:00:01:0a");
-        lab.connect(b, "eth0", "02:00:00:00:01:0b");
-        lab.connect(c, "eth0", "02:00:00:00:01:0c");
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
-        lab.addr(c, "eth0", "10.9.0.9/24");
-        lab.addr(a, "eth0", "fd00::1/64");
-        lab.addr(b, "eth0", "fd00::2/64");
-        lab.addr(c, "eth0", "fd00::9/64");
+        a = lab.host("a", "02:00:00:00:01:0a", "10.9.0.1/24", "fd00::1/64");
+        b = lab.host("b", "02:00:00:00:01:0b", "10.9.0.2/24", "fd00::2/64");
+        c = lab.host("c", "02:00:00:00:01:0c", "10.9.0.9/24", "fd00::9/64");
     }
 
     @AfterEach

@@ -33,15 +33,9 @@ class VmacNetnsTest {
     void up() {
         NetnsLab.assumeAvailable();
         lab = new NetnsLab();
-        a = lab.namespace("a");
-        b = lab.namespace("b");
-        c = lab.namespace("c");
-        lab.connect(a, "eth0", MAC_A);
-        lab.connect(b, "eth0", MAC_B);
-        lab.connect(c, "eth0", "02:00:00:00:01:0c");
-        lab.addr(a, "eth0", "10.9.0.1/24");
-        lab.addr(b, "eth0", "10.9.0.2/24");
-        lab.addr(c, "eth0", "10.9.0.9/24");
+        a = lab.host("a", MAC_A, "10.9.0.1/24");
+        b = lab.host("b", MAC_B, "10.9.0.2/24");
+        c = lab.host("c", "02:00:00:00:01:0c", "10.9.0.9/24");
     }
 
     @AfterEach

@@ -115,6 +115,32 @@ public final class NetnsLab implements AutoCloseable {
         run("ip", "-n", ns, "addr", "add", cidr, "dev", ifname);
     }
 
+    /** A host: namespace {@code role} with eth0 on the bridge, MAC {@code mac} and the addresses given. */
+    public String host(String role, String mac, String... cidrs) {
+        String ns = namespace(role);
+        connect(ns, "eth0", mac);
+        for (String cidr : cidrs) addr(ns, "eth0", cidr);
+        return ns;
+    }
+
+    /** Skips the test unless Debian's keepalived (the interop peer) is installed. */
+    public static void assumeKeepalived() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(exec("sh", "-c", "command -v keepalived").exit() == 0,
+                "keepalived is not installed");
+    }
+
+    /**
+     * keepalived's VRRP process in {@code ns} on configuration {@code conf}, in the foreground and
+     * logging to the console, its pid files beside the configuration.
+     */
+    public Child keepalived(String ns, String conf) {
+        Path f = tempFile("keepalived.conf", conf);
+        Path dir = f.getParent();
+        return spawn(ns, List.of("keepalived", "-n", "-l", "-D", "-f", f.toString(), "--vrrp",
+                "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString(),
+                "-i", prefix()));
+    }
+
     /** Runs a command to completion (30 s at most) and returns its output; fails on a non-zero exit. */
     public static String run(String... cmd) {
         Result r = exec(cmd);
