@@ -1,13 +1,13 @@
 package org.jkeepalived.vrrp.engine;
 
+import static org.jkeepalived.vrrp.engine.EngineNetns.await;
+import static org.jkeepalived.vrrp.engine.EngineNetns.args;
+import static org.jkeepalived.vrrp.engine.EngineNetns.addrs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.jkeepalived.vrrp.io.NetnsLab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,36 +45,12 @@ class EngineNetnsTest {
     }
 
     private NetnsLab.Child engine(String ns, String... args) {
-        NetnsLab.Child e = lab.java(ns, EngineMain.class, args);
-        e.awaitPrefix("STARTED", Duration.ofSeconds(20));
-        return e;
+        return EngineNetns.engine(lab, ns, args);
     }
 
-    private static String[] args(String... more) {
-        List<String> l = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=51", "version=3", "int=0.25",
-                "garp_delay=0"));
-        l.addAll(List.of(more));
-        return l.toArray(new String[0]);
-    }
-
-    private static String addrs(String ns) {
-        return NetnsLab.run("ip", "-n", ns, "addr", "show", "dev", "eth0");
-    }
 
     private String connect(String ip) {
-        NetnsLab.Result r = NetnsLab.execIn(c, "timeout", "3", "bash", "-c",
-                "exec 3<>/dev/tcp/" + ip + "/8080 && head -1 <&3");
-        return r.exit() == 0 ? r.output().trim() : "failed: " + r.output();
-    }
-
-    private static void await(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        return EngineNetns.connect(c, ip);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package org.jkeepalived.vrrp.engine;
 
+import static org.jkeepalived.vrrp.engine.EngineNetns.await;
+import static org.jkeepalived.vrrp.engine.EngineNetns.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.jkeepalived.vrrp.io.NetnsLab;
 import org.jkeepalived.vrrp.io.NftBatch;
 import org.jkeepalived.vrrp.io.VipAddress;
@@ -51,17 +51,9 @@ class NoAcceptNetnsTest {
     }
 
     private NetnsLab.Child engine(String ns, String... args) {
-        NetnsLab.Child e = lab.java(ns, EngineMain.class, args);
-        e.awaitPrefix("STARTED", Duration.ofSeconds(20));
-        return e;
+        return EngineNetns.engine(lab, ns, args);
     }
 
-    private static String[] args(String... more) {
-        List<String> l = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=51", "version=3", "int=0.25",
-                "garp_delay=0"));
-        l.addAll(List.of(more));
-        return l.toArray(new String[0]);
-    }
 
     /** What the client reads from port 8080 at {@code ip}, or "failed" (a dropped SYN times out). */
     private String connect(String ip) {
@@ -78,16 +70,6 @@ class NoAcceptNetnsTest {
     private static String table(String ns) {
         NetnsLab.Result r = NetnsLab.execIn(ns, "nft", "list", "table", "inet", TABLE);
         return r.exit() == 0 ? r.output() : null;
-    }
-
-    private static void await(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test
