@@ -63,10 +63,13 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     /** VIPs our VRRP instances hold now (for ha_suspend). */
     private final java.util.Set<java.net.InetAddress> masterVips = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry) {
+    private final BfdSubsystem bfd;
+
+    CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry, BfdSubsystem bfd) {
         this.engineChoice = engineChoice;
         this.keepTableOnStop = keepTableOnStop;
         this.registry = registry;
+        this.bfd = bfd;
     }
 
     @Override public String name() {
@@ -95,6 +98,8 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     private HealthcheckService newCheckers(KeepalivedConfig cfg, HealthcheckService previous) {
         HealthcheckService.Builder b = HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
                 .listener(change -> requestApply());
+        // BFD_CHECK reads the daemon's sessions (shared with track_bfd), not sessions of its own
+        if (bfd != null && bfd.apply(cfg) != null) b.bfd(bfd.service());
         if (previous != null) b.inheritFrom(previous);
         return b.build();
     }

@@ -12,13 +12,15 @@ final class Subsystems {
 
     static List<Subsystem> create(Options o, MeterRegistry registry, BiConsumer<String, Throwable> onFailure) {
         List<Subsystem> out = new ArrayList<>();
-        CheckerSubsystem checkers = o.vrrpOnly() ? null : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry);
+        BfdSubsystem bfd = new BfdSubsystem(!o.checkOnly(), !o.vrrpOnly());
+        CheckerSubsystem checkers = o.vrrpOnly() ? null : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd);
         if (!o.checkOnly()) {
             out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (instance, state) -> {
                 if (checkers != null) checkers.vrrpStateChanged(instance, state);
-            }));
+            }, bfd));
         }
         if (checkers != null) out.add(checkers);
+        out.add(bfd); // last: it closes after the others (see BfdSubsystem)
         return out;
     }
 }

@@ -14,6 +14,8 @@ import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.healthcheck.bfd.BfdService;
+import org.jkeepalived.healthcheck.bfd.BfdState;
 import org.jkeepalived.vrrp.engine.EngineListener;
 import org.jkeepalived.vrrp.engine.HandoffResult;
 import org.jkeepalived.vrrp.engine.InstanceStatus;
@@ -38,13 +40,31 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private List<VipAddress> staticAddrs = List.of();
     private List<VirtualRoute> staticRoutes = List.of();
     private List<VirtualRule> staticRules = List.of();
-    private VrrpEngine engine;
+    private volatile VrrpEngine engine;
     private volatile KeepalivedConfig config;
 
-    VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<VrrpInstance, VrrpState> stateListener) {
+    private final BfdSubsystem bfd;
+
+    VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<VrrpInstance, VrrpState> stateListener,
+                  BfdSubsystem bfd) {
         this.registry = registry;
         this.keepVipsOnStop = keepVipsOnStop;
         this.stateListener = stateListener;
+        this.bfd = bfd;
+        // track_bfd: every session change goes to the engine running now (it ignores names it does not track)
+        if (bfd != null) bfd.addListener((name, state) -> {
+            VrrpEngine e = engine;
+            if (e != null) e.bfdStateChanged(name, state == BfdState.UP);
+        });
+    }
+
+    /** Tells a new engine which sessions are Up already (changes after this reach it through the listener). */
+    private void seedBfd(VrrpEngine e) {
+        BfdService s = bfd == null ? null : bfd.service();
+        if (s == null) return;
+        for (org.jkeepalived.core.config.BfdInstance b : s.instances()) {
+            if (s.state(b.name()) == BfdState.UP) e.bfdStateChanged(b.name(), true);
+        }
     }
 
     @Override public String name() {
@@ -60,8 +80,10 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         }
         if (io == null) io = NetIo.openNative();
         applyStatic(cfg);
+        if (bfd != null) bfd.apply(cfg);
         if (!cfg.vrrpInstances().isEmpty()) {
             engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(), registry, null);
+            seedBfd(engine);
         }
     }
 
@@ -132,6 +154,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
             start(cfg);
             return;
         }
+        if (bfd != null) bfd.apply(cfg);
         try {
             engine.reload(cfg);
         } catch (IllegalArgumentException e) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, and track_script failover. */
+/** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, track_script failover, track_bfd. */
 @Tag("netns")
 class VrrpScenariosIT {
     @TempDir Path dir;
@@ -109,5 +109,30 @@ class VrrpScenariosIT {
         assertTrue(Waits.until(() -> state("dir2") == 2 && state("dir1") == 1, 10_000), "dir2 took over after the script failed");
         Files.writeString(flag, "ok");
         assertTrue(Waits.until(() -> state("dir1") == 2, 10_000), "dir1 preempts back once the script passes again");
+    }
+
+    @Test
+    void trackBfdHoldsFaultUntilThePeerSessionIsUpAndFaultsWhenThePeerDies() throws Exception {
+        String bfd = """
+                bfd_instance peer {
+                    neighbor_ip %s
+                    source_ip %s
+                    min_rx 50
+                    min_tx 50
+                    multiplier 3
+                }
+                """;
+        String track = "    track_bfd {\n        peer\n    }";
+        String c1 = conf("dir1", 150, track, bfd.formatted("10.77.0.4", "10.77.0.3"));
+        String c2 = conf("dir2", 100, "", bfd.formatted("10.77.0.3", "10.77.0.4"));
+        daemon("dir1", c1);
+        Thread.sleep(4000); // far beyond Master_Down_Interval (3.6 s at advert_int 1): alone it would be MASTER
+        assertEquals(3, state("dir1"), "FAULT while the BFD session to dir2 is Down");
+        Process d2 = daemon("dir2", c2);
+        assertTrue(Waits.until(() -> state("dir1") == 2 && state("dir2") == 1, 20_000),
+                "dir1 MASTER once the session is Up, dir2 BACKUP");
+        d2.destroyForcibly().waitFor();
+        // detection: 3 × 50 ms
+        assertTrue(Waits.until(() -> state("dir1") == 3, 3_000), "dir1 FAULT when the peer's session goes Down");
     }
 }

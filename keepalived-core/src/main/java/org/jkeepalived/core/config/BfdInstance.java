@@ -33,6 +33,11 @@ public record BfdInstance(String name, InetAddress neighborIp, InetAddress sourc
                 false, false);
     }
 
+    /** Whether VRRP gets this session's events (track_bfd). */
+    public boolean forVrrp() {
+        return vrrp || !checker;
+    }
+
     /** Whether the checker process gets this session's events. */
     public boolean forChecker() {
         return checker || !vrrp;

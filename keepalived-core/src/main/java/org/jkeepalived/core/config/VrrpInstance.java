@@ -37,6 +37,8 @@ public record VrrpInstance(
         List<TrackRef> trackInterfaces,
         List<TrackRef> trackScripts,
         List<TrackRef> trackFiles,
+        /** track_bfd: bfd_instance names; a null weight takes the bfd_instance's weight. */
+        List<TrackRef> trackBfds,
         boolean dontTrackPrimary,
         /** use_vmac [NAME]: null when not used, else the macvlan's name ("vrrp.VRID" by default). */
         String useVmac,
@@ -67,6 +69,7 @@ public record VrrpInstance(
         trackInterfaces = trackInterfaces == null ? List.of() : List.copyOf(trackInterfaces);
         trackScripts = trackScripts == null ? List.of() : List.copyOf(trackScripts);
         trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
+        trackBfds = trackBfds == null ? List.of() : List.copyOf(trackBfds);
         options = Options.copy(options);
     }
 

@@ -3,7 +3,7 @@ package org.jkeepalived.core.config;
 import java.util.List;
 import java.util.Map;
 
-/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* global_tracking sync_group_tracking_weight }. */
+/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* (track_bfd too) global_tracking sync_group_tracking_weight }. */
 public record VrrpSyncGroup(
         String name,
         List<String> group,
@@ -15,6 +15,7 @@ public record VrrpSyncGroup(
         List<TrackRef> trackInterfaces,
         List<TrackRef> trackScripts,
         List<TrackRef> trackFiles,
+        List<TrackRef> trackBfds,
         boolean globalTracking,
         boolean syncGroupTrackingWeight,
         Map<String, List<List<String>>> options) {
@@ -24,6 +25,7 @@ public record VrrpSyncGroup(
         trackInterfaces = trackInterfaces == null ? List.of() : List.copyOf(trackInterfaces);
         trackScripts = trackScripts == null ? List.of() : List.copyOf(trackScripts);
         trackFiles = trackFiles == null ? List.of() : List.copyOf(trackFiles);
+        trackBfds = trackBfds == null ? List.of() : List.copyOf(trackBfds);
         options = Options.copy(options);
     }
 }

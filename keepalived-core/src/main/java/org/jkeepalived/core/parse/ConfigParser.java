@@ -59,6 +59,8 @@ final class ConfigParser {
     private final List<BfdInstance> bfds = new ArrayList<>();
     /** The names BFD_CHECKs refer to: the instance must send its events to the checkers. */
     private final List<Token> bfdChecks = new ArrayList<>();
+    /** track_bfd entries of instances and sync groups, checked against the bfd_instances at the end. */
+    private final List<Token> trackBfds = new ArrayList<>();
     /** Instances by (VRID, IPv6, interface): two of them may clash. */
     private final Map<List<Object>, List<VrrpInstance>> byVrid = new HashMap<>();
     /** Where each named object was defined or referenced, for the reference checks at the end. */
@@ -84,6 +86,13 @@ final class ConfigParser {
         }
         if (lvsSyncNode != null) guard(lvsSyncNode, this::resolveLvsSync);
         checkReferences();
+        for (Token t : trackBfds) {
+            for (BfdInstance b : bfds) {
+                if (b.name().equals(t.text()) && !b.forVrrp()) {
+                    d.error(t, "track_bfd: bfd_instance '" + t.text() + "' sends its events to the checkers only");
+                }
+            }
+        }
         for (Token t : bfdChecks) {
             for (BfdInstance b : bfds) {
                 if (b.name().equals(t.text()) && !b.forChecker()) {
@@ -590,7 +599,7 @@ final class ConfigParser {
         String name = nameArg(n);
         List<String> group = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
-        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>();
         boolean globalTracking = false, tw = false;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         for (Node c : block(n)) {
@@ -614,6 +623,7 @@ final class ConfigParser {
                 case "track_interface": ifs = trackRefs(c, 253, null); break;
                 case "track_script": scr = trackRefs(c, 253, "vrrp_script"); break;
                 case "track_file": files = trackRefs(c, 254, "track_file"); break;
+                case "track_bfd": bfdRefs = trackBfdRefs(c); break;
                 case "global_tracking":
                     d.warn(c.kw, "global_tracking is deprecated, use track_* on the sync group");
                     globalTracking = true;
@@ -625,7 +635,7 @@ final class ConfigParser {
         if (group.isEmpty()) d.error(n.kw, "vrrp_sync_group " + name + ": empty group");
         if (name != null && defined("vrrp_sync_group", name, n)) {
             syncGroups.add(new VrrpSyncGroup(name, group, master, backup, fault, stop, generic, ifs, scr, files,
-                    globalTracking, tw, options));
+                    bfdRefs, globalTracking, tw, options));
         }
     }
 
@@ -654,6 +664,15 @@ final class ConfigParser {
             out.add(new TrackRef(e.keyword(), weight, reverse));
         }
         return out;
+    }
+
+    /**
+     * track_bfd { NAME [weight N [reverse]] }: weights -253..253 as keepalived's; the session must send
+     * its events to VRRP (checked once every bfd_instance is known).
+     */
+    private List<TrackRef> trackBfdRefs(Node c) {
+        for (Node e : block(c)) trackBfds.add(e.kw);
+        return trackRefs(c, 253, "bfd_instance");
     }
 
     /** keepalived -t's check that a named interface exists in this network namespace (when asked for). */
@@ -685,7 +704,7 @@ final class ConfigParser {
         List<UnicastPeer> peers = new ArrayList<>();
         List<StaticAddress> vips = new ArrayList<>(), evips = new ArrayList<>();
         List<StaticRoute> routes = new ArrayList<>(), rules = new ArrayList<>();
-        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>();
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token vipToken = null, stateToken = null, authToken = null, acceptToken = null;
@@ -763,6 +782,7 @@ final class ConfigParser {
                 case "track_interface": ifs.addAll(trackRefs(c, 253, null)); break;
                 case "track_script": scr.addAll(trackRefs(c, 253, "vrrp_script")); break;
                 case "track_file": files.addAll(trackRefs(c, 254, "track_file")); break;
+                case "track_bfd": bfdRefs.addAll(trackBfdRefs(c)); break;
                 case "dont_track_primary": dontTrack = true; break;
                 case "use_vmac":
                     useVmac = c.argc() > 0 ? c.arg(0) : "";
@@ -860,7 +880,7 @@ final class ConfigParser {
         Duration ld = lowerDelay != null ? lowerDelay : (globalLowerPrioDelay != null ? globalLowerPrioDelay : gd);
         int lr = lowerRepeat != null ? lowerRepeat : (globalLowerPrioRepeat != null ? globalLowerPrioRepeat : gr);
         VrrpInstance vi = new VrrpInstance(name, state, iface, vrid, priority, advert, ver, ipv6, nopreempt, preemptDelay,
-                acc, auth, authPass, mcastSrc, unicastSrc, peers, vips, evips, routes, rules, ifs, scr, files, dontTrack,
+                acc, auth, authPass, mcastSrc, unicastSrc, peers, vips, evips, routes, rules, ifs, scr, files, bfdRefs, dontTrack,
                 useVmac, xmitBase, gd, gr, garpRefresh != null ? garpRefresh : g.vrrpGarpMasterRefresh(),
                 garpRefreshRepeat != null ? garpRefreshRepeat : g.vrrpGarpMasterRefreshRepeat(), ld, lr,
                 master, backup, fault, stop, generic, smtp, unicastTtl, oldChecksum, strictMode, options);

@@ -29,7 +29,6 @@ public final class KeywordSupport {
                 + "notify_fifo notify_fifo_script dynamic_interfaces enable_script_security script_user"));
         PENDING.put("vrrp_instance", set("smtp_alert"));
         PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
-        PENDING.put("bfd_instance", set("vrrp weight"));
     }
 
     private static void def(String section, String implemented, String accepted) {
@@ -87,8 +86,8 @@ public final class KeywordSupport {
         def("track_file", "file weight init_file", "");
         def("vrrp_sync_group",
                 "group notify_master notify_backup notify_fault notify_stop notify track_interface track_script "
-                        + "track_file global_tracking sync_group_tracking_weight",
-                "track_process track_bfd notify_deleted notify_priority_changes smtp_alert");
+                        + "track_file track_bfd global_tracking sync_group_tracking_weight",
+                "track_process notify_deleted notify_priority_changes smtp_alert");
         def("vrrp_instance",
                 "state interface virtual_router_id priority advert_int version native_ipv6 nopreempt preempt "
                         + "preempt_delay accept no_accept authentication mcast_src_ip unicast_src_ip unicast_peer "
@@ -96,8 +95,8 @@ public final class KeywordSupport {
                         + "track_script track_file dont_track_primary use_vmac vmac_xmit_base garp_master_delay "
                         + "garp_master_repeat garp_master_refresh garp_master_refresh_repeat garp_lower_prio_delay "
                         + "garp_lower_prio_repeat notify_master notify_backup notify_fault notify_stop notify smtp_alert "
-                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface",
-                "vrf use_vmac_addr use_ipvlan track_process track_bfd mcast_dst_ip track_src_ip check_unicast_src "
+                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd",
+                "vrf use_vmac_addr use_ipvlan track_process mcast_dst_ip track_src_ip check_unicast_src "
                         + "unicast_fault_no_peer garp_extra_if garp_extra_if_vmac down_timer_adverts lower_prio_no_advert "
                         + "higher_prio_send_advert promote_secondaries skip_check_adv_addr debug notify_master_rx_lower_pri "
                         + "notify_deleted notify_priority_changes kernel_rx_buf_size linkbeat_use_polling");

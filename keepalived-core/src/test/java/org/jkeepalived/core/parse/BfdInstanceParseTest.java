@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.TrackRef;
 import org.jkeepalived.core.parse.Diagnostic.Severity;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,23 @@ class BfdInstanceParseTest {
                 Duration.ofMillis(100), Duration.ofNanos(3_312_000), Duration.ofMillis(2000), 3, true, 254, 1, 10, true,
                 false, true), b);
         assertTrue(b.forChecker());
+    }
+
+    /** keepalived 2.2.7's -t gives the same verdicts (checked by hand: it needs a usable interface). */
+    @Test
+    void trackBfdInInstancesAndSyncGroups() {
+        String vi = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  10.9.9.9\n }\n"
+                + " track_bfd {\n  %s\n }\n}\n";
+        KeepalivedConfig c = ok(bfd(" weight -20\n") + "bfd_instance b2 {\n neighbor_ip 10.0.0.3\n vrrp\n}\n"
+                + String.format(vi, "b1\n  b2 weight 10 reverse")
+                + "vrrp_sync_group G {\n group {\n  VI_1\n }\n track_bfd {\n  b1 weight 5\n }\n}\n");
+        assertEquals(List.of(new TrackRef("b1", null, false), new TrackRef("b2", 10, true)),
+                c.vrrpInstances().get(0).trackBfds());
+        assertEquals(List.of(new TrackRef("b1", 5, false)), c.vrrpSyncGroups().get(0).trackBfds());
+        find(parse(String.format(vi, "nosuch")), Severity.ERROR, "bfd_instance 'nosuch' is not defined");
+        find(parse(bfd(" checker\n") + String.format(vi, "b1")), Severity.ERROR, "sends its events to the checkers only");
+        find(parse(bfd("") + String.format(vi, "b1 weight 254")), Severity.ERROR, "254");
+        find(parse(bfd("") + String.format(vi, "b1 foo")), Severity.ERROR, "unexpected 'foo'");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
 import org.jkeepalived.core.config.StaticRoute;
+import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.TrackFile;
 import org.jkeepalived.core.config.UnicastPeer;
 import org.jkeepalived.core.config.VrrpInstance;
@@ -68,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * (send adverts, add/remove VIPs and virtual_routes and announce them, run notify scripts).
  * Tracking ({@link TrackingState}: the instance's interface, track_interface from link
  * notifications, track_script through {@link ScriptTracker}s run on a {@link ScriptRunner},
- * track_file polled every second) turns into FAULT / effective-priority events for the machines.
+ * track_file polled every second, track_bfd as {@link #bfdStateChanged} reports it) turns into
+ * FAULT / effective-priority events for the machines.
  *
  * <p>On start every non-owner instance releases its VIPs first, which removes addresses a killed
  * earlier run left behind. {@link #stop()} (the SIGTERM path) makes each master send priority 0
@@ -97,6 +99,9 @@ public final class VrrpEngine implements AutoCloseable {
     private final AtomicLong unknownVridPackets = new AtomicLong();
     private final Map<String, VrrpScript> scriptConfigs = new HashMap<>();
     private final Map<String, TrackFile> fileConfigs = new HashMap<>();
+    private final Map<String, BfdInstance> bfdConfigs = new HashMap<>();
+    /** BFD sessions Up now, as last told by {@link #bfdStateChanged} (all others count Down). */
+    private final java.util.Set<String> bfdUp = new java.util.HashSet<>();
     private final Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
     private final Map<String, VrrpMetrics.Instance> meters = new HashMap<>();
     private ScriptRunner scriptRunner;
@@ -119,7 +124,7 @@ public final class VrrpEngine implements AutoCloseable {
 
     /**
      * Starts every vrrp_instance of {@code config} with its tracking (track_interface,
-     * track_script through {@code scripts}, track_file) and notify scripts.
+     * track_script through {@code scripts}, track_file, track_bfd) and notify scripts.
      *
      * @param scripts  runs vrrp_script and notify scripts (null: the engine makes its own
      *                 {@link ProcessScriptRunner} and closes it on stop)
@@ -133,6 +138,9 @@ public final class VrrpEngine implements AutoCloseable {
         }
         for (TrackFile f : config.trackFiles()) {
             e.fileConfigs.put(f.name(), f);
+        }
+        for (BfdInstance b : config.bfdInstances()) {
+            e.bfdConfigs.put(b.name(), b);
         }
         e.scriptRunner = scripts;
         return e.launch(config.vrrpInstances(), config.vrrpSyncGroups());
@@ -265,7 +273,7 @@ public final class VrrpEngine implements AutoCloseable {
     private Instance createInstance(VrrpInstance vi, boolean interfaceErrorsFatal) throws IOException {
         InstanceSettings settings = InstanceSettings.from(vi, global);
         Instance inst = new Instance(vi, new VrrpInstanceFsm(settings),
-                TrackingState.forInstance(vi, scriptConfigs, fileConfigs));
+                TrackingState.forInstance(vi, scriptConfigs, fileConfigs, bfdConfigs));
         if (inst.net.ensureVmac(io) && io.links().link(InstanceNet.socketIface(vi)).isPresent()) {
             try {
                 attach(inst);
@@ -337,7 +345,7 @@ public final class VrrpEngine implements AutoCloseable {
     private void addGroupTracking(Instance i) {
         VrrpSyncGroupFsm g = groupOf.get(i.name());
         if (g != null) {
-            i.tracking.addSyncGroup(groupConfigs.get(g.name()), scriptConfigs, fileConfigs);
+            i.tracking.addSyncGroup(groupConfigs.get(g.name()), scriptConfigs, fileConfigs, bfdConfigs);
         }
     }
 
@@ -461,8 +469,28 @@ public final class VrrpEngine implements AutoCloseable {
                 i.tracking.setScript(n, t.status());
             }
         }
+        for (String n : i.tracking.names(PriorityCalculator.Kind.BFD)) {
+            i.tracking.setBfd(n, bfdUp.contains(n));
+        }
         i.fileValues.clear();
         readTrackFiles(i);
+    }
+
+    /**
+     * track_bfd: a BFD session (run by the daemon, shared with the checkers) went Up or left Up.
+     * Any thread; applied on the VRRP loop.
+     */
+    public void bfdStateChanged(String session, boolean up) {
+        scheduler.execute(() -> {
+            if (stopped || (up ? !bfdUp.add(session) : !bfdUp.remove(session))) {
+                return;
+            }
+            for (Instance i : instances.values()) {
+                if (i.tracking.setBfd(session, up)) {
+                    reevaluate(i);
+                }
+            }
+        });
     }
 
     private static boolean faulted(Instance i, PriorityCalculator.Result r) {
@@ -846,6 +874,10 @@ public final class VrrpEngine implements AutoCloseable {
         for (TrackFile f : cfg.trackFiles()) {
             fileConfigs.put(f.name(), f);
         }
+        bfdConfigs.clear();
+        for (BfdInstance b : cfg.bfdInstances()) {
+            bfdConfigs.put(b.name(), b);
+        }
         Map<String, VrrpInstance> wanted = new LinkedHashMap<>();
         for (VrrpInstance vi : cfg.vrrpInstances()) {
             wanted.put(vi.name(), vi);
@@ -895,7 +927,7 @@ public final class VrrpEngine implements AutoCloseable {
         buildGroups(cfg.vrrpSyncGroups(), groupStates);
         for (Instance i : kept) {
             // tracking rebuilt from the new config; known states carried over below
-            i.tracking = TrackingState.forInstance(i.config, scriptConfigs, fileConfigs);
+            i.tracking = TrackingState.forInstance(i.config, scriptConfigs, fileConfigs, bfdConfigs);
             addGroupTracking(i);
         }
         for (Instance i : fresh) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * keepalived's effective-priority rules, pure.
  * <ul>
- * <li>track_interface / track_script with weight 0 (unweighted): DOWN → FAULT
+ * <li>track_interface / track_script / track_bfd with weight 0 (unweighted): DOWN → FAULT
  *     ({@code reverse}: UP → FAULT).</li>
  * <li>weight &gt; 0: added while UP; weight &lt; 0: added (so subtracted) while DOWN;
  *     {@code reverse} negates the adjustment (man page: "the priority is decreased when up and
@@ -23,7 +23,7 @@ public final class PriorityCalculator {
     private PriorityCalculator() {
     }
 
-    public enum Kind { INTERFACE, SCRIPT, FILE }
+    public enum Kind { INTERFACE, SCRIPT, FILE, BFD }
 
     /**
      * One tracked object as an instance sees it. {@code status} is used for interfaces and scripts,
@@ -67,7 +67,11 @@ public final class PriorityCalculator {
             }
             if (t.status() == TrackStatus.UNKNOWN) continue;
             boolean up = t.status() == TrackStatus.UP;
-            String what = (t.kind() == Kind.INTERFACE ? "track_interface " : "track_script ") + t.name();
+            String what = switch (t.kind()) {
+                case INTERFACE -> "track_interface ";
+                case BFD -> "track_bfd ";
+                default -> "track_script ";
+            } + t.name();
             if (t.weight() == 0) {
                 if (t.reverse() ? up : !up) faults.add(what + (up ? " up (reverse)" : " down"));
                 continue;

@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jkeepalived.core.config.BfdInstance;
+import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.TrackFile;
 import org.jkeepalived.core.config.TrackRef;
 import org.jkeepalived.core.config.VrrpInstance;
@@ -29,19 +31,38 @@ public final class TrackingState {
      * Everything an instance tracks: its own interface unweighted (unless dont_track_primary),
      * track_interface, track_script (weight and reverse from the reference if it gives a weight,
      * else from the vrrp_script; init_fail scripts start DOWN) and track_file (likewise from the
-     * track_file block). Unknown script / file names are skipped (the config checker reports them).
+     * track_file block). track_bfd likewise from the bfd_instance (a session starts Down, as
+     * BFD's do). Unknown names are skipped (the config checker reports them).
      */
-    public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+    public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
+                                            Map<String, BfdInstance> bfds) {
         TrackingState t = new TrackingState(vi.priority());
         if (!vi.dontTrackPrimary() && vi.iface() != null) t.trackInterface(vi.iface(), 0, false);
         t.addRefs(vi.trackInterfaces(), vi.trackScripts(), vi.trackFiles(), scripts, files);
+        t.addBfdRefs(vi.trackBfds(), bfds);
         return t;
     }
 
+    public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+        return forInstance(vi, scripts, files, Map.of());
+    }
+
     /** Adds a sync group's track_* (they apply to every member). */
-    public TrackingState addSyncGroup(VrrpSyncGroup g, Map<String, VrrpScript> scripts, Map<String, TrackFile> files) {
+    public TrackingState addSyncGroup(VrrpSyncGroup g, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
+                                      Map<String, BfdInstance> bfds) {
         addRefs(g.trackInterfaces(), g.trackScripts(), g.trackFiles(), scripts, files);
+        addBfdRefs(g.trackBfds(), bfds);
         return this;
+    }
+
+    private void addBfdRefs(List<TrackRef> refs, Map<String, BfdInstance> bfds) {
+        for (TrackRef r : refs) {
+            BfdInstance b = bfds == null ? null : bfds.get(r.name());
+            if (b == null) continue;
+            int w = r.weight() != null ? r.weight() : b.weight();
+            boolean rev = r.weight() != null ? r.reverse() : b.weightReverse() || r.reverse();
+            trackBfd(r.name(), w, rev);
+        }
     }
 
     private void addRefs(List<TrackRef> ifs, List<TrackRef> scs, List<TrackRef> fls,
@@ -77,6 +98,16 @@ public final class TrackingState {
     public TrackingState trackFile(String name, int weight, boolean reverse) {
         items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.FILE, name, weight, reverse, TrackStatus.UNKNOWN, null));
         return this;
+    }
+
+    public TrackingState trackBfd(String name, int weight, boolean reverse) {
+        items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.BFD, name, weight, reverse, TrackStatus.DOWN, null));
+        return this;
+    }
+
+    /** A BFD session's state (Up or not); returns false if this instance does not track it. */
+    public boolean setBfd(String name, boolean up) {
+        return set(PriorityCalculator.Kind.BFD, name, up ? TrackStatus.UP : TrackStatus.DOWN, null);
     }
 
     /** Link state of an interface; returns false if this instance does not track it. */

@@ -218,7 +218,7 @@ public final class EngineMain {
         boolean ipv6 = !vips.isEmpty() && vips.get(0).address() instanceof java.net.Inet6Address;
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
                 accept, auth, pass, null, src, peers, vips, excluded, routes, rules, track, scripts,
-                List.of(), false, vmac == null ? null : vmac.isEmpty() ? "vrrp." + vrid : vmac, xmitBase, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
+                List.of(), List.of(), false, vmac == null ? null : vmac.isEmpty() ? "vrrp." + vrid : vmac, xmitBase, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
                 null, notify, false, null, false, false, Map.of());
     }
 

@@ -176,7 +176,7 @@ class VrrpEngineTest {
         VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3", "int=0.05",
                 "garp_delay=0", "vip=10.1.0.100/24");
         VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
-                List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), false, false, null);
         VrrpEngine e = engine(a, List.of(g), null, v1, v2);
         await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.MASTER), "group master");
         a.setLink("eth1", false);
@@ -225,7 +225,7 @@ class VrrpEngineTest {
                 base.priority(), base.advertInt(), base.version(), base.ipv6(), base.nopreempt(), base.preemptDelay(),
                 base.accept(), base.authType(), base.authPass(), base.mcastSrcIp(), base.unicastSrcIp(),
                 base.unicastPeers(), base.virtualIpaddresses(), base.virtualIpaddressExcluded(), base.virtualRoutes(),
-                base.virtualRules(), base.trackInterfaces(), base.trackScripts(), base.trackFiles(),
+                base.virtualRules(), base.trackInterfaces(), base.trackScripts(), base.trackFiles(), base.trackBfds(),
                 base.dontTrackPrimary(), base.useVmac(), base.vmacXmitBase(), Duration.ZERO, 2,
                 Duration.ofMillis(100), 3, base.garpLowerPrioDelay(), base.garpLowerPrioRepeat(), null, null, null,
                 null, null, false, null, false, false, base.options());
@@ -291,7 +291,7 @@ class VrrpEngineTest {
         VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3",
                 "int=0.05", "garp_delay=0", "vip=10.1.0.100/24");
         VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
-                List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), false, false, null);
         VrrpEngine e = engine(a, List.of(g), null, v1, v2);
         Thread.sleep(300);
         assertTrue(e.status().stream().allMatch(s -> s.state() == VrrpState.FAULT), e.status().toString());

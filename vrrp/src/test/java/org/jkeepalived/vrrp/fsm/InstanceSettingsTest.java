@@ -31,7 +31,7 @@ class InstanceSettingsTest {
                            AuthType auth, String pass, Map<String, List<List<String>>> options) {
         return new VrrpInstance("VI_1", state, "eth0", 51, prio, advert, version, false, nopreempt, preemptDelay, false,
                 auth, pass, null, ip("192.168.1.10"), List.of(), List.of(vip("10.0.0.100"), vip("2001:db8::1"), vip("10.0.0.101")),
-                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false, null, false,
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false, null, false,
                 Duration.ofSeconds(5), 5, Duration.ZERO, 1, Duration.ZERO, 1, null, null, null, null, null, false,
                 null, false, false, options);
     }
@@ -137,7 +137,7 @@ class InstanceSettingsTest {
     private static VrrpInstance accepting(int version) {
         return new VrrpInstance("VI_1", null, "eth0", 51, 100, Duration.ofSeconds(1), version, false, false,
                 Duration.ZERO, true, AuthType.NONE, null, null, null, List.of(), List.of(vip("10.0.0.100")),
-                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false, null, false,
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false, null, false,
                 Duration.ofSeconds(5), 5, Duration.ZERO, 1, Duration.ZERO, 1, null, null, null, null, null, false,
                 null, false, false, Map.of());
     }

@@ -130,10 +130,39 @@ class TrackingStateTest {
         assertTrue(t.evaluate().fault(), "the instance's own interface is tracked");
     }
 
+    @Test
+    void trackBfdStartsDownAndTakesItsWeightFromTheBfdInstance() throws Exception {
+        org.jkeepalived.core.config.BfdInstance plain = org.jkeepalived.core.config.BfdInstance.of("b0", ip("10.0.0.2"), null);
+        org.jkeepalived.core.config.BfdInstance weighted = new org.jkeepalived.core.config.BfdInstance("bw",
+                ip("10.0.0.3"), null, plain.minRx(), plain.minTx(), plain.idleTx(), 5, false, 255, 0, -20, false, true, false);
+        VrrpInstance vi = instance(List.of(), List.of(), List.of(), List.of(new TrackRef("b0", null, false),
+                new TrackRef("bw", null, false), new TrackRef("bw2", 10, true), new TrackRef("nosuch", null, false)));
+        TrackingState t = TrackingState.forInstance(vi, Map.of(), Map.of(), Map.of("b0", plain, "bw", weighted,
+                "bw2", weighted));
+        t.setInterface("eth0", true);
+        assertEquals(List.of("b0", "bw", "bw2"), List.copyOf(t.names(PriorityCalculator.Kind.BFD)));
+        PriorityCalculator.Result r = t.evaluate();
+        assertTrue(r.fault(), "an unweighted session starts Down: FAULT");
+        assertEquals(List.of("track_bfd b0 down"), r.faultReasons());
+        assertTrue(t.setBfd("b0", true));
+        assertFalse(t.setBfd("other", true), "not tracked here");
+        r = t.evaluate();
+        assertFalse(r.fault());
+        // bw Down: its own weight -20; bw2 Down with weight 10 reverse: +0 (reverse of "added while up")
+        assertEquals(80, r.effectivePriority());
+        t.setBfd("bw", true);
+        t.setBfd("bw2", true);
+        assertEquals(90, t.evaluate().effectivePriority(), "bw2 Up with weight 10 reverse subtracts 10");
+    }
+
     static VrrpInstance instance(List<TrackRef> ifs, List<TrackRef> scripts, List<TrackRef> files) {
+        return instance(ifs, scripts, files, List.of());
+    }
+
+    static VrrpInstance instance(List<TrackRef> ifs, List<TrackRef> scripts, List<TrackRef> files, List<TrackRef> bfds) {
         return new VrrpInstance("VI_1", VrrpState.BACKUP, "eth0", 51, 100, Duration.ofSeconds(1), 2, false, false,
                 Duration.ZERO, true, AuthType.NONE, null, null, null, List.of(), List.of(), List.of(), List.of(),
-                List.of(), ifs, scripts, files, false, null, false, Duration.ofSeconds(5), 5, Duration.ZERO, 1,
+                List.of(), ifs, scripts, files, bfds, false, null, false, Duration.ofSeconds(5), 5, Duration.ZERO, 1,
                 Duration.ZERO, 1, null, null, null, null, null, false, null, false, false, Map.of());
     }
 
