@@ -58,10 +58,7 @@ public final class TrackingState {
     private void addBfdRefs(List<TrackRef> refs, Map<String, BfdInstance> bfds) {
         for (TrackRef r : refs) {
             BfdInstance b = bfds == null ? null : bfds.get(r.name());
-            if (b == null) continue;
-            int w = r.weight() != null ? r.weight() : b.weight();
-            boolean rev = r.weight() != null ? r.reverse() : b.weightReverse() || r.reverse();
-            trackBfd(r.name(), w, rev);
+            if (b != null) trackBfd(r.name(), weight(r, b.weight()), reverse(r, b.weightReverse()));
         }
     }
 
@@ -70,18 +67,21 @@ public final class TrackingState {
         for (TrackRef r : ifs) trackInterface(r.name(), r.weight() == null ? 0 : r.weight(), r.reverse());
         for (TrackRef r : scs) {
             VrrpScript s = scripts == null ? null : scripts.get(r.name());
-            if (s == null) continue;
-            int w = r.weight() != null ? r.weight() : s.weight();
-            boolean rev = r.weight() != null ? r.reverse() : s.weightReverse() || r.reverse();
-            trackScript(r.name(), w, rev, s.initFail());
+            if (s != null) trackScript(r.name(), weight(r, s.weight()), reverse(r, s.weightReverse()), s.initFail());
         }
         for (TrackRef r : fls) {
             TrackFile f = files == null ? null : files.get(r.name());
-            if (f == null) continue;
-            int w = r.weight() != null ? r.weight() : f.weight();
-            boolean rev = r.weight() != null ? r.reverse() : f.weightReverse() || r.reverse();
-            trackFile(r.name(), w, rev);
+            if (f != null) trackFile(r.name(), weight(r, f.weight()), reverse(r, f.weightReverse()));
         }
+    }
+
+    /** A reference's own weight wins; without one the tracked object's weight (and its reverse) apply. */
+    private static int weight(TrackRef r, int own) {
+        return r.weight() != null ? r.weight() : own;
+    }
+
+    private static boolean reverse(TrackRef r, boolean ownReverse) {
+        return r.weight() != null ? r.reverse() : ownReverse || r.reverse();
     }
 
     public TrackingState trackInterface(String name, int weight, boolean reverse) {
