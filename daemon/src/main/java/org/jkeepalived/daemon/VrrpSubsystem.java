@@ -41,6 +41,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private List<VirtualRoute> staticRoutes = List.of();
     private List<VirtualRule> staticRules = List.of();
     private volatile VrrpEngine engine;
+    /** notify_fifo, vrrp_notify_fifo (null when not configured). */
+    private final NotifyFifo[] fifos = new NotifyFifo[2];
     private volatile KeepalivedConfig config;
 
     private final BfdSubsystem bfd;
@@ -81,6 +83,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         if (io == null) io = NetIo.openNative();
         applyStatic(cfg);
         if (bfd != null) bfd.apply(cfg);
+        openFifos(cfg);
         if (!cfg.vrrpInstances().isEmpty()) {
             engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(), registry, null);
             seedBfd(engine);
@@ -132,8 +135,49 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         staticRules = wantRules;
     }
 
+    /** notify_fifo and vrrp_notify_fifo as the config wants them: kept when unchanged, else reopened. */
+    private void openFifos(KeepalivedConfig cfg) {
+        var g = cfg.globalDefs();
+        fifos[0] = reopen(fifos[0], g.notifyFifo(), g.notifyFifoScript());
+        fifos[1] = reopen(fifos[1], g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript());
+    }
+
+    private static NotifyFifo reopen(NotifyFifo had, String path, org.jkeepalived.core.config.ScriptSpec script) {
+        if (had != null && had.same(path, script)) return had;
+        if (had != null) had.close();
+        try {
+            return NotifyFifo.open(path, script);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("notify FIFO {}: {}; notifications are not written to it", path, e.getMessage());
+            return null;
+        }
+    }
+
+    private void toFifos(String target, String name, VrrpState state, int priority) {
+        for (NotifyFifo f : fifos) if (f != null) f.notify(target, name, state.name(), priority);
+    }
+
+    /** fifo_write_vrrp_states_on_reload: every instance's and sync group's state after a reload. */
+    private void writeStatesToFifos(KeepalivedConfig cfg) {
+        if (!cfg.globalDefs().fifoWriteVrrpStatesOnReload() || engine == null) return;
+        java.util.Map<String, InstanceStatus> byName = new java.util.HashMap<>();
+        for (InstanceStatus s : engine.status()) {
+            byName.put(s.iname(), s);
+            toFifos("INSTANCE", s.iname(), s.state(), s.effectivePriority());
+        }
+        // a sync group is in its members' state (they move together); groups carry priority 0
+        for (var g : cfg.vrrpSyncGroups()) {
+            InstanceStatus first = g.group().isEmpty() ? null : byName.get(g.group().get(0));
+            if (first != null) toFifos("GROUP", g.name(), first.state(), 0);
+        }
+    }
+
     private EngineListener listener() {
         return new EngineListener() {
+            @Override public void onNotify(Action.Notify n) {
+                if (n.state() != VrrpState.INIT) toFifos(n.target().name(), n.name(), n.state(), n.priority());
+            }
+
             @Override public void onStateChanged(Action.StateChanged c) {
                 registry.counter("jkeepalived_vrrp_transitions", "iname", c.instance(), "from", c.from().name(),
                         "to", c.to().name()).increment();
@@ -155,6 +199,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
             return;
         }
         if (bfd != null) bfd.apply(cfg);
+        openFifos(cfg);
         try {
             engine.reload(cfg);
         } catch (IllegalArgumentException e) {
@@ -162,6 +207,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
             throw e;
         }
         applyStatic(cfg);
+        writeStatesToFifos(cfg);
     }
 
     @Override public void status(ObjectNode into) {
@@ -227,7 +273,11 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     }
 
     @Override public void close() {
-        stopEngine();
+        stopEngine(); // its STOP notifications are queued for the FIFOs before they close
+        for (int i = 0; i < fifos.length; i++) {
+            if (fifos[i] != null) fifos[i].close();
+            fifos[i] = null;
+        }
         if (io != null) {
             KeepalivedConfig none = new KeepalivedConfig(config.globalDefs(), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of(), List.of());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, track_script failover, track_bfd. */
+/** Two packaged daemons (-P, VRRP only) in namespaces: nopreempt on return, track_script failover (with notify_fifo), track_bfd. */
 @Tag("netns")
 class VrrpScenariosIT {
     @TempDir Path dir;
@@ -100,7 +100,13 @@ class VrrpScenariosIT {
                     rise 2
                 }
                 """.formatted(flag);
-        String c1 = conf("dir1", 150, "    track_script {\n        chk_flag\n    }", script);
+        // dir1's notifications also go to a notify_fifo, read by its notify_fifo_script
+        Path seen = dir.resolve("fifo-lines.txt");
+        Path reader = dir.resolve("fifo-reader.sh");
+        Files.writeString(reader, "#!/bin/sh\nwhile read -r l; do echo \"$l\" >> " + seen + "; done < \"$1\"\n");
+        reader.toFile().setExecutable(true);
+        String globals = "global_defs {\n    notify_fifo " + dir.resolve("dir1.fifo") + "\n    notify_fifo_script " + reader + "\n}\n";
+        String c1 = conf("dir1", 150, "    track_script {\n        chk_flag\n    }", globals + script);
         daemon("dir1", c1);
         daemon("dir2", conf("dir2", 100, "", ""));
         assertTrue(Waits.until(() -> state("dir1") == 2 && state("dir2") == 1, 15_000), "dir1 MASTER while its script passes");
@@ -109,6 +115,18 @@ class VrrpScenariosIT {
         assertTrue(Waits.until(() -> state("dir2") == 2 && state("dir1") == 1, 10_000), "dir2 took over after the script failed");
         Files.writeString(flag, "ok");
         assertTrue(Waits.until(() -> state("dir1") == 2, 10_000), "dir1 preempts back once the script passes again");
+        assertTrue(Waits.until(() -> fifoStates(seen).equals(List.of("BACKUP", "MASTER", "BACKUP", "MASTER")), 5_000),
+                "notify_fifo lines: " + (Files.exists(seen) ? Files.readAllLines(seen) : "none"));
+        assertTrue(Files.readAllLines(seen).get(1).matches("INSTANCE \"VI_S\" MASTER \\d+"), Files.readAllLines(seen).toString());
+    }
+
+    /** The states in the notify_fifo lines seen so far. */
+    private static List<String> fifoStates(Path seen) {
+        try {
+            return Files.readAllLines(seen).stream().map(l -> l.split(" ")[2]).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     @Test

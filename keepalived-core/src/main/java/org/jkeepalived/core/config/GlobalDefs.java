@@ -33,8 +33,13 @@ public record GlobalDefs(
         String lvsFlushOnstop,
         LvsTimeouts lvsTimeouts,
         LvsSyncDaemon lvsSyncDaemon,
+        /** notify_fifo: VRRP's notifications (and keepalived's checker ones, not written here). */
         String notifyFifo,
         ScriptSpec notifyFifoScript,
+        /** vrrp_notify_fifo: VRRP's notifications only. */
+        String vrrpNotifyFifo,
+        ScriptSpec vrrpNotifyFifoScript,
+        boolean fifoWriteVrrpStatesOnReload,
         boolean dynamicInterfaces,
         Map<String, List<List<String>>> options) {
 

@@ -232,10 +232,10 @@ final class ConfigParser {
     // ================================================================== global_defs
 
     private static final class GlobalBuilder {
-        String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo;
+        String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo, vrrpFifo;
         List<String> emails = new ArrayList<>();
         Duration smtpTimeout = Defaults.SMTP_CONNECT_TIMEOUT;
-        boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsFlush, dynamicIf;
+        boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsFlush, dynamicIf, fifoStatesOnReload;
         int version = Defaults.VRRP_VERSION;
         InetAddress mcast4 = Defaults.MCAST4, mcast6 = Defaults.MCAST6;
         Duration garpDelay = Defaults.GARP_MASTER_DELAY, garpRefresh = Defaults.GARP_MASTER_REFRESH,
@@ -243,7 +243,7 @@ final class ConfigParser {
         int garpRepeat = Defaults.GARP_MASTER_REPEAT, garpRefreshRepeat = Defaults.GARP_MASTER_REFRESH_REPEAT;
         GlobalDefs.LvsTimeouts timeouts;
         GlobalDefs.LvsSyncDaemon sync;
-        ScriptSpec fifoScript;
+        ScriptSpec fifoScript, vrrpFifoScript;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
     }
 
@@ -311,6 +311,12 @@ final class ConfigParser {
                     if (c.argc() > 1) keep(c, g.options);
                     break;
                 case "notify_fifo_script": g.fifoScript = script(c, true); break;
+                case "vrrp_notify_fifo":
+                    g.vrrpFifo = str(c, 0);
+                    if (c.argc() > 1) keep(c, g.options);
+                    break;
+                case "vrrp_notify_fifo_script": g.vrrpFifoScript = script(c, true); break;
+                case "fifo_write_vrrp_states_on_reload": g.fifoStatesOnReload = true; break;
                 case "dynamic_interfaces":
                     g.dynamicIf = true;
                     if (c.argc() > 0) keep(c, g.options);
@@ -337,7 +343,8 @@ final class ConfigParser {
         return new GlobalDefs(g.routerId, g.emails, g.emailFrom, g.smtpServer, g.smtpTimeout, g.scriptSecurity,
                 g.scriptUser, g.scriptGroup, g.version, g.strict, g.mcast4, g.mcast6, g.garpDelay, g.garpRepeat,
                 g.garpRefresh, g.garpRefreshRepeat, g.garpInterval, g.gnaInterval, g.skipCheckAdv, g.checkUnicastSrc,
-                g.lvsFlush, g.lvsFlushOnstop, g.timeouts, g.sync, g.notifyFifo, g.fifoScript, g.dynamicIf, g.options);
+                g.lvsFlush, g.lvsFlushOnstop, g.timeouts, g.sync, g.notifyFifo, g.fifoScript, g.vrrpFifo,
+                g.vrrpFifoScript, g.fifoStatesOnReload, g.dynamicIf, g.options);
     }
 
     private GlobalDefs.LvsTimeouts lvsTimeouts(Node c) {
@@ -398,7 +405,8 @@ final class ConfigParser {
                 g.vrrpGarpMasterRepeat(), g.vrrpGarpMasterRefresh(), g.vrrpGarpMasterRefreshRepeat(),
                 g.vrrpGarpInterval(), g.vrrpGnaInterval(), g.vrrpSkipCheckAdvAddr(), g.vrrpCheckUnicastSrc(),
                 g.lvsFlush(), g.lvsFlushOnstop(), g.lvsTimeouts(), s, g.notifyFifo(), g.notifyFifoScript(),
-                g.dynamicInterfaces(), g.options());
+                g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript(), g.fifoWriteVrrpStatesOnReload(), g.dynamicInterfaces(),
+                g.options());
     }
 
     // ================================================================== vrrp_script / track_file

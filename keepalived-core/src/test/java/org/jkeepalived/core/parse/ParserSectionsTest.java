@@ -73,6 +73,7 @@ class ParserSectionsTest {
                 + " vrrp_check_unicast_src\n lvs_flush\n lvs_flush_onstop VS\n lvs_timeouts tcp 900 tcpfin 120 udp 300\n"
                 + " lvs_sync_daemon eth1 VI_1 id 7 maxlen 1400 port 8849 ttl 2 group 224.0.0.82\n"
                 + " notify_fifo /run/k.fifo\n notify_fifo_script /bin/fifo.sh\n dynamic_interfaces\n"
+                + " vrrp_notify_fifo /run/v.fifo\n vrrp_notify_fifo_script \"/bin/v.sh arg\" nobody\n fifo_write_vrrp_states_on_reload\n"
                 + " vrrp_iptables keepalived\n}\n"
                 + "vrrp_instance VI_1 {\n interface eth1\n virtual_router_id 9\n priority 255\n virtual_ipaddress {\n  192.0.2.9\n }\n}\n")
                 .globalDefs();
@@ -93,6 +94,10 @@ class ParserSectionsTest {
         assertEquals(new GlobalDefs.LvsSyncDaemon("eth1", "VI_1", 7, 1400, 8849, 2, ip("224.0.0.82")), g.lvsSyncDaemon());
         assertEquals("/run/k.fifo", g.notifyFifo());
         assertEquals("/bin/fifo.sh", g.notifyFifoScript().command());
+        assertEquals("/run/v.fifo", g.vrrpNotifyFifo());
+        assertEquals(List.of("/bin/v.sh", "arg"), g.vrrpNotifyFifoScript().argv());
+        assertEquals("nobody", g.vrrpNotifyFifoScript().user());
+        assertTrue(g.fifoWriteVrrpStatesOnReload());
         assertTrue(g.dynamicInterfaces());
         assertEquals(List.of(List.of("keepalived")), g.options().get("vrrp_iptables"));
     }

@@ -64,8 +64,8 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
         return result;
     }
 
-    /** The argv actually exec'd (visible for tests and logs). */
-    List<String> commandLine(ScriptSpec spec, List<String> extraArgs) {
+    /** The argv actually exec'd: the script's words, then extraArgs, through runuser when a user is given. */
+    public List<String> commandLine(ScriptSpec spec, List<String> extraArgs) {
         List<String> words = new ArrayList<>(spec.argv());
         if (words.isEmpty() && spec.command() != null) {
             for (String w : spec.command().trim().split("\\s+")) if (!w.isEmpty()) words.add(w);
