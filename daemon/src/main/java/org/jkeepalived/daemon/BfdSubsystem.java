@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * fault VRRP or empty the table during a stop); they call {@link #apply} first on start and reload,
  * so the sessions exist before anything reads them.
  */
-final class BfdSubsystem implements Subsystem {
+final class BfdSubsystem implements SharedSubsystem {
     private static final Logger log = LoggerFactory.getLogger("Keepalived_bfd");
 
     private final boolean forVrrp;
@@ -38,11 +38,7 @@ final class BfdSubsystem implements Subsystem {
         return "bfd";
     }
 
-    @Override public void start(KeepalivedConfig config) {
-        apply(config);
-    }
-
-    @Override public void reload(KeepalivedConfig config) {
+    @Override public void applyConfig(KeepalivedConfig config) {
         apply(config);
     }
 

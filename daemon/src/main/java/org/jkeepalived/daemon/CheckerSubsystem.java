@@ -64,8 +64,11 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     private final java.util.Set<java.net.InetAddress> masterVips = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final BfdSubsystem bfd;
+    private final NotifyFifos fifos;
 
-    CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry, BfdSubsystem bfd) {
+    CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry, BfdSubsystem bfd,
+                     NotifyFifos fifos) {
+        this.fifos = fifos;
         this.engineChoice = engineChoice;
         this.keepTableOnStop = keepTableOnStop;
         this.registry = registry;
@@ -96,8 +99,22 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     }
 
     private HealthcheckService newCheckers(KeepalivedConfig cfg, HealthcheckService previous) {
+        if (fifos != null) fifos.applyConfig(cfg);
         HealthcheckService.Builder b = HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
-                .listener(change -> requestApply());
+                .listener(new org.jkeepalived.healthcheck.HealthcheckListener() {
+                    @Override public void onChange(org.jkeepalived.core.table.TableChange change) {
+                        requestApply();
+                    }
+
+                    // notify_fifo / lvs_notify_fifo lines, as keepalived writes them
+                    @Override public void onRealServer(String vs, String rs, boolean up) {
+                        if (fifos != null) fifos.lvs("RS " + rs + " " + vs + (up ? " UP" : " DOWN"));
+                    }
+
+                    @Override public void onQuorum(String vs, boolean up) {
+                        if (fifos != null) fifos.lvs("VS " + vs + (up ? " UP" : " DOWN"));
+                    }
+                });
         // BFD_CHECK reads the daemon's sessions (shared with track_bfd), not sessions of its own
         if (bfd != null && bfd.apply(cfg) != null) b.bfd(bfd.service());
         if (previous != null) b.inheritFrom(previous);

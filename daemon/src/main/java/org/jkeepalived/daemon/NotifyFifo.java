@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * notify_fifo / vrrp_notify_fifo: one line per VRRP notification ({@code INSTANCE "VI_1" MASTER 120},
- * {@code GROUP "G1" BACKUP 0}) written to a named pipe, as keepalived does. The FIFO is made when
+ * One notify FIFO of global_defs ({@link NotifyFifos} says which lines go where), written as
+ * keepalived does: one line per event. The FIFO is made when
  * missing (and removed at close if we made it); its notify_fifo_script, if any, is started with the
  * FIFO's name as last argument and stopped at close. The FIFO is opened read-write so that opening
  * never waits for a reader; lines are written by one thread from a bounded queue, so a reader that
@@ -81,11 +81,7 @@ final class NotifyFifo implements AutoCloseable {
         return Objects.equals(this.path, path) && Objects.equals(this.script, script);
     }
 
-    /** INSTANCE|GROUP "name" STATE priority. Never blocks. */
-    void notify(String target, String name, String state, int priority) {
-        write(target + " \"" + name + "\" " + state + " " + priority);
-    }
-
+    /** Queues one line; never blocks. */
     void write(String line) {
         if (queue.offer(line)) {
             dropping = false;

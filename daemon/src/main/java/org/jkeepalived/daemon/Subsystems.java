@@ -13,14 +13,17 @@ final class Subsystems {
     static List<Subsystem> create(Options o, MeterRegistry registry, BiConsumer<String, Throwable> onFailure) {
         List<Subsystem> out = new ArrayList<>();
         BfdSubsystem bfd = new BfdSubsystem(!o.checkOnly(), !o.vrrpOnly());
-        CheckerSubsystem checkers = o.vrrpOnly() ? null : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd);
+        NotifyFifos fifos = new NotifyFifos();
+        CheckerSubsystem checkers = o.vrrpOnly() ? null
+                : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd, fifos);
         if (!o.checkOnly()) {
             out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (instance, state) -> {
                 if (checkers != null) checkers.vrrpStateChanged(instance, state);
-            }, bfd));
+            }, bfd, fifos));
         }
         if (checkers != null) out.add(checkers);
-        out.add(bfd); // last: it closes after the others (see BfdSubsystem)
+        out.add(bfd); // these two last: they close after the others (see their classes)
+        out.add(fifos);
         return out;
     }
 }

@@ -41,14 +41,14 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private List<VirtualRoute> staticRoutes = List.of();
     private List<VirtualRule> staticRules = List.of();
     private volatile VrrpEngine engine;
-    /** notify_fifo, vrrp_notify_fifo (null when not configured). */
-    private final NotifyFifo[] fifos = new NotifyFifo[2];
+    private final NotifyFifos fifos;
     private volatile KeepalivedConfig config;
 
     private final BfdSubsystem bfd;
 
     VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<VrrpInstance, VrrpState> stateListener,
-                  BfdSubsystem bfd) {
+                  BfdSubsystem bfd, NotifyFifos fifos) {
+        this.fifos = fifos;
         this.registry = registry;
         this.keepVipsOnStop = keepVipsOnStop;
         this.stateListener = stateListener;
@@ -83,7 +83,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         if (io == null) io = NetIo.openNative();
         applyStatic(cfg);
         if (bfd != null) bfd.apply(cfg);
-        openFifos(cfg);
+        if (fifos != null) fifos.applyConfig(cfg);
         if (!cfg.vrrpInstances().isEmpty()) {
             engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(), registry, null);
             seedBfd(engine);
@@ -135,26 +135,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         staticRules = wantRules;
     }
 
-    /** notify_fifo and vrrp_notify_fifo as the config wants them: kept when unchanged, else reopened. */
-    private void openFifos(KeepalivedConfig cfg) {
-        var g = cfg.globalDefs();
-        fifos[0] = reopen(fifos[0], g.notifyFifo(), g.notifyFifoScript());
-        fifos[1] = reopen(fifos[1], g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript());
-    }
-
-    private static NotifyFifo reopen(NotifyFifo had, String path, org.jkeepalived.core.config.ScriptSpec script) {
-        if (had != null && had.same(path, script)) return had;
-        if (had != null) had.close();
-        try {
-            return NotifyFifo.open(path, script);
-        } catch (java.io.IOException | RuntimeException e) {
-            log.error("notify FIFO {}: {}; notifications are not written to it", path, e.getMessage());
-            return null;
-        }
-    }
-
     private void toFifos(String target, String name, VrrpState state, int priority) {
-        for (NotifyFifo f : fifos) if (f != null) f.notify(target, name, state.name(), priority);
+        if (fifos != null) fifos.vrrp(target, name, state.name(), priority);
     }
 
     /** fifo_write_vrrp_states_on_reload: every instance's and sync group's state after a reload. */
@@ -199,7 +181,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
             return;
         }
         if (bfd != null) bfd.apply(cfg);
-        openFifos(cfg);
+        if (fifos != null) fifos.applyConfig(cfg);
         try {
             engine.reload(cfg);
         } catch (IllegalArgumentException e) {
@@ -273,11 +255,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     }
 
     @Override public void close() {
-        stopEngine(); // its STOP notifications are queued for the FIFOs before they close
-        for (int i = 0; i < fifos.length; i++) {
-            if (fifos[i] != null) fifos[i].close();
-            fifos[i] = null;
-        }
+        stopEngine(); // its STOP notifications are queued for the FIFOs, which close later
         if (io != null) {
             KeepalivedConfig none = new KeepalivedConfig(config.globalDefs(), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of(), List.of());

@@ -401,11 +401,19 @@ public final class HealthcheckService implements AutoCloseable {
         }
 
         @Override public void change(TableChange change) {
+            tell(l -> l.onChange(change), change);
+        }
+
+        @Override public void realServerChanged(String rsLabel, boolean up) {
+            tell(l -> l.onRealServer(vs.label(), rsLabel, up), rsLabel);
+        }
+
+        private void tell(java.util.function.Consumer<HealthcheckListener> event, Object what) {
             for (HealthcheckListener l : listeners) {
                 try {
-                    l.onChange(change);
+                    event.accept(l);
                 } catch (RuntimeException e) {
-                    log.warn("healthcheck listener failed on {}", change, e);
+                    log.warn("healthcheck listener failed on {}", what, e);
                 }
             }
         }
@@ -427,6 +435,7 @@ public final class HealthcheckService implements AutoCloseable {
 
         @Override public void quorumChanged(boolean up) {
             quorumUp = up;
+            tell(l -> l.onQuorum(vs.label(), up), vs.label());
         }
     }
 

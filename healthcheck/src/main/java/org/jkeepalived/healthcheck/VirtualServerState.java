@@ -36,6 +36,9 @@ public final class VirtualServerState {
         void log(String line);
 
         default void quorumChanged(boolean up) {}
+
+        /** A real server went up or down (rsLabel as keepalived prints it); when its notify_up/down would run. */
+        default void realServerChanged(String rsLabel, boolean up) {}
     }
 
     /** A real server's live state as the checkers report it. */
@@ -154,6 +157,7 @@ public final class VirtualServerState {
         if (wasAlive != alive) {
             ScriptSpec s = alive ? m.rs.notifyUp() : m.rs.notifyDown();
             if (s != null) fx.script(s, (alive ? "notify_up" : "notify_down") + " for " + rsLabel(m.base));
+            fx.realServerChanged(rsLabel(m.base), alive);
         }
         if (!started) return;
         // a quorum change moves every server (sorry server in or out); otherwise only this one moves

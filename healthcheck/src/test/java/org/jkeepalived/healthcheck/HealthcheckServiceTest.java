@@ -152,6 +152,19 @@ class HealthcheckServiceTest {
                 rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)),
                 rs("10.0.0.3", 80, 1, tcp("10.0.0.3", 0, 1, 10, false)));
         start(config(v));
+        List<String> events = new ArrayList<>(); // what notify_fifo / lvs_notify_fifo are told
+        svc.addListener(new HealthcheckListener() {
+            @Override public void onChange(TableChange change) {
+            }
+
+            @Override public void onRealServer(String vs, String rs, boolean up) {
+                events.add("RS " + rs + " " + vs + (up ? " UP" : " DOWN"));
+            }
+
+            @Override public void onQuorum(String vs, boolean up) {
+                events.add("VS " + vs + (up ? " UP" : " DOWN"));
+            }
+        });
         assertNotNull(dest("10.0.0.2"));
         assertNotNull(dest("10.0.0.3"));
         assertNull(dest("10.0.0.9"), "sorry server out while quorum holds");
@@ -172,6 +185,8 @@ class HealthcheckServiceTest {
         assertEquals(1.0, registry.get(HealthcheckMetrics.VS_QUORUM_UP).gauge().value());
         var sorryStatus = svc.status().stream().filter(s -> s.address().equals(ip("10.0.0.9"))).findFirst().orElseThrow();
         assertFalse(sorryStatus.inTable());
+        assertEquals(List.of("RS [10.0.0.3]:tcp:80 [10.0.0.1]:tcp:80 DOWN", "VS [10.0.0.1]:tcp:80 DOWN",
+                "RS [10.0.0.3]:tcp:80 [10.0.0.1]:tcp:80 UP", "VS [10.0.0.1]:tcp:80 UP"), events);
     }
 
     @Test void inhibitOnFailureGivesWeightZero() {

@@ -33,12 +33,15 @@ public record GlobalDefs(
         String lvsFlushOnstop,
         LvsTimeouts lvsTimeouts,
         LvsSyncDaemon lvsSyncDaemon,
-        /** notify_fifo: VRRP's notifications (and keepalived's checker ones, not written here). */
+        /** notify_fifo: VRRP's and the checkers' notifications. */
         String notifyFifo,
         ScriptSpec notifyFifoScript,
         /** vrrp_notify_fifo: VRRP's notifications only. */
         String vrrpNotifyFifo,
         ScriptSpec vrrpNotifyFifoScript,
+        /** lvs_notify_fifo: the checkers' notifications only. */
+        String lvsNotifyFifo,
+        ScriptSpec lvsNotifyFifoScript,
         boolean fifoWriteVrrpStatesOnReload,
         boolean dynamicInterfaces,
         Map<String, List<List<String>>> options) {

@@ -232,7 +232,7 @@ final class ConfigParser {
     // ================================================================== global_defs
 
     private static final class GlobalBuilder {
-        String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo, vrrpFifo;
+        String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo, vrrpFifo, lvsFifo;
         List<String> emails = new ArrayList<>();
         Duration smtpTimeout = Defaults.SMTP_CONNECT_TIMEOUT;
         boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsFlush, dynamicIf, fifoStatesOnReload;
@@ -243,7 +243,7 @@ final class ConfigParser {
         int garpRepeat = Defaults.GARP_MASTER_REPEAT, garpRefreshRepeat = Defaults.GARP_MASTER_REFRESH_REPEAT;
         GlobalDefs.LvsTimeouts timeouts;
         GlobalDefs.LvsSyncDaemon sync;
-        ScriptSpec fifoScript, vrrpFifoScript;
+        ScriptSpec fifoScript, vrrpFifoScript, lvsFifoScript;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
     }
 
@@ -306,16 +306,12 @@ final class ConfigParser {
                 }
                 case "lvs_timeouts": g.timeouts = lvsTimeouts(c); break;
                 case "lvs_sync_daemon": lvsSyncNode = c; break;
-                case "notify_fifo":
-                    g.notifyFifo = str(c, 0);
-                    if (c.argc() > 1) keep(c, g.options);
-                    break;
+                case "notify_fifo": g.notifyFifo = fifo(c, g); break;
                 case "notify_fifo_script": g.fifoScript = script(c, true); break;
-                case "vrrp_notify_fifo":
-                    g.vrrpFifo = str(c, 0);
-                    if (c.argc() > 1) keep(c, g.options);
-                    break;
+                case "vrrp_notify_fifo": g.vrrpFifo = fifo(c, g); break;
                 case "vrrp_notify_fifo_script": g.vrrpFifoScript = script(c, true); break;
+                case "lvs_notify_fifo": g.lvsFifo = fifo(c, g); break;
+                case "lvs_notify_fifo_script": g.lvsFifoScript = script(c, true); break;
                 case "fifo_write_vrrp_states_on_reload": g.fifoStatesOnReload = true; break;
                 case "dynamic_interfaces":
                     g.dynamicIf = true;
@@ -344,7 +340,7 @@ final class ConfigParser {
                 g.scriptUser, g.scriptGroup, g.version, g.strict, g.mcast4, g.mcast6, g.garpDelay, g.garpRepeat,
                 g.garpRefresh, g.garpRefreshRepeat, g.garpInterval, g.gnaInterval, g.skipCheckAdv, g.checkUnicastSrc,
                 g.lvsFlush, g.lvsFlushOnstop, g.timeouts, g.sync, g.notifyFifo, g.fifoScript, g.vrrpFifo,
-                g.vrrpFifoScript, g.fifoStatesOnReload, g.dynamicIf, g.options);
+                g.vrrpFifoScript, g.lvsFifo, g.lvsFifoScript, g.fifoStatesOnReload, g.dynamicIf, g.options);
     }
 
     private GlobalDefs.LvsTimeouts lvsTimeouts(Node c) {
@@ -405,7 +401,8 @@ final class ConfigParser {
                 g.vrrpGarpMasterRepeat(), g.vrrpGarpMasterRefresh(), g.vrrpGarpMasterRefreshRepeat(),
                 g.vrrpGarpInterval(), g.vrrpGnaInterval(), g.vrrpSkipCheckAdvAddr(), g.vrrpCheckUnicastSrc(),
                 g.lvsFlush(), g.lvsFlushOnstop(), g.lvsTimeouts(), s, g.notifyFifo(), g.notifyFifoScript(),
-                g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript(), g.fifoWriteVrrpStatesOnReload(), g.dynamicInterfaces(),
+                g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript(), g.lvsNotifyFifo(), g.lvsNotifyFifoScript(),
+                g.fifoWriteVrrpStatesOnReload(), g.dynamicInterfaces(),
                 g.options());
     }
 
@@ -684,6 +681,12 @@ final class ConfigParser {
     }
 
     /** keepalived -t's check that a named interface exists in this network namespace (when asked for). */
+    /** notify_fifo / vrrp_ / lvs_: the FIFO's path; its optional user and group are kept verbatim. */
+    private String fifo(Node c, GlobalBuilder g) {
+        if (c.argc() > 1) keep(c, g.options);
+        return str(c, 0);
+    }
+
     private void checkInterface(Node n, int argIndex, String what) {
         if (opts.interfaceExists() == null) return;
         String name = argIndex < 0 ? n.keyword() : n.arg(argIndex);

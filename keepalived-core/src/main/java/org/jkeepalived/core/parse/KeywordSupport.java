@@ -57,7 +57,8 @@ public final class KeywordSupport {
                         + "vrrp_garp_master_refresh_repeat vrrp_garp_interval vrrp_gna_interval vrrp_garp_lower_prio_delay "
                         + "vrrp_garp_lower_prio_repeat vrrp_skip_check_adv_addr vrrp_check_unicast_src lvs_flush "
                         + "lvs_flush_onstop lvs_flush_on_stop lvs_timeouts lvs_sync_daemon "
-                        + "notify_fifo notify_fifo_script vrrp_notify_fifo vrrp_notify_fifo_script fifo_write_vrrp_states_on_reload "
+                        + "notify_fifo notify_fifo_script vrrp_notify_fifo vrrp_notify_fifo_script lvs_notify_fifo "
+                        + "lvs_notify_fifo_script fifo_write_vrrp_states_on_reload "
                         + "dynamic_interfaces checker_log_all_failures include_check "
                         + "nftables nftables_priority nftables_counters",
                 "tmp_config_directory config_save_dir process_names process_name vrrp_process_name checker_process_name "
@@ -72,7 +73,6 @@ public final class KeywordSupport {
                         + "bfd_rt_priority vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime snmp_socket "
                         + "enable_snmp_vrrp enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2 enable_snmp_rfcv3 "
                         + "enable_snmp_keepalived enable_traps enable_dbus dbus_service_name "
-                        + "lvs_notify_fifo lvs_notify_fifo_script "
                         + "vrrp_netlink_cmd_rcv_bufs vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs "
                         + "vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs lvs_netlink_cmd_rcv_bufs_force "
                         + "lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs "

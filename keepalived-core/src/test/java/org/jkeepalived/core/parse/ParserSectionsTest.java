@@ -74,6 +74,7 @@ class ParserSectionsTest {
                 + " lvs_sync_daemon eth1 VI_1 id 7 maxlen 1400 port 8849 ttl 2 group 224.0.0.82\n"
                 + " notify_fifo /run/k.fifo\n notify_fifo_script /bin/fifo.sh\n dynamic_interfaces\n"
                 + " vrrp_notify_fifo /run/v.fifo\n vrrp_notify_fifo_script \"/bin/v.sh arg\" nobody\n fifo_write_vrrp_states_on_reload\n"
+                + " lvs_notify_fifo /run/l.fifo\n lvs_notify_fifo_script /bin/l.sh\n"
                 + " vrrp_iptables keepalived\n}\n"
                 + "vrrp_instance VI_1 {\n interface eth1\n virtual_router_id 9\n priority 255\n virtual_ipaddress {\n  192.0.2.9\n }\n}\n")
                 .globalDefs();
@@ -98,6 +99,8 @@ class ParserSectionsTest {
         assertEquals(List.of("/bin/v.sh", "arg"), g.vrrpNotifyFifoScript().argv());
         assertEquals("nobody", g.vrrpNotifyFifoScript().user());
         assertTrue(g.fifoWriteVrrpStatesOnReload());
+        assertEquals("/run/l.fifo", g.lvsNotifyFifo());
+        assertEquals("/bin/l.sh", g.lvsNotifyFifoScript().command());
         assertTrue(g.dynamicInterfaces());
         assertEquals(List.of(List.of("keepalived")), g.options().get("vrrp_iptables"));
     }

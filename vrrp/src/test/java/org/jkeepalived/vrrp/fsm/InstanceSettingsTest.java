@@ -38,7 +38,7 @@ class InstanceSettingsTest {
 
     static GlobalDefs globals(boolean strict) {
         return new GlobalDefs("r1", List.of(), null, null, null, false, null, null, 2, strict, null, null, null, 5,
-                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, false, false, Map.of());
+                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, Map.of());
     }
 
     /** As keepalived 2.2.7's -t reports it (checked there). */
