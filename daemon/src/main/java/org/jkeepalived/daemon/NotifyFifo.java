@@ -11,7 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.ScriptSpec;
-import org.jkeepalived.vrrp.track.ProcessScriptRunner;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ final class NotifyFifo implements AutoCloseable {
     }
 
     /** Makes (if missing) and opens the FIFO at path, then starts its script; null path: null. */
-    static NotifyFifo open(String path, ScriptSpec script) throws IOException {
+    static NotifyFifo open(String path, ScriptSpec script, ScriptPolicy policy) throws IOException {
         if (path == null) return null;
         Path p = Path.of(path);
         boolean created = false;
@@ -62,14 +62,12 @@ final class NotifyFifo implements AutoCloseable {
         RandomAccessFile out = new RandomAccessFile(p.toFile(), "rw");
         Process reader = null;
         if (script != null) {
-            List<String> argv;
-            try (ProcessScriptRunner r = new ProcessScriptRunner(1)) {
-                argv = r.commandLine(script, List.of(path));
-            }
+            List<String> argv = List.of(String.valueOf(script.command()));
             try {
+                argv = policy.commandLine(script, List.of(path));
                 reader = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 log.error("notify FIFO {}: cannot start its script {}: {}", path, argv.get(0), e.getMessage());
             }
         }

@@ -3,6 +3,7 @@ package org.jkeepalived.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.ScriptSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,16 +26,17 @@ final class NotifyFifos implements SharedSubsystem {
     /** Opens what the config names; an unchanged FIFO stays open. */
     @Override public synchronized void applyConfig(KeepalivedConfig config) {
         GlobalDefs g = config.globalDefs();
-        both = reopen(both, g.notifyFifo(), g.notifyFifoScript());
-        vrrp = reopen(vrrp, g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript());
-        lvs = reopen(lvs, g.lvsNotifyFifo(), g.lvsNotifyFifoScript());
+        ScriptPolicy policy = ScriptPolicy.of(g);
+        both = reopen(both, g.notifyFifo(), g.notifyFifoScript(), policy);
+        vrrp = reopen(vrrp, g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript(), policy);
+        lvs = reopen(lvs, g.lvsNotifyFifo(), g.lvsNotifyFifoScript(), policy);
     }
 
-    private static NotifyFifo reopen(NotifyFifo had, String path, ScriptSpec script) {
+    private static NotifyFifo reopen(NotifyFifo had, String path, ScriptSpec script, ScriptPolicy policy) {
         if (had != null && had.same(path, script)) return had;
         if (had != null) had.close();
         try {
-            return NotifyFifo.open(path, script);
+            return NotifyFifo.open(path, script, policy);
         } catch (java.io.IOException | RuntimeException e) {
             log.error("notify FIFO {}: {}; notifications are not written to it", path, e.getMessage());
             return null;

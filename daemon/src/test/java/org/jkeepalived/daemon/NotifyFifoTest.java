@@ -60,7 +60,8 @@ class NotifyFifoTest {
         Path script = dir.resolve("reader.sh");
         Files.writeString(script, "#!/bin/sh\nwhile read -r line; do echo \"$line\" >> " + out + "; done < \"$1\"\n");
         script.toFile().setExecutable(true);
-        NotifyFifo f = NotifyFifo.open(p.toString(), new ScriptSpec(script.toString(), List.of(script.toString()), null, null));
+        NotifyFifo f = NotifyFifo.open(p.toString(), new ScriptSpec(script.toString(), List.of(script.toString()), null, null),
+                org.jkeepalived.core.config.ScriptPolicy.plain());
         for (int i = 0; i < 50; i++) f.write("INSTANCE \"VI_" + i + "\" " + (i % 2 == 0 ? "BACKUP" : "MASTER") + " " + (100 + i));
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(out) && Files.readAllLines(out).size() == 50);
@@ -74,7 +75,7 @@ class NotifyFifoTest {
     void aPathThatIsNotAFifoIsRefused() throws Exception {
         Path p = dir.resolve("plain");
         Files.writeString(p, "x");
-        assertThrows(java.io.IOException.class, () -> NotifyFifo.open(p.toString(), null));
+        assertThrows(java.io.IOException.class, () -> NotifyFifo.open(p.toString(), null, org.jkeepalived.core.config.ScriptPolicy.plain()));
         assertEquals("x", Files.readString(p), "left as it was");
     }
 }

@@ -62,7 +62,8 @@ public final class HealthcheckService implements AutoCloseable {
         this.random = b.random != null ? b.random : new Random();
         this.scriptTimeout = b.scriptTimeout != null ? b.scriptTimeout : Duration.ofSeconds(30);
         this.ownsScripts = b.scriptRunner == null;
-        this.scripts = b.scriptRunner != null ? b.scriptRunner : new ScriptRunner(4);
+        this.scripts = b.scriptRunner != null ? b.scriptRunner : new ScriptRunner(4,
+                org.jkeepalived.core.config.ScriptPolicy.of(config.globalDefs()));
         if (b.scheduler != null) this.scheduler = b.scheduler;
         else this.scheduler = new EventLoopScheduler(Objects.requireNonNull(b.group, "eventLoopGroup or scheduler").next());
         this.ownsProbes = b.probeFactory == null;

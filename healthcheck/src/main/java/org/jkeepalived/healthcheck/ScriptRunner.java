@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.ScriptSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs scripts (MISC_CHECK's misc_path, notify_up/down, quorum_up/down) without blocking an event
  * loop: the fork happens on a small executor, the exit is awaited through {@link Process#onExit()},
- * and a timer kills the process tree on timeout. A user (and group) runs it through
- * {@code runuser -u USER [-g GROUP] --}, as keepalived switches user before exec.
+ * and a timer kills the process tree on timeout. Who runs it is the {@link ScriptPolicy}'s call
+ * (the script's user, script_user, keepalived_script; enable_script_security).
  */
 public final class ScriptRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScriptRunner.class);
@@ -31,7 +32,15 @@ public final class ScriptRunner implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicInteger running = new AtomicInteger();
 
+    private final ScriptPolicy policy;
+
     public ScriptRunner(int threads) {
+        this(threads, ScriptPolicy.plain());
+    }
+
+    /** @param policy script_user / keepalived_script and enable_script_security of global_defs */
+    public ScriptRunner(int threads, ScriptPolicy policy) {
+        this.policy = policy;
         AtomicInteger n = new AtomicInteger();
         this.forker = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "hc-script-" + n.incrementAndGet());
@@ -45,22 +54,9 @@ public final class ScriptRunner implements AutoCloseable {
         });
     }
 
-    /** The command line actually executed for a script spec (user switch included). */
-    public static List<String> commandLine(ScriptSpec spec) {
-        List<String> cmd = new ArrayList<>();
-        if (spec.user() != null && !spec.user().isEmpty()) {
-            cmd.add("runuser");
-            cmd.add("-u");
-            cmd.add(spec.user());
-            if (spec.group() != null && !spec.group().isEmpty()) {
-                cmd.add("-g");
-                cmd.add(spec.group());
-            }
-            cmd.add("--");
-        }
-        if (spec.argv().isEmpty()) cmd.addAll(List.of(spec.command().trim().split("\\s+")));
-        else cmd.addAll(spec.argv());
-        return cmd;
+    /** The command line actually executed for a script spec (user switch included), as the policy says. */
+    public List<String> commandLine(ScriptSpec spec) {
+        return policy.commandLine(spec, List.of());
     }
 
     /** Start the script; the future completes with its exit status (never exceptionally). */
@@ -68,8 +64,20 @@ public final class ScriptRunner implements AutoCloseable {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         forker.execute(() -> {
             Process p;
+            List<String> cmd;
             try {
-                ProcessBuilder pb = new ProcessBuilder(commandLine(spec));
+                cmd = commandLine(spec);
+            } catch (ScriptPolicy.Refused e) {
+                if (e.first) log.error("{}", e.getMessage()); // once per script: it is refused at each run
+                result.complete(FAILED_TO_START);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Cannot run script {}: {}", spec.command(), e.getMessage());
+                result.complete(FAILED_TO_START);
+                return;
+            }
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd);
                 pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
                 pb.redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -73,10 +73,13 @@ class ScriptProbesTest extends ProbeTestSupport {
     }
 
     @Test void runsAsUserThroughRunuser() throws Exception {
-        assertEquals(List.of("runuser", "-u", "nobody", "--", "/x", "a"),
-                ScriptRunner.commandLine(new ScriptSpec("/x a", List.of("/x", "a"), "nobody", null)));
-        assertEquals(List.of("runuser", "-u", "nobody", "-g", "nogroup", "--", "/x"),
-                ScriptRunner.commandLine(new ScriptSpec("/x", List.of("/x"), "nobody", "nogroup")));
+        // as root (the policy is told so here): a script's own user through runuser
+        var asRoot = new org.jkeepalived.core.config.ScriptPolicy(null, null, false, true);
+        List<String> a = asRoot.commandLine(new ScriptSpec("/x a", List.of("/x", "a"), "nobody", null), List.of());
+        assertTrue(a.get(0).endsWith("runuser"), a.toString());
+        assertEquals(List.of("-u", "nobody", "--", "/x", "a"), a.subList(1, a.size()));
+        List<String> b = asRoot.commandLine(new ScriptSpec("/x", List.of("/x"), "nobody", "nogroup"), List.of());
+        assertEquals(List.of("-u", "nobody", "-g", "nogroup", "--", "/x"), b.subList(1, b.size()));
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
                 && (Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser"))),
                 "runuser needs root");

@@ -26,7 +26,7 @@ public final class KeywordSupport {
 
     static {
         PENDING.put("global_defs", set("notification_email notification_email_from smtp_server smtp_connect_timeout "
-                + "dynamic_interfaces enable_script_security script_user"));
+                + "dynamic_interfaces"));
         PENDING.put("vrrp_instance", set("smtp_alert"));
         PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
     }

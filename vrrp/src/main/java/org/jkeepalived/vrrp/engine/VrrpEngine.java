@@ -382,7 +382,7 @@ public final class VrrpEngine implements AutoCloseable {
             notifies |= hasNotify(NotifyDispatcher.Scripts.of(g));
         }
         if (scriptRunner == null && (notifies || !scriptTrackers.isEmpty())) {
-            ownedRunner = new ProcessScriptRunner();
+            ownedRunner = new ProcessScriptRunner(2, org.jkeepalived.core.config.ScriptPolicy.of(global));
             scriptRunner = ownedRunner;
         }
         if (notifies && notifier == null) {
@@ -864,6 +864,7 @@ public final class VrrpEngine implements AutoCloseable {
         long now = clock.nanoTime();
         LOG.info("Reloading VRRP configuration");
         global = cfg.globalDefs();
+        if (ownedRunner != null) ownedRunner.policy(org.jkeepalived.core.config.ScriptPolicy.of(global));
         io.vipFilter().configure(VipFilterOptions.from(global));
         Map<String, VrrpScript> scriptsBefore = new HashMap<>(scriptConfigs);
         scriptConfigs.clear();

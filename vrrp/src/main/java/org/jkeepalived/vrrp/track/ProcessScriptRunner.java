@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.ScriptSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * the process and its descendants (SIGKILL) when the timeout passes.
  *
  * <p>The command is exec'd from its words (no shell, as keepalived does), with stdin from
- * /dev/null and output discarded. With a user given and when we run as root, it runs through
- * {@code runuser -u USER [-g GROUP] --}. Futures complete on an internal thread: hop to your own
+ * /dev/null and output discarded. Who runs it is the {@link ScriptPolicy}'s call (the script's user,
+ * script_user, keepalived_script; enable_script_security). Futures complete on an internal thread: hop to your own
  * event loop before touching state.
  */
 public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
@@ -33,16 +34,16 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
 
     private final ExecutorService starter;
     private final ScheduledExecutorService killer;
-    private final boolean root;
+    private volatile ScriptPolicy policy;
 
     public ProcessScriptRunner() {
-        this(2);
+        this(2, ScriptPolicy.plain());
     }
 
-    public ProcessScriptRunner(int threads) {
+    public ProcessScriptRunner(int threads, ScriptPolicy policy) {
         this.starter = Executors.newFixedThreadPool(Math.max(1, threads), daemon("jk-script"));
         this.killer = Executors.newSingleThreadScheduledExecutor(daemon("jk-script-timeout"));
-        this.root = runningAsRoot();
+        this.policy = policy;
     }
 
     @Override
@@ -51,6 +52,10 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
         List<String> cmd;
         try {
             cmd = commandLine(spec, extraArgs);
+        } catch (ScriptPolicy.Refused e) {
+            if (e.first) log.error("{}", e.getMessage()); // once per script: it is refused at each run
+            result.complete(FAILED_TO_START);
+            return result;
         } catch (IllegalArgumentException e) {
             log.warn("Cannot run script: {}", e.getMessage());
             result.complete(FAILED_TO_START);
@@ -64,25 +69,14 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
         return result;
     }
 
-    /** The argv actually exec'd: the script's words, then extraArgs, through runuser when a user is given. */
+    /** The argv actually exec'd: the script's words, then extraArgs, as the policy says (user, security). */
     public List<String> commandLine(ScriptSpec spec, List<String> extraArgs) {
-        List<String> words = new ArrayList<>(spec.argv());
-        if (words.isEmpty() && spec.command() != null) {
-            for (String w : spec.command().trim().split("\\s+")) if (!w.isEmpty()) words.add(w);
-        }
-        if (words.isEmpty()) throw new IllegalArgumentException("empty script");
-        words.addAll(extraArgs);
-        if (spec.user() != null && !spec.user().isEmpty() && root && !"root".equals(spec.user())) {
-            List<String> pre = new ArrayList<>(List.of(runuser(), "-u", spec.user()));
-            if (spec.group() != null && !spec.group().isEmpty()) {
-                pre.add("-g");
-                pre.add(spec.group());
-            }
-            pre.add("--");
-            pre.addAll(words);
-            return pre;
-        }
-        return words;
+        return policy.commandLine(spec, extraArgs);
+    }
+
+    /** A reload's global_defs (script_user, enable_script_security). */
+    public void policy(ScriptPolicy p) {
+        this.policy = p;
     }
 
     private void start(List<String> cmd, Duration timeout, CompletableFuture<Integer> result) {
@@ -118,24 +112,6 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
     public void close() {
         starter.shutdownNow();
         killer.shutdownNow();
-    }
-
-    private static String runuser() {
-        for (String p : List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")) {
-            if (Files.isExecutable(Path.of(p))) return p;
-        }
-        return "runuser";
-    }
-
-    static boolean runningAsRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0"); // effective uid
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        return "root".equals(System.getProperty("user.name"));
     }
 
     private static ThreadFactory daemon(String prefix) {

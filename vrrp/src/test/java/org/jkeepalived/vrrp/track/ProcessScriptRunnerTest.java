@@ -77,7 +77,7 @@ class ProcessScriptRunnerTest {
 
     @Test
     void runsAsTheGivenUserThroughRunuser() throws Exception {
-        Assumptions.assumeTrue(ProcessScriptRunner.runningAsRoot(), "needs root to switch user");
+        Assumptions.assumeTrue(org.jkeepalived.core.config.ScriptPolicy.runningAsRoot(), "needs root to switch user");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
                 "runuser not installed");
         Path open = Files.createDirectories(dir.resolve("open"));
