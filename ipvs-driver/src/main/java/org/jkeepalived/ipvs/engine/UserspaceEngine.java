@@ -9,6 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.channel.unix.UnixChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -28,6 +31,7 @@ import org.jkeepalived.ipvs.LvsBackend;
 import org.jkeepalived.ipvs.LvsException;
 import org.jkeepalived.ipvs.engine.sched.LocalityBasedLeastConnection;
 import org.jkeepalived.ipvs.engine.sched.Schedulers;
+import org.jkeepalived.ipvs.nativeio.TcpSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,13 @@ public final class UserspaceEngine implements LvsBackend {
     private final Bootstrap datagramBase;
     private volatile Timeouts timeouts = new Timeouts(900, 120, 300);
     private volatile boolean closed;
+    /** The event loops' threads, in the group's order (= the order of each service's listeners). */
+    private final List<Thread> loopThreads;
+    /** Null when every loop takes its share of new connections (one loop, NIO, or steering failed). */
+    private volatile AcceptSteering steering;
+    private volatile AcceptSteering.Mode steeredTo = AcceptSteering.Mode.SPREAD;
+    private final Object steerLock = new Object();
+    private static final long STEERING_PERIOD_MS = 100;
 
     public UserspaceEngine() {
         this(EngineSettings.defaults(), MonotonicClock.SYSTEM);
@@ -69,9 +80,10 @@ public final class UserspaceEngine implements LvsBackend {
         if (!settings.transport().equals("nio") && !transport.isNative()) {
             log.info("userspace engine: no native transport ({}), using NIO", Transport.unavailabilityCause());
         }
-        int threads = settings.ioThreads() > 0 ? settings.ioThreads()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : cpus <= 1 ? 1 : Math.max(2, cpus / 2);
         this.group = transport.newGroup(threads, "jk-engine");
+        this.loopThreads = loopThreads(group);
         // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
         // real servers are addresses, never names: no resolver lookup per connection
         this.backendBase = new Bootstrap().channel(transport.socket()).resolver(NoopAddressResolverGroup.INSTANCE)
@@ -84,6 +96,12 @@ public final class UserspaceEngine implements LvsBackend {
         long sweepNanos = settings.sweepInterval().toNanos();
         group.next().scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
         group.next().scheduleAtFixedRate(this::estimate, 2, 2, TimeUnit.SECONDS);
+        ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+        if (transport.isNative() && threads > 1 && loopThreads.size() == threads && tmx.isThreadCpuTimeSupported()
+                && settings.acceptSteering()) {
+            steering = new AcceptSteering(threads);
+            group.next().scheduleAtFixedRate(() -> steer(tmx), 0, STEERING_PERIOD_MS, TimeUnit.MILLISECONDS);
+        }
         log.info("userspace engine started: {} transport, {} I/O threads", transport.label(), threads);
     }
 
@@ -214,6 +232,9 @@ public final class UserspaceEngine implements LvsBackend {
         else es.listeners = binds.stream().map(ChannelFuture::channel).toList();
         services.put(key, es);
         serviceSnapshot = List.copyOf(services.values());
+        synchronized (steerLock) {
+            if (steeredTo == AcceptSteering.Mode.FIRST && es.listeners.size() > 1) steerGroup(es.listeners.get(0), steeredTo);
+        }
         log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
     }
 
@@ -299,6 +320,78 @@ public final class UserspaceEngine implements LvsBackend {
         } catch (RuntimeException e) {
             log.warn("userspace engine sweep failed", e);
         }
+    }
+
+    /** Each loop's thread, asked from the loop itself (Netty starts them lazily). */
+    private static List<Thread> loopThreads(EventLoopGroup group) {
+        List<Thread> out = new ArrayList<>();
+        for (var loop : group) {
+            try {
+                out.add(loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                return List.of();
+            }
+        }
+        return out;
+    }
+
+    /** Every {@value #STEERING_PERIOD_MS} ms: the loops' CPU use decides where new connections go. */
+    private void steer(ThreadMXBean tmx) {
+        AcceptSteering st = steering;
+        if (st == null) return;
+        long[] cpu = new long[loopThreads.size()];
+        for (int i = 0; i < cpu.length; i++) cpu[i] = Math.max(0, tmx.getThreadCpuTime(loopThreads.get(i).getId()));
+        AcceptSteering.Mode m = st.update(System.nanoTime(), cpu);
+        if (m != steeredTo) applySteering(m);
+    }
+
+    /**
+     * Points every TCP service's listener group at the first loop, or back to the kernel's hash. Its own
+     * lock, not the engine's: it runs on an event loop, and addService holds the engine's lock while it
+     * waits for the loops to bind.
+     */
+    void applySteering(AcceptSteering.Mode m) {
+        synchronized (steerLock) {
+            steeredTo = m;
+            for (EngineService s : serviceSnapshot) {
+                if (s.listeners.size() > 1 && !steerGroup(s.listeners.get(0), m)) return;
+            }
+        }
+    }
+
+    private boolean steerGroup(Channel listener, AcceptSteering.Mode m) {
+        try {
+            if (listener instanceof UnixChannel u
+                    && TcpSockets.steerReuseportGroup(u.fd().intValue(), m == AcceptSteering.Mode.FIRST ? 0 : -1)) {
+                return true;
+            }
+            log.warn("userspace engine: the kernel refused a SO_REUSEPORT program; every I/O thread takes new connections");
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("userspace engine: cannot steer new connections ({}); every I/O thread takes them", e.toString());
+        }
+        steering = null;
+        steeredTo = AcceptSteering.Mode.SPREAD;
+        for (EngineService s : serviceSnapshot) {
+            if (s.listeners.size() > 1 && s.listeners.get(0) instanceof UnixChannel u) {
+                try {
+                    TcpSockets.steerReuseportGroup(u.fd().intValue(), -1);
+                } catch (RuntimeException | LinkageError ignored) {
+                    // nothing was attached then
+                }
+            }
+        }
+        return false;
+    }
+
+    /** For tests: how many proxied TCP connections each event loop holds, in the group's order. */
+    int[] connectionsPerLoop() {
+        int[] out = new int[loopThreads.size()];
+        for (TcpConnection c : tcpConns) {
+            for (int i = 0; i < out.length; i++) {
+                if (c.front.eventLoop().inEventLoop(loopThreads.get(i))) out[i]++;
+            }
+        }
+        return out;
     }
 
     private void estimate() {

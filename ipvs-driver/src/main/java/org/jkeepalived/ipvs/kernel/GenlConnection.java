@@ -2,8 +2,8 @@ package org.jkeepalived.ipvs.kernel;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkIoException;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkSocket;
+import org.jkeepalived.ipvs.nativeio.NetlinkIoException;
+import org.jkeepalived.ipvs.nativeio.NetlinkSocket;
 
 /**
  * Request/response over one netlink socket: single requests, multi-part dumps (NLM_F_DUMP, ended

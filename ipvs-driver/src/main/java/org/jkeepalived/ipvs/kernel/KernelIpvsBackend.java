@@ -15,8 +15,8 @@ import org.jkeepalived.ipvs.Errno;
 import org.jkeepalived.ipvs.IpvsSemantics;
 import org.jkeepalived.ipvs.LvsException;
 import org.jkeepalived.ipvs.LvsOp;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkIoException;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkSocket;
+import org.jkeepalived.ipvs.nativeio.NetlinkIoException;
+import org.jkeepalived.ipvs.nativeio.NetlinkSocket;
 
 /**
  * Linux IPVS through the generic netlink family "IPVS", spoken directly (no ipvsadm). Table writes

@@ -244,6 +244,76 @@ class UserspaceEngineTest {
         assertEquals(0, st.destinations().get(0).activeConns() + st.destinations().get(0).inactiveConns());
     }
 
+    /**
+     * A real server that answers and closes at once, as HTTP/1.0 servers do: the answer and its FIN reach
+     * the engine together, and the engine passes them on together (one segment when the client's socket
+     * takes all of it). Whatever the size, every byte arrives before the EOF.
+     */
+    @Test void answerAndCloseArriveWhole() throws Exception {
+        UserspaceEngine e = engine();
+        ServerSocket srv = closeLater(new ServerSocket(0, 200, ip("127.0.0.1")));
+        Thread server = new Thread(() -> {
+            while (!srv.isClosed()) {
+                try (Socket s = srv.accept()) {
+                    BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                    int n = Integer.parseInt(r.readLine().trim());
+                    byte[] body = new byte[n];
+                    for (int i = 0; i < n; i++) body[i] = (byte) ('a' + i % 26);
+                    s.getOutputStream().write(body);
+                } catch (IOException | RuntimeException ignored) {
+                    // the test's end closes the listener
+                }
+            }
+        }, "answer-and-close");
+        server.setDaemon(true);
+        server.start();
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null,
+                List.of(new Destination(ip("127.0.0.1"), srv.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null))));
+        long expectedOut = 0;
+        int[] sizes = {1, 100, 1400, 20_000, 3_000_000};
+        for (int round = 0; round < 40; round++) {
+            int n = sizes[round % sizes.length];
+            try (Socket c = new Socket()) {
+                c.setSoTimeout(5000);
+                c.connect(new InetSocketAddress(k.address(), k.port()), 5000);
+                c.getOutputStream().write((n + "\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] got = c.getInputStream().readAllBytes();
+                assertEquals(n, got.length, "round " + round);
+                for (int i = 0; i < n; i++) {
+                    if (got[i] != (byte) ('a' + i % 26)) throw new AssertionError("round " + round + ": byte " + i);
+                }
+            }
+            expectedOut += n;
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 0);
+        assertEquals(expectedOut, e.readStats().get(0).counters().outBytes());
+    }
+
+    /**
+     * While the first event loop has headroom it takes every new connection; spread, the kernel's hash
+     * puts them on all loops (the decision itself: AcceptSteeringTest).
+     */
+    @Test void newConnectionsGoToTheFirstLoopOrToAll() throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2).withAcceptSteering(false),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        e.applySteering(AcceptSteering.Mode.FIRST);
+        List<Client> first = new ArrayList<>();
+        for (int i = 0; i < 30; i++) first.add(closeLater(new Client(k)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.connectionsPerLoop()[0] == 30);
+        assertEquals(0, e.connectionsPerLoop()[1]);
+        e.applySteering(AcceptSteering.Mode.SPREAD);
+        for (int i = 0; i < 40; i++) closeLater(new Client(k));
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 70);
+        int[] per = e.connectionsPerLoop();
+        assertTrue(per[1] > 0 && per[0] > 30, "40 connections by hash over two loops: " + per[0] + "/" + per[1]);
+        for (Client c : first) assertEquals("x", c.echo("x"));
+    }
+
     @Test void refusingServerIsExcludedAndTheClientRetriedElsewhere() throws Exception {
         UserspaceEngine e = engine();
         TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));

@@ -11,8 +11,8 @@ import org.jkeepalived.core.table.ServiceKey;
 import org.jkeepalived.core.table.VirtualService;
 import org.jkeepalived.ipvs.InMemoryLvsBackend;
 import org.jkeepalived.ipvs.LvsException;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkIoException;
-import org.jkeepalived.ipvs.kernel.nativeio.NetlinkSocket;
+import org.jkeepalived.ipvs.nativeio.NetlinkIoException;
+import org.jkeepalived.ipvs.nativeio.NetlinkSocket;
 
 /**
  * A scripted kernel behind a fake netlink socket: decodes our requests with the same codec the

@@ -1,4 +1,4 @@
-package org.jkeepalived.ipvs.kernel.nativeio;
+package org.jkeepalived.ipvs.nativeio;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;

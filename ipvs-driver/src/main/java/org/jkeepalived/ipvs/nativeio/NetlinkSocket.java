@@ -1,4 +1,4 @@
-package org.jkeepalived.ipvs.kernel.nativeio;
+package org.jkeepalived.ipvs.nativeio;
 
 /**
  * A bound AF_NETLINK datagram socket: the only native surface the kernel backend needs. Tests

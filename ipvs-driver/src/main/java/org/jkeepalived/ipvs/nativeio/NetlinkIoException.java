@@ -1,4 +1,4 @@
-package org.jkeepalived.ipvs.kernel.nativeio;
+package org.jkeepalived.ipvs.nativeio;
 
 import java.io.IOException;
 
