@@ -8,6 +8,10 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *
  * @param ioThreads          event-loop threads (0 = half the CPUs, at least two where there are two: the
  *                           kernel's own network work, the checkers and VRRP need the rest)
+ * @param ioNice             nice value of the event-loop threads (0 = leave as is). On a machine where the
+ *                           engine's busiest thread competes with other busy processes, a negative value
+ *                           keeps the kernel's fair scheduler from holding it back for tens of ms (the
+ *                           tail latency); it needs root and takes that CPU from the other processes
  * @param acceptSteering     new TCP connections go to the first event loop while it has headroom, to all
  *                           of them when it is busy ({@link AcceptSteering}); false: always to all
  * @param transport          "native" (io_uring, else epoll, else NIO), "io_uring", "epoll" or "nio"; a
@@ -19,49 +23,55 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *                           a persistent client keeps going to a server set to weight 0
  * @param sweepInterval      how often idle connections, UDP flows and templates are checked
  */
-public record EngineSettings(int ioThreads, boolean acceptSteering, String transport, int mhTableSize, Duration failureHoldDown,
+public record EngineSettings(int ioThreads, int ioNice, boolean acceptSteering, String transport, int mhTableSize, Duration failureHoldDown,
                              Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval) {
 
     public static EngineSettings defaults() {
         return new EngineSettings(Integer.getInteger("jkeepalived.engine.threads", 0),
+                Integer.getInteger("jkeepalived.engine.nice", 0),
                 Boolean.parseBoolean(System.getProperty("jkeepalived.engine.steering", "true")),
                 System.getProperty("jkeepalived.engine.transport", "native"), MaglevHashing.DEFAULT_TABLE_SIZE, Duration.ofSeconds(10),
                 Duration.ofSeconds(5), false, Duration.ofSeconds(1));
     }
 
     public EngineSettings withIoThreads(int n) {
-        return new EngineSettings(n, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(n, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+                expireQuiescentTemplate, sweepInterval);
+    }
+
+    public EngineSettings withIoNice(int nice) {
+        return new EngineSettings(ioThreads, nice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withAcceptSteering(boolean b) {
-        return new EngineSettings(ioThreads, b, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, b, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withTransport(String t) {
-        return new EngineSettings(ioThreads, acceptSteering, t, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, t, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withFailureHoldDown(Duration d) {
-        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, d, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, d, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
-        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
                 b, sweepInterval);
     }
 
     public EngineSettings withSweepInterval(Duration d) {
-        return new EngineSettings(ioThreads, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, d);
     }
 
 
     public EngineSettings withMhTableSize(int size) {
-        return new EngineSettings(ioThreads, acceptSteering, transport, size, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, size, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 }

@@ -13,6 +13,8 @@ import io.netty.channel.unix.UnixChannel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -84,6 +86,7 @@ public final class UserspaceEngine implements LvsBackend {
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : cpus <= 1 ? 1 : Math.max(2, cpus / 2);
         this.group = transport.newGroup(threads, "jk-engine");
         this.loopThreads = loopThreads(group);
+        if (settings.ioNice() != 0) setNice(group, settings.ioNice());
         // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
         // real servers are addresses, never names: no resolver lookup per connection
         this.backendBase = new Bootstrap().channel(transport.socket()).resolver(NoopAddressResolverGroup.INSTANCE)
@@ -333,6 +336,27 @@ public final class UserspaceEngine implements LvsBackend {
             }
         }
         return out;
+    }
+
+    /** Sets each loop thread's nice value, from the thread itself (it needs its own thread id). */
+    private static void setNice(EventLoopGroup group, int nice) {
+        for (var loop : group) {
+            try {
+                boolean ok = loop.submit(() -> {
+                    // "/proc/thread-self" links to "PID/task/TID"
+                    String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+                    int tid = Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+                    return TcpSockets.setThreadNice(tid, nice);
+                }).get(5, TimeUnit.SECONDS);
+                if (!ok) {
+                    log.warn("userspace engine: cannot set the I/O threads' nice to {} (a negative value needs root)", nice);
+                    return;
+                }
+            } catch (Exception | LinkageError e) {
+                log.warn("userspace engine: cannot set the I/O threads' nice to {}: {}", nice, e.toString());
+                return;
+            }
+        }
     }
 
     /** Every {@value #STEERING_PERIOD_MS} ms: the loops' CPU use decides where new connections go. */

@@ -25,6 +25,7 @@ public final class TcpSockets {
     public interface LibC {
         @SaveError @ssize_t long send(int fd, long buf, @size_t long len, int flags);
         @SaveError int setsockopt(int fd, int level, int name, @In Pointer value, int len);
+        @SaveError int setpriority(int which, int who, int prio);
     }
 
     private static final class Holder {
@@ -41,6 +42,14 @@ public final class TcpSockets {
      */
     public static long sendBeforeFin(int fd, long address, int len) {
         return Holder.LIBC.send(fd, address, len, MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+
+    /**
+     * setpriority(2) of one thread (Linux: PRIO_PROCESS with a thread id sets that thread's nice value).
+     * False if refused (a negative value needs root or CAP_SYS_NICE).
+     */
+    public static boolean setThreadNice(int tid, int nice) {
+        return Holder.LIBC.setpriority(0, tid, nice) == 0;
     }
 
     /**

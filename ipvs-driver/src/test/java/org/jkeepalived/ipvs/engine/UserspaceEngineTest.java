@@ -314,6 +314,23 @@ class UserspaceEngineTest {
         for (Client c : first) assertEquals("x", c.echo("x"));
     }
 
+    /** jkeepalived.engine.nice: every I/O thread runs with that nice value (a positive one needs no root). */
+    @Test void ioThreadsTakeTheConfiguredNiceValue() throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2).withIoNice(7),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        List<Integer> nices = new ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : tasks.toList()) {
+                String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                // "TID (comm) S ..." : after the comm, field 19 of stat is the nice value
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (stat.contains("(jk-engine")) nices.add(Integer.parseInt(f[16]));
+            }
+        }
+        assertEquals(List.of(7, 7), nices);
+        assertEquals("userspace", e.name());
+    }
+
     @Test void refusingServerIsExcludedAndTheClientRetriedElsewhere() throws Exception {
         UserspaceEngine e = engine();
         TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));
