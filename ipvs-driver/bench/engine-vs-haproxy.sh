@@ -14,8 +14,6 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 IDLE=${IDLE:-9000}
-# rounds of $IDLE idle connections made and closed before the measured one (see measure_idle)
-IDLE_WARMUP=${IDLE_WARMUP:-0}
 ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-10s}
 # the JVM options the daemon's launcher (src/bin/jkeepalived) runs the engine with
@@ -109,8 +107,12 @@ engine_classpath() {
 ENGINE_PID=
 start_engine() {
     local cp; cp=$(engine_classpath)
-    java $ENGINE_JAVA_OPTS -cp "$cp" org.jkeepalived.ipvs.engine.EngineBenchMain "$ENGINE" "$BACKEND" rr 0 \
-        > "$WORK/engine.log" 2>&1 &
+    # its own session, as a daemon: nginx and HAProxy (-D) detach into theirs. With the kernel's
+    # autogroup scheduling (sched_autogroup_enabled=1) every session is one group for the fair
+    # scheduler, so an engine left in this script's session would share one group's CPU with wrk's
+    # threads while HAProxy had a group to itself (seen: keep-alive p99 of 10-28 ms against 3-5 ms)
+    setsid java $ENGINE_JAVA_OPTS -cp "$cp" org.jkeepalived.ipvs.engine.EngineBenchMain "$ENGINE" "$BACKEND" rr 0 \
+        > "$WORK/engine.log" 2>&1 < /dev/null &
     ENGINE_PID=$!
     PIDS+=("$ENGINE_PID")
     for _ in $(seq 100); do grep -q '^ready' "$WORK/engine.log" && break; sleep 0.1; done
@@ -177,15 +179,18 @@ rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 # Memory per idle connection: a fresh proxy process, its RSS before and after $IDLE idle client
 # connections (each also opens a connection to nginx), divided by $IDLE. Socket buffers live in kernel
 # memory and are not part of a process's RSS, so the delta is what the proxy itself spends; idle
-# loopback sockets hold no queued data anyway. For the JVM the RSS delta also counts young-generation
-# pages touched by short-lived allocations, so the live Java heap after a full GC (jcmd GC.run) is
-# reported too: that is what the connections keep. $IDLE defaults to 9000: with RLIMIT_NOFILE 20000
-# (this machine's hard limit) a proxy cannot hold 10,000 client + 10,000 server sockets.
-# A fresh JVM's first burst of connections also compiles the code that makes them (code cache and the
-# compiler's malloc arenas, about 0.7 KB per connection in a 9,000 burst, seen with
-# -XX:NativeMemoryTracking): a one-time cost counted here. IDLE_WARMUP=N first makes, holds 2 s and
-# closes N rounds of the same connections (both proxies): the measured round then mostly reuses memory
-# the process kept from those, so it shows reuse, not the cost of a connection.
+# loopback sockets hold no queued data anyway. Measured twice per proxy, each time in a new process:
+#  - "served traffic first": the process first gets the same keep-alive and new-connection wrk runs as
+#    the warm-up above (never more than $CONNS connections at a time, so no memory is kept for
+#    thousands), as a balancer in service has; for the JVM that means the connection code is compiled;
+#  - "fresh": nothing before the idle connections; for the JVM this adds the JIT compiling the
+#    connection code during that first burst (code cache and the compiler's malloc arenas, about
+#    0.7 KB per connection in a 9,000 burst, seen with -XX:NativeMemoryTracking), a one-time cost.
+# For the JVM the RSS delta also counts young-generation pages touched by short-lived allocations
+# and old-generation pages that held garbage promoted while the burst ran, so the live Java heap
+# after a full GC (jcmd GC.run) is reported too: that is what the connections keep. $IDLE defaults
+# to 9000: with RLIMIT_NOFILE 20000 (this machine's hard limit) a proxy cannot hold 10,000 client +
+# 10,000 server sockets.
 idle_clients() {
     python3 - "$1" "$2" "$3" <<'PY'
 import socket, sys, time, resource
@@ -203,7 +208,11 @@ PY
 measure_idle() {
     local port=$1 pid=$2
     sleep 1
-    for _ in $(seq "$IDLE_WARMUP"); do idle_clients "$port" "$IDLE" 2 > /dev/null 2>&1 || true; sleep 2; done
+    if [ "$4" = warm ]; then
+        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null 2>&1
+        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://127.0.0.1:$port/" >/dev/null 2>&1
+        sleep 1
+    fi
     local before; before=$(rss_kib "$pid")
     local heap_before=""
     if [ "$3" = java ]; then jcmd "$pid" GC.run >/dev/null 2>&1; sleep 0.5; heap_before=$(heap_used_kib "$pid"); before=$(rss_kib "$pid"); fi
@@ -226,6 +235,9 @@ measure_idle() {
 }
 # Java heap in use, KiB: G1's one heap line, or the sum of Serial/Parallel's generations (Metaspace excluded)
 heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation|garbage-first heap|PSYoungGen|ParOldGen/ {for(i=1;i<=NF;i++) if($i=="used") {v=$(i+1); gsub(/[^0-9]/,"",v); s+=v}} END {print s+0}'; }
+
+restart_engine() { kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true; start_engine; }
+restart_haproxy() { kill "$(cat "$WORK/haproxy.pid")"; sleep 0.5; start_haproxy; }
 
 main() {
     install_tools
@@ -256,13 +268,15 @@ main() {
         DL[$t]=$(printf '%s' "${DL[$t]}" | sort -g -r | head -1)
     done
 
+    local mem_engine mem_engine_cold mem_hap mem_hap_cold
+    log "idle connections: new engine, served traffic first"
+    restart_engine; mem_engine=$(measure_idle 18081 "$ENGINE_PID" java warm)
     log "idle connections: fresh engine"
-    kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true
-    start_engine
-    local mem_engine; mem_engine=$(measure_idle 18081 "$ENGINE_PID" java)
+    restart_engine; mem_engine_cold=$(measure_idle 18081 "$ENGINE_PID" java fresh)
+    log "idle connections: new haproxy, served traffic first"
+    restart_haproxy; mem_hap=$(measure_idle 18082 "$(cat "$WORK/haproxy.pid")" native warm)
     log "idle connections: fresh haproxy"
-    kill "$(cat "$WORK/haproxy.pid")"; sleep 0.5; start_haproxy
-    local mem_hap; mem_hap=$(measure_idle 18082 "$(cat "$WORK/haproxy.pid")" native)
+    restart_haproxy; mem_hap_cold=$(measure_idle 18082 "$(cat "$WORK/haproxy.pid")" native fresh)
 
     echo
     printf '%-34s %16s %16s %16s\n' "" "direct (nginx)" "jkeepalived" "haproxy $(haproxy -v | awk 'NR==1{print $3}')"
@@ -275,9 +289,12 @@ main() {
     row "p99 ms new conn per request" "$(f "${CL[$BACKEND]}" 2)" "$(f "${CL[$ENGINE]}" 2)" "$(f "${CL[$HAPROXY]}" 2)"
     row "CPU us/request new conn" "$(f "${CL[$BACKEND]}" 3)" "$(f "${CL[$ENGINE]}" 3)" "$(f "${CL[$HAPROXY]}" 3)"
     row "1 GiB download MiB/s" "${DL[$BACKEND]}" "${DL[$ENGINE]}" "${DL[$HAPROXY]}"
-    row "RSS bytes/idle conn ($(f "$mem_engine" 3)/$(f "$mem_hap" 3), warm-up $IDLE_WARMUP)" "-" "$(f "$mem_engine" 1)" "$(f "$mem_hap" 1)"
-    row "live heap bytes/idle conn" "-" "$(f "$mem_engine" 2)" "-"
+    row "RSS B/idle conn, served traffic first" "-" "$(f "$mem_engine" 1)" "$(f "$mem_hap" 1)"
+    row "  live heap B/idle conn" "-" "$(f "$mem_engine" 2)" "-"
+    row "RSS B/idle conn, fresh process" "-" "$(f "$mem_engine_cold" 1)" "$(f "$mem_hap_cold" 1)"
+    row "  live heap B/idle conn" "-" "$(f "$mem_engine_cold" 2)" "-"
     echo
+    echo "idle connections: $(f "$mem_engine" 3) (engine) / $(f "$mem_hap" 3) (haproxy) held at once, each proxy a new process"
     echo "wrk -t$THREADS -c$CONNS -d$DURATION, best of $ROUNDS interleaved rounds; nproc=$(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "engine: $(sed -n 's/^ready //p' "$WORK/engine.log") transport, JVM options: $ENGINE_JAVA_OPTS"
     echo "CPU us/request: user+system time of the proxy process (nginx workers for direct) / requests served"

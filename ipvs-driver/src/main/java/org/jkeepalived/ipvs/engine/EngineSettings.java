@@ -8,10 +8,11 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *
  * @param ioThreads          event-loop threads (0 = half the CPUs, at least two where there are two: the
  *                           kernel's own network work, the checkers and VRRP need the rest)
- * @param ioNice             nice value of the event-loop threads (0 = leave as is). On a machine where the
- *                           engine's busiest thread competes with other busy processes, a negative value
- *                           keeps the kernel's fair scheduler from holding it back for tens of ms (the
- *                           tail latency); it needs root and takes that CPU from the other processes
+ * @param ioNice             nice value of the event-loop threads (0 = leave as is; a negative value needs
+ *                           root). Where the kernel schedules by group (autogroup: one per session;
+ *                           systemd: one cgroup per service), nice values only share the group's CPU among
+ *                           its threads: the I/O threads against the daemon's checker and VRRP threads,
+ *                           not against other processes
  * @param acceptSteering     new TCP connections go to the first event loop while it has headroom, to all
  *                           of them when it is busy ({@link AcceptSteering}); false: always to all
  * @param transport          "native" (io_uring, else epoll, else NIO), "io_uring", "epoll" or "nio"; a

@@ -2,12 +2,14 @@ package org.jkeepalived.ipvs.engine;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.lang.management.ManagementFactory;
@@ -47,6 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UserspaceEngine implements LvsBackend {
     private static final Logger log = LoggerFactory.getLogger(UserspaceEngine.class);
+    /**
+     * One read-size policy for every proxied socket: Netty otherwise gives each channel its own
+     * instance (the per-channel state lives in its handle), 32 bytes of heap per socket that stay
+     * while a connection idles.
+     */
+    private static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     final EngineSettings settings;
     final MonotonicClock clock;
@@ -90,6 +98,7 @@ public final class UserspaceEngine implements LvsBackend {
         // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
         // real servers are addresses, never names: no resolver lookup per connection
         this.backendBase = new Bootstrap().channel(transport.socket()).resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         this.datagramBase = new Bootstrap().channel(transport.datagram());
@@ -203,6 +212,7 @@ public final class UserspaceEngine implements LvsBackend {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childHandler(new ChannelInitializer<Channel>() {
                             @Override protected void initChannel(Channel ch) {
@@ -338,16 +348,17 @@ public final class UserspaceEngine implements LvsBackend {
         return out;
     }
 
+    private static int currentThreadId() throws java.io.IOException {
+        // "/proc/thread-self" links to "PID/task/TID"
+        String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+    }
+
     /** Sets each loop thread's nice value, from the thread itself (it needs its own thread id). */
     private static void setNice(EventLoopGroup group, int nice) {
         for (var loop : group) {
             try {
-                boolean ok = loop.submit(() -> {
-                    // "/proc/thread-self" links to "PID/task/TID"
-                    String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-                    int tid = Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
-                    return TcpSockets.setThreadNice(tid, nice);
-                }).get(5, TimeUnit.SECONDS);
+                boolean ok = loop.submit(() -> TcpSockets.setThreadNice(currentThreadId(), nice)).get(5, TimeUnit.SECONDS);
                 if (!ok) {
                     log.warn("userspace engine: cannot set the I/O threads' nice to {} (a negative value needs root)", nice);
                     return;
