@@ -17,7 +17,7 @@ IDLE=${IDLE:-9000}
 ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-10s}
 # the JVM options the daemon's launcher (src/bin/jkeepalived) runs the engine with
-ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xms24m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k -XX:-UsePerfData}
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xms24m -Xmx256m -XX:MaxNewSize=12m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k -XX:-UsePerfData}
 BIG=${BIG:-1G}
 WORK=${WORK:-/tmp/jk-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -25,7 +25,7 @@ http {
 NGX
 nginx -c "$work/nginx.conf"
 # the checkers in a JVM with the heap and collector the daemon's launcher (src/bin/jkeepalived) gives them
-jvm="-Xms24m -Xmx256m -XX:+UseSerialGC ${BENCH_JVM_EXTRA:-}"
+jvm="-Xms24m -Xmx256m -XX:MaxNewSize=12m -XX:+UseSerialGC ${BENCH_JVM_EXTRA:-}"
 mvn -o -q -Pbench -pl healthcheck -am test -Dtest=CheckerBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dbench.servers="$servers" -Dbench.port=$port -DargLine="-Dbench.servers=$servers -Dbench.port=$port $jvm" \
     || mvn -q -Pbench -pl healthcheck -am test -Dtest=CheckerBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
