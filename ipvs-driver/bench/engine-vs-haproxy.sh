@@ -16,11 +16,12 @@ THREADS=${THREADS:-2}
 IDLE=${IDLE:-9000}
 ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-10s}
-# the JVM options the daemon's launcher (src/bin/jkeepalived) runs the engine with
-ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--Xms24m -Xmx256m -XX:MaxNewSize=12m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k -XX:-UsePerfData}
 BIG=${BIG:-1G}
 WORK=${WORK:-/tmp/jk-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# the JVM options the daemon's launcher runs the engine with, read from the launcher itself
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:-$(sed -n 's/^ *opts="\(-Xms[^"]*\)"$/\1/p' "$ROOT/src/bin/jkeepalived")}
+[ -n "$ENGINE_JAVA_OPTS" ] || { echo "no daemon JVM options found in $ROOT/src/bin/jkeepalived" >&2; exit 1; }
 BACKEND=127.0.0.1:18080
 ENGINE=127.0.0.1:18081
 HAPROXY=127.0.0.1:18082
@@ -208,11 +209,7 @@ PY
 measure_idle() {
     local port=$1 pid=$2
     sleep 1
-    if [ "$4" = warm ]; then
-        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null 2>&1
-        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://127.0.0.1:$port/" >/dev/null 2>&1
-        sleep 1
-    fi
+    if [ "$4" = warm ]; then warm_up "127.0.0.1:$port"; sleep 1; fi
     local before; before=$(rss_kib "$pid")
     local heap_before=""
     if [ "$3" = java ]; then jcmd "$pid" GC.run >/dev/null 2>&1; sleep 0.5; heap_before=$(heap_used_kib "$pid"); before=$(rss_kib "$pid"); fi
@@ -236,6 +233,11 @@ measure_idle() {
 # Java heap in use, KiB: G1's one heap line, or the sum of Serial/Parallel's generations (Metaspace excluded)
 heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation|garbage-first heap|PSYoungGen|ParOldGen/ {for(i=1;i<=NF;i++) if($i=="used") {v=$(i+1); gsub(/[^0-9]/,"",v); s+=v}} END {print s+0}'; }
 
+# $WARMUP of keep-alive then of new-connection load on one target
+warm_up() {
+    wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://$1/" >/dev/null 2>&1
+    wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://$1/" >/dev/null 2>&1
+}
 restart_engine() { kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true; start_engine; }
 restart_haproxy() { kill "$(cat "$WORK/haproxy.pid")"; sleep 0.5; start_haproxy; }
 
@@ -249,10 +251,7 @@ main() {
     # warm-up: the JVM compiles its hot paths (measured: the first 10-20 s run at up to twice the CPU per
     # request); every target gets the same warm-up
     log "warm-up (${WARMUP} keep-alive + ${WARMUP} new-connection runs per target)"
-    for t in $BACKEND $ENGINE $HAPROXY; do
-        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://$t/" >/dev/null 2>&1
-        wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://$t/" >/dev/null 2>&1
-    done
+    for t in $BACKEND $ENGINE $HAPROXY; do warm_up "$t"; done
 
     # targets interleaved, $ROUNDS rounds, best round kept: the machine may be shared and noisy
     declare -A KA CL DL
