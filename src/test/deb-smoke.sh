@@ -38,7 +38,12 @@ ip netns exec $NS /usr/sbin/jkeepalived -t -f "$work/keepalived.conf"
 ip netns exec $NS /usr/sbin/jkeepalived -n -l -G -f "$work/keepalived.conf" --engine userspace \
   --control-socket "$work/c.sock" -p "$work/pid" > "$work/log" 2>&1 &
 dpid=$!
-for _ in $(seq 1 60); do /usr/sbin/jkeepalived status --control-socket "$work/c.sock" 2>/dev/null | grep -q MASTER && break; sleep 0.5; done
+# The state turns MASTER a moment before the VIPs are on the interface (as in keepalived), so wait for both.
+for _ in $(seq 1 60); do
+  /usr/sbin/jkeepalived status --control-socket "$work/c.sock" 2>/dev/null | grep -q MASTER \
+    && ip -n $NS -o addr show dev eth0 | grep -q 10.99.0.1/24 && break
+  sleep 0.5
+done
 /usr/sbin/jkeepalived status --control-socket "$work/c.sock"
 ip -n $NS -o addr show dev eth0 | grep -q 10.99.0.1/24 || { echo "deb-smoke: VIP not claimed"; cat "$work/log"; exit 1; }
 kill -TERM $dpid; wait $dpid; rc=$?
