@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.lang.management.ManagementFactory;
@@ -52,9 +53,18 @@ public final class UserspaceEngine implements LvsBackend {
     /**
      * One read-size policy for every proxied socket: Netty otherwise gives each channel its own
      * instance (the per-channel state lives in its handle), 32 bytes of heap per socket that stay
-     * while a connection idles.
+     * while a connection idles. Reads start at 2 KB and grow up to 128 KB only while a side keeps
+     * filling them (a download): half as many reads and writes per byte as Netty's 64 KB ceiling.
      */
-    private static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+    private static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator(64, 2048, 128 * 1024);
+    /**
+     * A side stops reading while more than 128 KB wait to be written to the other (Netty's default: 64
+     * KB), so a bulk transfer is not paused and resumed after every other read. The cost is what a
+     * client slower than its real server can hold in the engine: at most this plus one read, 256 KB.
+     * Measured on a 1 GiB download through the engine: 1.10-1.23x HAProxy's throughput against
+     * 0.97-1.41x with Netty's defaults (ipvs-driver/bench/engine-vs-haproxy.sh).
+     */
+    private static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 128 * 1024);
 
     final EngineSettings settings;
     final MonotonicClock clock;
@@ -99,6 +109,7 @@ public final class UserspaceEngine implements LvsBackend {
         // real servers are addresses, never names: no resolver lookup per connection
         this.backendBase = new Bootstrap().channel(transport.socket()).resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         this.datagramBase = new Bootstrap().channel(transport.datagram());
@@ -213,6 +224,7 @@ public final class UserspaceEngine implements LvsBackend {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childHandler(new ChannelInitializer<Channel>() {
                             @Override protected void initChannel(Channel ch) {

@@ -291,6 +291,61 @@ class UserspaceEngineTest {
     }
 
     /**
+     * A client slower than its real server: the engine stops reading from the server while the client's
+     * side has its fill queued (at most 128 KB plus one read of up to 128 KB in the engine, besides the
+     * kernel's socket buffers), so a stalled download does not pile up in the engine's memory, and
+     * nothing is lost once the client reads again.
+     */
+    @Test void aStalledClientPausesItsRealServer() throws Exception {
+        UserspaceEngine e = engine();
+        int total = 64 << 20;
+        ServerSocket srv = closeLater(new ServerSocket(0, 10, ip("127.0.0.1")));
+        Thread server = new Thread(() -> {
+            try (Socket s = srv.accept()) {
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < chunk.length; i++) chunk[i] = (byte) i;
+                OutputStream o = s.getOutputStream();
+                for (int sent = 0; sent < total; sent += chunk.length) o.write(chunk);
+            } catch (IOException ignored) {
+                // the test's end closes the listener
+            }
+        }, "bulk-server");
+        server.setDaemon(true);
+        server.start();
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null,
+                List.of(new Destination(ip("127.0.0.1"), srv.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null))));
+        try (Socket c = new Socket()) {
+            c.setReceiveBufferSize(64 * 1024);
+            c.setSoTimeout(10_000);
+            c.connect(new InetSocketAddress(k.address(), k.port()), 5000);
+            // not reading: what the engine took from the server settles below the whole stream
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                long now = e.readStats().get(0).counters().outBytes();
+                boolean settled = now > 0 && now == last[0];
+                last[0] = now;
+                return settled;
+            });
+            // (readString sees /proc files as empty: their size is 0)
+            long kernelSendMax = Long.parseLong(java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+")[2]);
+            long bound = kernelSendMax + 2L * c.getReceiveBufferSize() + 256 * 1024 + 64 * 1024;
+            assertTrue(last[0] <= bound, "engine read " + last[0] + " bytes for a stalled client, bound " + bound);
+            // the client reads again: every byte arrives, in order
+            byte[] buf = new byte[256 * 1024];
+            long got = 0;
+            java.io.InputStream in = c.getInputStream();
+            for (int n; got < total && (n = in.read(buf)) > 0; got += n) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != (byte) ((got + i) % (64 * 1024))) throw new AssertionError("byte " + (got + i));
+                }
+            }
+            assertEquals(total, got);
+        }
+    }
+
+    /**
      * While the first event loop has headroom it takes every new connection; spread, the kernel's hash
      * puts them on all loops (the decision itself: AcceptSteeringTest).
      */
