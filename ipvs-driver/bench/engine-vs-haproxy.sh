@@ -20,8 +20,14 @@ BIG=${BIG:-1G}
 WORK=${WORK:-/tmp/jk-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # the JVM options the daemon's launcher runs the engine with, read from the launcher itself
-ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:-$(sed -n 's/^ *opts="\(-Xms[^"]*\)"$/\1/p' "$ROOT/src/bin/jkeepalived")}
-[ -n "$ENGINE_JAVA_OPTS" ] || { echo "no daemon JVM options found in $ROOT/src/bin/jkeepalived" >&2; exit 1; }
+# (and the native-heap trim it adds when this JVM has the option, decided by the launcher's own test)
+launcher_trim_opt() {
+    local java=java
+    eval "$(sed -n '/^trims_native_heap() {/,/^}/p' "$ROOT/src/bin/jkeepalived")"
+    if trims_native_heap; then grep -o -- '-XX:TrimNativeHeapInterval=[0-9]*' "$ROOT/src/bin/jkeepalived" | head -1; fi
+}
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:-$(sed -n 's/^ *opts="\(-Xms[^"]*\)"$/\1/p' "$ROOT/src/bin/jkeepalived") $(launcher_trim_opt)}
+[ -n "${ENGINE_JAVA_OPTS// /}" ] || { echo "no daemon JVM options found in $ROOT/src/bin/jkeepalived" >&2; exit 1; }
 BACKEND=127.0.0.1:18080
 ENGINE=127.0.0.1:18081
 HAPROXY=127.0.0.1:18082
@@ -184,9 +190,11 @@ rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 #  - "served traffic first": the process first gets the same keep-alive and new-connection wrk runs as
 #    the warm-up above (never more than $CONNS connections at a time, so no memory is kept for
 #    thousands), as a balancer in service has; for the JVM that means the connection code is compiled;
-#  - "fresh": nothing before the idle connections; for the JVM this adds the JIT compiling the
-#    connection code during that first burst (code cache and the compiler's malloc arenas, about
-#    0.7 KB per connection in a 9,000 burst, seen with -XX:NativeMemoryTracking), a one-time cost.
+#  - "fresh": nothing before the idle connections; for the JVM the C2 compiler compiles the
+#    connection code during that first burst, and its working memory (over 10 MB, freed when the
+#    compile ends) stays resident unless the launcher's native-heap trim returns it (see the launcher).
+# Both readings are taken with the process at rest: 3 s after a full GC before the burst and 5 s after
+# the last connection opened.
 # For the JVM the RSS delta also counts young-generation pages touched by short-lived allocations
 # and old-generation pages that held garbage promoted while the burst ran, so the live Java heap
 # after a full GC (jcmd GC.run) is reported too: that is what the connections keep. $IDLE defaults
@@ -212,11 +220,15 @@ measure_idle() {
     if [ "$4" = warm ]; then warm_up "127.0.0.1:$port"; sleep 1; fi
     local before; before=$(rss_kib "$pid")
     local heap_before=""
-    if [ "$3" = java ]; then jcmd "$pid" GC.run >/dev/null 2>&1; sleep 0.5; heap_before=$(heap_used_kib "$pid"); before=$(rss_kib "$pid"); fi
-    idle_clients "$port" "$IDLE" 8 > "$WORK/idle.out" 2>&1 &
+    # the JVM settles first: pending compiles end and the launcher's native-heap trim (every second)
+    # returns what they freed, so the delta does not count memory that was freed before the burst
+    if [ "$3" = java ]; then jcmd "$pid" GC.run >/dev/null 2>&1; sleep 3; heap_before=$(heap_used_kib "$pid"); before=$(rss_kib "$pid"); fi
+    idle_clients "$port" "$IDLE" 10 > "$WORK/idle.out" 2>&1 &
     local cpid=$!
     for _ in $(seq 200); do grep -q '^open' "$WORK/idle.out" && break; sleep 0.1; done
-    sleep 2
+    # read once the connections idle: the compiles the burst started have ended and their memory
+    # has been trimmed (the JVM); a C proxy's RSS does not change in that time
+    sleep 5
     local after; after=$(rss_kib "$pid")
     local heap_after=""
     if [ "$3" = java ]; then jcmd "$pid" GC.run >/dev/null 2>&1; sleep 0.5; heap_after=$(heap_used_kib "$pid"); fi

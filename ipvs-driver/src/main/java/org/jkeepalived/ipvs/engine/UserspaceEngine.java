@@ -61,7 +61,7 @@ public final class UserspaceEngine implements LvsBackend {
      * A side stops reading while more than 128 KB wait to be written to the other (Netty's default: 64
      * KB), so a bulk transfer is not paused and resumed after every other read. The cost is what a
      * client slower than its real server can hold in the engine: at most this plus one read, 256 KB.
-     * Measured on a 1 GiB download through the engine: 1.10-1.23x HAProxy's throughput against
+     * Measured on a 1 GiB download through the engine: 1.12-1.23x HAProxy's throughput against
      * 0.97-1.41x with Netty's defaults (ipvs-driver/bench/engine-vs-haproxy.sh).
      */
     private static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 128 * 1024);
