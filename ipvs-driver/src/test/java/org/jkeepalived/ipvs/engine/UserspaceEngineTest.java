@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -17,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -327,15 +330,15 @@ class UserspaceEngineTest {
                 last[0] = now;
                 return settled;
             });
-            // (readString sees /proc files as empty: their size is 0)
-            long kernelSendMax = Long.parseLong(java.nio.file.Files.readAllLines(
-                    java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+")[2]);
+            // (Files.readString returns only the first byte of a /proc/sys file: it reports size 0)
+            long kernelSendMax = Long.parseLong(Files.readAllLines(
+                    Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+")[2]);
             long bound = kernelSendMax + 2L * c.getReceiveBufferSize() + 256 * 1024 + 64 * 1024;
             assertTrue(last[0] <= bound, "engine read " + last[0] + " bytes for a stalled client, bound " + bound);
             // the client reads again: every byte arrives, in order
             byte[] buf = new byte[256 * 1024];
             long got = 0;
-            java.io.InputStream in = c.getInputStream();
+            InputStream in = c.getInputStream();
             for (int n; got < total && (n = in.read(buf)) > 0; got += n) {
                 for (int i = 0; i < n; i++) {
                     if (buf[i] != (byte) ((got + i) % (64 * 1024))) throw new AssertionError("byte " + (got + i));
