@@ -26,8 +26,11 @@ launcher_trim_opt() {
     eval "$(sed -n '/^trims_native_heap() {/,/^}/p' "$ROOT/src/bin/jkeepalived")"
     if trims_native_heap; then grep -o -- '-XX:TrimNativeHeapInterval=[0-9]*' "$ROOT/src/bin/jkeepalived" | head -1; fi
 }
-ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:-$(sed -n 's/^ *opts="\(-Xms[^"]*\)"$/\1/p' "$ROOT/src/bin/jkeepalived") $(launcher_trim_opt)}
-[ -n "${ENGINE_JAVA_OPTS// /}" ] || { echo "no daemon JVM options found in $ROOT/src/bin/jkeepalived" >&2; exit 1; }
+if [ -z "${ENGINE_JAVA_OPTS:-}" ]; then
+    ENGINE_JAVA_OPTS=$(sed -n 's/^ *opts="\(-Xms[^"]*\)"$/\1/p' "$ROOT/src/bin/jkeepalived")
+    [ -n "$ENGINE_JAVA_OPTS" ] || { echo "no daemon JVM options found in $ROOT/src/bin/jkeepalived" >&2; exit 1; }
+    ENGINE_JAVA_OPTS="$ENGINE_JAVA_OPTS $(launcher_trim_opt)"
+fi
 BACKEND=127.0.0.1:18080
 ENGINE=127.0.0.1:18081
 HAPROXY=127.0.0.1:18082

@@ -77,6 +77,18 @@ class UserspaceEngineTest {
         return new Destination(b.address.getAddress(), b.port(), LvsMethod.NAT, weight, 0, 0, null);
     }
 
+    /** A weight-1 NAT destination at a plain listener of the test's own. */
+    static Destination dest(ServerSocket s) {
+        return new Destination(s.getInetAddress(), s.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null);
+    }
+
+    /** Runs a test's own real server on a thread that cannot keep the JVM alive. */
+    static void startDaemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
     static VirtualService vs(ServiceKey k, String sched, List<String> flags, int persist, String mask, List<Destination> ds) {
         return new VirtualService(k, sched, flags, false, persist, mask, null, ds);
     }
@@ -255,7 +267,7 @@ class UserspaceEngineTest {
     @Test void answerAndCloseArriveWhole() throws Exception {
         UserspaceEngine e = engine();
         ServerSocket srv = closeLater(new ServerSocket(0, 200, ip("127.0.0.1")));
-        Thread server = new Thread(() -> {
+        startDaemon("answer-and-close", () -> {
             while (!srv.isClosed()) {
                 try (Socket s = srv.accept()) {
                     BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -267,12 +279,10 @@ class UserspaceEngineTest {
                     // the test's end closes the listener
                 }
             }
-        }, "answer-and-close");
-        server.setDaemon(true);
-        server.start();
+        });
         ServiceKey k = tcpVip("127.0.0.2");
         e.addService(vs(k, "rr", List.of(), 0, null,
-                List.of(new Destination(ip("127.0.0.1"), srv.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null))));
+                List.of(dest(srv))));
         long expectedOut = 0;
         int[] sizes = {1, 100, 1400, 20_000, 3_000_000};
         for (int round = 0; round < 40; round++) {
@@ -303,7 +313,7 @@ class UserspaceEngineTest {
         UserspaceEngine e = engine();
         int total = 64 << 20;
         ServerSocket srv = closeLater(new ServerSocket(0, 10, ip("127.0.0.1")));
-        Thread server = new Thread(() -> {
+        startDaemon("bulk-server", () -> {
             try (Socket s = srv.accept()) {
                 byte[] chunk = new byte[64 * 1024];
                 for (int i = 0; i < chunk.length; i++) chunk[i] = (byte) i;
@@ -312,12 +322,10 @@ class UserspaceEngineTest {
             } catch (IOException ignored) {
                 // the test's end closes the listener
             }
-        }, "bulk-server");
-        server.setDaemon(true);
-        server.start();
+        });
         ServiceKey k = tcpVip("127.0.0.2");
         e.addService(vs(k, "rr", List.of(), 0, null,
-                List.of(new Destination(ip("127.0.0.1"), srv.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null))));
+                List.of(dest(srv))));
         try (Socket c = new Socket()) {
             c.setReceiveBufferSize(64 * 1024);
             c.setSoTimeout(10_000);
