@@ -107,7 +107,7 @@ echo "== reload of a 10,000-real-server config"
 } > "$work/big.conf"
 ip netns exec ${P}a "$jk" -n -G -f "$work/big.conf" --engine userspace --control-socket "$work/a.sock" -p "$work/a.pid" > "$work/big.log" 2>&1 &
 dp=$!
-for _ in $(seq 1 120); do "$jk" status --control-socket "$work/a.sock" 2>/dev/null | grep -q MASTER && break; sleep 1; done
+for _ in $(seq 1 120); do "$jk" status --control-socket "$work/a.sock" 2>/dev/null | grep MASTER >/dev/null && break; sleep 1; done
 sleep 5
 before=$("$jk" status --json --control-socket "$work/a.sock" | grep -o '"become_master" : [0-9]*' | head -1)
 for i in 1 2 3; do

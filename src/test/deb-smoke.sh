@@ -38,16 +38,19 @@ ip netns exec $NS /usr/sbin/jkeepalived -t -f "$work/keepalived.conf"
 ip netns exec $NS /usr/sbin/jkeepalived -n -l -G -f "$work/keepalived.conf" --engine userspace \
   --control-socket "$work/c.sock" -p "$work/pid" > "$work/log" 2>&1 &
 dpid=$!
+# No `grep -q` at the end of a pipe here: under pipefail, grep quitting at its first match can kill
+# the writer with SIGPIPE (ip flushes each address line) and turn a match into a failure.
+is_master() { /usr/sbin/jkeepalived status --control-socket "$work/c.sock" 2>/dev/null | grep MASTER >/dev/null; }
+has_vip() { ip -n $NS -o addr show dev eth0 | grep -F "$1" >/dev/null; }
 # The state turns MASTER a moment before the VIPs are on the interface (as in keepalived), so wait for both.
 for _ in $(seq 1 60); do
-  /usr/sbin/jkeepalived status --control-socket "$work/c.sock" 2>/dev/null | grep -q MASTER \
-    && ip -n $NS -o addr show dev eth0 | grep -q 10.99.0.1/24 && break
+  is_master && has_vip 10.99.0.1/24 && break
   sleep 0.5
 done
 /usr/sbin/jkeepalived status --control-socket "$work/c.sock"
-ip -n $NS -o addr show dev eth0 | grep -q 10.99.0.1/24 || { echo "deb-smoke: VIP not claimed"; cat "$work/log"; exit 1; }
+has_vip 10.99.0.1/24 || { echo "deb-smoke: VIP not claimed"; cat "$work/log"; exit 1; }
 kill -TERM $dpid; wait $dpid; rc=$?
 [ $rc = 0 ] || { echo "deb-smoke: exit $rc on SIGTERM"; cat "$work/log"; exit 1; }
-! ip -n $NS -o addr show dev eth0 | grep -q 10.99.0.1/ || { echo "deb-smoke: VIP left behind"; exit 1; }
+! has_vip 10.99.0.1/ || { echo "deb-smoke: VIP left behind"; exit 1; }
 grep -q "Entering MASTER STATE" "$work/log" || { echo "deb-smoke: no keepalived-style MASTER log line"; cat "$work/log"; exit 1; }
 echo "deb-smoke: installed $deb, daemon started, became MASTER, stopped cleanly"
