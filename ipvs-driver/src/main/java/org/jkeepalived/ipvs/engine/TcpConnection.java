@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * server answers, ESTABLISHED = active, after the first FIN = inactive with the tcpfin timeout).
  * Bytes are relayed with backpressure: a side stops reading while the other cannot take more.
  *
+ * <p>The client is read from the start, while the connection to the real server is still being made:
+ * a client may send its request and its FIN before the real server answers (a slow or busy one), and
+ * both must reach it once it does, as they would through IPVS. The bytes of one read wait here (reading
+ * pauses until the real server answers) and the FIN is passed on after them.
+ *
  * <p>The last buffer read in a batch is held until the batch ends rather than written at once: when the
  * peer's FIN ends that batch (a real server answering and closing, as HTTP/1.0 or "Connection: close"
  * do), the data and our FIN leave in one segment (MSG_MORE, then shutdown), as HAProxy does. That saves
@@ -94,6 +99,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         svc.established(binding);
         state = ESTABLISHED;
         lastActivity = svc.engine.clock.nanoTime();
+        ByteBuf held = toBack;
+        toBack = null;
+        if (frontEof) {
+            if (held != null) backFinSent = sendWithFin(held, b);
+            halfClosed(b, backEof);
+            return;
+        }
+        if (held != null) {
+            b.write(held, b.voidPromise());
+            b.flush();
+        }
         front.config().setAutoRead(true);
     }
 
@@ -118,17 +134,25 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        int n = ((ByteBuf) msg).readableBytes();
+        ByteBuf buf = (ByteBuf) msg;
+        int n = buf.readableBytes();
         svc.stats.in(n);
         dest.stats.in(n);
         lastActivity = svc.engine.clock.nanoTime();
+        if (state == CONNECTING) {
+            // held for the real server (see the class comment); a read already under way may still
+            // deliver after the pause, hence the rare second buffer
+            toBack = toBack == null ? buf : Unpooled.wrappedBuffer(toBack, buf);
+            front.config().setAutoRead(false);
+            return;
+        }
         if (toBack != null) b.write(toBack, b.voidPromise());
-        toBack = (ByteBuf) msg;
+        toBack = buf;
     }
 
     @Override public void channelReadComplete(ChannelHandlerContext ctx) {
         Channel b = back;
-        if (b != null && state != CLOSED) {
+        if (b != null && state != CLOSED && state != CONNECTING) {
             if (toBack != null) {
                 b.write(toBack, b.voidPromise());
                 toBack = null;
@@ -146,6 +170,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             frontEof = true;
+            if (state == CONNECTING || state == CLOSED) return; // CONNECTING: passed on by onConnected
             ByteBuf held = toBack;
             toBack = null;
             if (held != null) backFinSent = sendWithFin(held, back);

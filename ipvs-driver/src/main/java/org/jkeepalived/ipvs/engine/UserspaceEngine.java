@@ -222,7 +222,6 @@ public final class UserspaceEngine implements LvsBackend {
                 ServerBootstrap sb = new ServerBootstrap().group(loop, loop).channel(transport.serverSocket())
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.L4Protocol;
 import org.jkeepalived.core.config.LvsMethod;
 import org.jkeepalived.core.table.Destination;
@@ -257,6 +259,46 @@ class UserspaceEngineTest {
         assertEquals("last words\n".length(), st.counters().inBytes());
         assertEquals("A\nlast words\nbye\n".length(), st.counters().outBytes());
         assertEquals(0, st.destinations().get(0).activeConns() + st.destinations().get(0).inactiveConns());
+    }
+
+    /**
+     * A client that sends its request and its FIN before the real server has even answered the engine's
+     * connect (its accept queue is full, so the first SYN is dropped and retried a second later): the
+     * request and then the FIN reach the real server once it answers, and its reply comes back.
+     */
+    @Test void requestAndFinSentBeforeTheRealServerAnswers() throws Exception {
+        UserspaceEngine e = engine();
+        ServerSocket srv = closeLater(new ServerSocket(0, 1, ip("127.0.0.1")));
+        // two connections nobody accepts fill a backlog of 1: the next SYN is dropped
+        Socket filler1 = closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
+        Socket filler2 = closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(srv))));
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        try (Socket c = new Socket()) {
+            c.setSoTimeout(5000);
+            c.connect(new InetSocketAddress(k.address(), k.port()), 5000);
+            c.getOutputStream().write("request\n".getBytes(StandardCharsets.US_ASCII));
+            c.shutdownOutput();
+            Thread.sleep(300);
+            assertEquals(1, e.tcpConnectionCount(), "the engine is still connecting to the real server");
+            startDaemon("late-server", () -> {
+                try {
+                    srv.accept().close();
+                    srv.accept().close();
+                    try (Socket s = srv.accept()) {
+                        seen.complete(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                        s.getOutputStream().write("answer\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException ex) {
+                    seen.completeExceptionally(ex);
+                }
+            });
+            assertEquals("answer\n", new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("request\n", seen.get(5, TimeUnit.SECONDS), "the request, then EOF");
+        filler1.close();
+        filler2.close();
     }
 
     /**
