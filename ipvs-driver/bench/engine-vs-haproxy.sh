@@ -265,6 +265,9 @@ main() {
     mkdir -p "$WORK"; : > "$WORK/wrk.log"
     ulimit -n "$(ulimit -Hn)"
     cleanup; PIDS=()
+    # a listener left on one of our ports would share it: the engine and nginx bind with SO_REUSEPORT
+    local busy; busy=$(ss -ltnpH | grep -E ":(${BACKEND##*:}|${ENGINE##*:}|${HAPROXY##*:}) " || true)
+    [ -z "$busy" ] || { echo "ports in use (a stale engine, nginx or haproxy?):" >&2; echo "$busy" >&2; exit 1; }
     start_nginx; start_haproxy; start_engine
     wait_port "$BACKEND"; wait_port "$ENGINE"; wait_port "$HAPROXY"
     # warm-up: the JVM compiles its hot paths (measured: the first 10-20 s run at up to twice the CPU per
