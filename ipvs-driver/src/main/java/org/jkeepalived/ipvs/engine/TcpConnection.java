@@ -99,15 +99,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         svc.established(binding);
         state = ESTABLISHED;
         lastActivity = svc.engine.clock.nanoTime();
-        ByteBuf held = toBack;
-        toBack = null;
         if (frontEof) {
-            if (held != null) backFinSent = sendWithFin(held, b);
-            halfClosed(b, backEof);
+            passFrontEofOn();
             return;
         }
-        if (held != null) {
-            b.write(held, b.voidPromise());
+        if (toBack != null) {
+            b.write(toBack, b.voidPromise());
+            toBack = null;
             b.flush();
         }
         front.config().setAutoRead(true);
@@ -171,10 +169,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             frontEof = true;
             if (state == CONNECTING || state == CLOSED) return; // CONNECTING: passed on by onConnected
-            ByteBuf held = toBack;
-            toBack = null;
-            if (held != null) backFinSent = sendWithFin(held, back);
-            halfClosed(back, backEof);
+            passFrontEofOn();
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -187,6 +182,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("client side of VS [{}]: {}", svc.key, cause.toString());
         close();
+    }
+
+    /** The client's FIN goes on to the real server, after (or with) the last bytes held for it. */
+    private void passFrontEofOn() {
+        ByteBuf held = toBack;
+        toBack = null;
+        if (held != null) backFinSent = sendWithFin(held, back);
+        halfClosed(back, backEof);
     }
 
     /** One direction ended: pass the FIN on once pending data is written; both ended: close. */

@@ -270,8 +270,8 @@ class UserspaceEngineTest {
         UserspaceEngine e = engine();
         ServerSocket srv = closeLater(new ServerSocket(0, 1, ip("127.0.0.1")));
         // two connections nobody accepts fill a backlog of 1: the next SYN is dropped
-        Socket filler1 = closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
-        Socket filler2 = closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
+        closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
+        closeLater(new Socket(srv.getInetAddress(), srv.getLocalPort()));
         ServiceKey k = tcpVip("127.0.0.2");
         e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(srv))));
         CompletableFuture<String> seen = new CompletableFuture<>();
@@ -297,8 +297,6 @@ class UserspaceEngineTest {
             assertEquals("answer\n", new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }
         assertEquals("request\n", seen.get(5, TimeUnit.SECONDS), "the request, then EOF");
-        filler1.close();
-        filler2.close();
     }
 
     /**
@@ -323,8 +321,7 @@ class UserspaceEngineTest {
             }
         });
         ServiceKey k = tcpVip("127.0.0.2");
-        e.addService(vs(k, "rr", List.of(), 0, null,
-                List.of(dest(srv))));
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(srv))));
         long expectedOut = 0;
         int[] sizes = {1, 100, 1400, 20_000, 3_000_000};
         for (int round = 0; round < 40; round++) {
@@ -366,8 +363,7 @@ class UserspaceEngineTest {
             }
         });
         ServiceKey k = tcpVip("127.0.0.2");
-        e.addService(vs(k, "rr", List.of(), 0, null,
-                List.of(dest(srv))));
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(srv))));
         try (Socket c = new Socket()) {
             c.setReceiveBufferSize(64 * 1024);
             c.setSoTimeout(10_000);
