@@ -19,8 +19,10 @@ BENCH=""; [ "${1:-}" = "--bench" ] && BENCH=org.jkeepalived.ipvs.kernel.IpvsAppl
 # freshly JIT-compiled code or the GC. What helps: -XX:UseAVX=2 (with -cpu max the JIT emits AVX-512
 # that TCG gets wrong), SerialGC (fewer threads racing), and no code-cache flushing (no JIT code
 # written over addresses the emulator already translated). What remains is survived by running
-# each class in its own JVM, and running a class again, at most twice, when its JVM died by a
-# signal (exit status above 128, hs_err file kept in $OUT); a test failure is never retried.
+# each class in its own JVM, and running a class again, at most four times, when its JVM died by a
+# signal (exit status above 128, hs_err file kept in $OUT); a test failure is never retried. (The
+# 10,000-connection engine test, the longest, died twice in a row in one CI run: every time in
+# C1-compiled code.)
 OUT_DIR="$PWD/target/kernel-vm-out"
 mkdir -p "$OUT_DIR"; rm -f "$OUT_DIR"/hs_err_*.log
 cat > "$OUT_DIR/tests.sh" <<JOB
@@ -30,9 +32,9 @@ failed=0
 for c in $CLASSES $BENCH; do
     main=org.jkeepalived.ipvs.KernelVmLauncher; args=\$c
     [ "\$c" = "$BENCH" ] && { main=\$c; args=; }
-    for attempt in 1 2 3; do
+    for attempt in 1 2 3 4 5; do
         \$JAVA \$main \$args; rc=\$?
-        [ \$rc -gt 128 ] && [ \$attempt -lt 3 ] || break
+        [ \$rc -gt 128 ] && [ \$attempt -lt 5 ] || break
         echo "kernel-vm: the JVM running \$c died by signal \$((rc - 128)) inside the emulator" \
              "(\$(grep -h -m1 -A1 'Problematic frame' \$OUT/hs_err_*.log 2>/dev/null | tail -1 | cut -c1-100)); running it again"
     done
