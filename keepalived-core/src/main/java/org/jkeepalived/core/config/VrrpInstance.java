@@ -77,4 +77,15 @@ public record VrrpInstance(
     public boolean addressOwner() {
         return priority == 255;
     }
+
+    /** The same instance tracking these instead (the config's rules for sync groups and address owners). */
+    public VrrpInstance withTracking(List<TrackRef> ifs, List<TrackRef> scripts, List<TrackRef> files, List<TrackRef> bfds) {
+        return new VrrpInstance(
+                name, initialState, iface, virtualRouterId, priority, advertInt, version, ipv6, nopreempt,
+                preemptDelay, accept, authType, authPass, mcastSrcIp, unicastSrcIp, unicastPeers, virtualIpaddresses,
+                virtualIpaddressExcluded, virtualRoutes, virtualRules, ifs, scripts, files, bfds, dontTrackPrimary,
+                useVmac, vmacXmitBase, garpMasterDelay, garpMasterRepeat, garpMasterRefresh, garpMasterRefreshRepeat,
+                garpLowerPrioDelay, garpLowerPrioRepeat, notifyMaster, notifyBackup, notifyFault, notifyStop,
+                notifyGeneric, smtpAlert, unicastTtl, oldUnicastChecksum, strictMode, options);
+    }
 }

@@ -100,8 +100,68 @@ final class ConfigParser {
                 }
             }
         }
+        instances.replaceAll(this::withoutIgnoredWeights);
         return new KeepalivedConfig(globals, staticIpaddress, staticRoutes, staticRules, scripts, trackFiles,
                 syncGroups, instances, vsGroups, virtualServers, others, bfds);
+    }
+
+    /**
+     * keepalived runs no floating priority in a sync group (unless sync_group_tracking_weight) nor for
+     * the address owner, and says so: a weighted track_interface becomes unweighted (a FAULT when
+     * down) in a group and is dropped for the owner; a weighted track_script or track_bfd is dropped;
+     * a track_file of weight 1 (its default) becomes weight 0 and one of another weight is dropped.
+     */
+    private VrrpInstance withoutIgnoredWeights(VrrpInstance vi) {
+        boolean grouped = false;
+        for (VrrpSyncGroup g : syncGroups) {
+            grouped |= g.group().contains(vi.name()) && !g.syncGroupTrackingWeight();
+        }
+        if (!grouped && !vi.addressOwner()) return vi;
+        String why = grouped ? "SYNC group (sync_group_tracking_weight not set)" : "address owner";
+        Token at = where.get(List.of("vrrp_instance", vi.name()));
+        List<TrackRef> ifs = new ArrayList<>();
+        for (TrackRef r : vi.trackInterfaces()) {
+            if (r.weight() == null || r.weight() == 0) {
+                ifs.add(r);
+            } else {
+                d.warn(at, "(" + vi.name() + ") ignoring the weight of tracked interface " + r.name() + " due to " + why
+                        + (grouped ? ": it is a FAULT when down" : ": not tracked"));
+                if (grouped) ifs.add(new TrackRef(r.name(), 0, r.reverse()));
+            }
+        }
+        List<TrackRef> scr = new ArrayList<>();
+        for (TrackRef r : vi.trackScripts()) {
+            int w = r.weight() != null ? r.weight()
+                    : scripts.stream().filter(x -> x.name().equals(r.name())).mapToInt(VrrpScript::weight).findFirst().orElse(0);
+            if (w == 0) scr.add(r);
+            else d.warn(at, "(" + vi.name() + ") ignoring tracked script " + r.name() + " with weight " + w + " due to " + why);
+        }
+        List<TrackRef> files = new ArrayList<>();
+        for (TrackRef r : vi.trackFiles()) {
+            int w = r.weight() != null ? r.weight()
+                    : trackFiles.stream().filter(x -> x.name().equals(r.name())).mapToInt(TrackFile::weight).findFirst().orElse(1);
+            if (w == 0) {
+                files.add(r);
+            } else if (w == 1) {
+                d.warn(at, "(" + vi.name() + ") ignoring the weight of tracked file " + r.name() + " due to " + why
+                        + ": weight 0 (a non-zero value is a FAULT); specify weight 0");
+                files.add(new TrackRef(r.name(), 0, r.reverse()));
+            } else {
+                d.warn(at, "(" + vi.name() + ") ignoring tracked file " + r.name() + " with weight " + w + " due to " + why);
+            }
+        }
+        List<TrackRef> bfdRefs = new ArrayList<>();
+        for (TrackRef r : vi.trackBfds()) {
+            int w = r.weight() != null ? r.weight()
+                    : bfds.stream().filter(x -> x.name().equals(r.name())).mapToInt(BfdInstance::weight).findFirst().orElse(0);
+            if (w == 0) bfdRefs.add(r);
+            else d.warn(at, "(" + vi.name() + ") ignoring tracked bfd " + r.name() + " with weight " + w + " due to " + why);
+        }
+        if (ifs.equals(vi.trackInterfaces()) && scr.equals(vi.trackScripts()) && files.equals(vi.trackFiles())
+                && bfdRefs.equals(vi.trackBfds())) {
+            return vi;
+        }
+        return vi.withTracking(ifs, scr, files, bfdRefs);
     }
 
     /** Nothing may escape the loader: an unexpected failure becomes an error at the statement. */
@@ -271,13 +331,13 @@ final class ConfigParser {
                     }
                     break;
                 case "smtp_connect_timeout": g.smtpTimeout = timer(c, 0, 0.000001, 86400, g.smtpTimeout); break;
-                case "enable_script_security": g.scriptSecurity = bool(c, 0); break;
+                case "enable_script_security": g.scriptSecurity = flagOnly(c); break;
                 case "script_user":
                     g.scriptUser = str(c, 0);
                     g.scriptGroup = c.argc() > 1 ? c.arg(1) : null;
                     break;
                 case "vrrp_version": g.version = intOr(c, 0, 2, 3, g.version); break;
-                case "vrrp_strict": g.strict = bool(c, 0); break;
+                case "vrrp_strict": g.strict = flagOnly(c); break;
                 case "vrrp_mcast_group4": g.mcast4 = addrOr(c, 0, g.mcast4, false); break;
                 case "vrrp_mcast_group6": g.mcast6 = addrOr(c, 0, g.mcast6, true); break;
                 case "vrrp_garp_master_delay": g.garpDelay = timer(c, 0, 0, 86400, g.garpDelay); break;
@@ -294,9 +354,9 @@ final class ConfigParser {
                     globalLowerPrioRepeat = integer(c, 0, 0, 1000);
                     keep(c, g.options);
                     break;
-                case "vrrp_skip_check_adv_addr": g.skipCheckAdv = bool(c, 0); break;
-                case "vrrp_check_unicast_src": g.checkUnicastSrc = bool(c, 0); break;
-                case "lvs_flush": g.lvsFlush = bool(c, 0); break;
+                case "vrrp_skip_check_adv_addr": g.skipCheckAdv = flagOnly(c); break;
+                case "vrrp_check_unicast_src": g.checkUnicastSrc = flagOnly(c); break;
+                case "lvs_flush": g.lvsFlush = flagOnly(c); break;
                 case "lvs_flush_onstop":
                 case "lvs_flush_on_stop": {
                     String v = c.argc() > 0 ? c.arg(0) : "ALL";
@@ -638,6 +698,9 @@ final class ConfigParser {
             }
         }
         if (group.isEmpty()) d.error(n.kw, "vrrp_sync_group " + name + ": empty group");
+        if (group.size() == 1) {
+            d.warn(n.kw, "Sync group " + name + " has only 1 virtual router(s) - this probably isn't what you want");
+        }
         if (name != null && defined("vrrp_sync_group", name, n)) {
             syncGroups.add(new VrrpSyncGroup(name, group, master, backup, fault, stop, generic, ifs, scr, files,
                     bfdRefs, globalTracking, tw, options));
@@ -1133,7 +1196,7 @@ final class ConfigParser {
             case "delay_before_retry": h.delayBeforeRetry = timer(c, 0, 0, 86400, h.delayBeforeRetry); return true;
             case "warmup": h.warmup = timer(c, 0, 0, 86400, h.warmup); return true;
             case "delay_loop": h.delayLoop = timer(c, 0, 0.000001, 86400, h.delayLoop); return true;
-            case "alpha": h.alpha = bool(c, 0); return true;
+            case "alpha": h.alpha = flagOnly(c); return true;
             default: return false;
         }
     }
@@ -1245,7 +1308,7 @@ final class ConfigParser {
                     }
                     break;
                 }
-                case "inhibit_on_failure": h.inhibit = bool(c, 0); break;
+                case "inhibit_on_failure": h.inhibit = flagOnly(c); break;
                 case "real_server": rsNodes.add(c); break;
                 default: other("virtual_server", c, options);
             }
@@ -1806,6 +1869,22 @@ final class ConfigParser {
                 d.error(c.args.get(i), c.keyword() + ": '" + c.arg(i) + "' is not one of on|off|true|false|yes|no");
                 return true;
         }
+    }
+
+    /**
+     * A keyword keepalived 2.2.7 takes without a value (vrrp_strict, enable_script_security,
+     * lvs_flush, alpha...): it turns the option on whatever follows it, so "vrrp_strict off" is
+     * strict mode there. The same here, with a warning so nobody is surprised.
+     */
+    private boolean flagOnly(Node c) {
+        noBlock(c);
+        if (c.argc() > 0) {
+            StringBuilder v = new StringBuilder();
+            for (int i = 0; i < c.argc(); i++) v.append(i > 0 ? " " : "").append(c.arg(i));
+            d.warn(c.args.get(0), c.keyword() + " takes no value: '" + v + "' is ignored and " + c.keyword()
+                    + " is ON (keepalived 2.2.7 does the same)");
+        }
+        return true;
     }
 
     private boolean reverse(Node c, int i) {

@@ -28,7 +28,7 @@ public final class KeywordSupport {
         PENDING.put("global_defs", set("notification_email notification_email_from smtp_server smtp_connect_timeout "
                 + "dynamic_interfaces"));
         PENDING.put("vrrp_instance", set("smtp_alert"));
-        PENDING.put("vrrp_sync_group", set("global_tracking sync_group_tracking_weight"));
+        PENDING.put("vrrp_sync_group", set("global_tracking"));
     }
 
     private static void def(String section, String implemented, String accepted) {
@@ -96,8 +96,8 @@ public final class KeywordSupport {
                         + "track_script track_file dont_track_primary use_vmac vmac_xmit_base garp_master_delay "
                         + "garp_master_repeat garp_master_refresh garp_master_refresh_repeat garp_lower_prio_delay "
                         + "garp_lower_prio_repeat notify_master notify_backup notify_fault notify_stop notify smtp_alert "
-                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd",
-                "vrf use_vmac_addr use_ipvlan track_process mcast_dst_ip track_src_ip check_unicast_src "
+                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd check_unicast_src",
+                "vrf use_vmac_addr use_ipvlan track_process mcast_dst_ip track_src_ip "
                         + "unicast_fault_no_peer garp_extra_if garp_extra_if_vmac down_timer_adverts lower_prio_no_advert "
                         + "higher_prio_send_advert promote_secondaries skip_check_adv_addr debug notify_master_rx_lower_pri "
                         + "notify_deleted notify_priority_changes kernel_rx_buf_size linkbeat_use_polling");

@@ -44,14 +44,20 @@ class BfdInstanceParseTest {
         assertTrue(b.forChecker());
     }
 
-    /** keepalived 2.2.7's -t gives the same verdicts (checked by hand: it needs a usable interface). */
+    /**
+     * keepalived 2.2.7's -t gives the same verdicts (checked by hand in a namespace with an eth0;
+     * without sync_group_tracking_weight it drops VI_1's weighted track_bfd entries, see
+     * ParserSectionsTest).
+     */
     @Test
     void trackBfdInInstancesAndSyncGroups() {
         String vi = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  10.9.9.9\n }\n"
                 + " track_bfd {\n  %s\n }\n}\n";
         KeepalivedConfig c = ok(bfd(" weight -20\n") + "bfd_instance b2 {\n neighbor_ip 10.0.0.3\n vrrp\n}\n"
                 + String.format(vi, "b1\n  b2 weight 10 reverse")
-                + "vrrp_sync_group G {\n group {\n  VI_1\n }\n track_bfd {\n  b1 weight 5\n }\n}\n");
+                + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n virtual_ipaddress {\n  10.9.9.8\n }\n}\n"
+                + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n sync_group_tracking_weight\n"
+                + " track_bfd {\n  b1 weight 5\n }\n}\n");
         assertEquals(List.of(new TrackRef("b1", null, false), new TrackRef("b2", 10, true)),
                 c.vrrpInstances().get(0).trackBfds());
         assertEquals(List.of(new TrackRef("b1", 5, false)), c.vrrpSyncGroups().get(0).trackBfds());

@@ -586,4 +586,65 @@ class ParserSectionsTest {
         assertThrows(UnsupportedOperationException.class, () -> c.globalDefs().options().get("vrrp_iptables").clear());
         assertThrows(UnsupportedOperationException.class, () -> c.globalDefs().options().get("vrrp_iptables").get(0).clear());
     }
+
+    @Test
+    void onOffKeywordsKeepalivedTakesWithoutAValueAreOnWhateverFollows() {
+        // keepalived 2.2.7's handlers for these ignore their argument: "vrrp_strict off" is strict mode
+        LoadResult r = parse("global_defs {\n vrrp_strict off\n enable_script_security no\n lvs_flush false\n"
+                + " vrrp_check_unicast_src 0\n vrrp_skip_check_adv_addr off\n}\n"
+                + "virtual_server 10.0.0.1 80 {\n protocol TCP\n alpha off\n inhibit_on_failure no\n"
+                + " real_server 10.0.0.2 80 {\n inhibit_on_failure no\n }\n}\n");
+        KeepalivedConfig c = r.config();
+        assertTrue(c.globalDefs().vrrpStrict());
+        assertTrue(c.globalDefs().enableScriptSecurity());
+        assertTrue(c.globalDefs().lvsFlush());
+        assertTrue(c.globalDefs().vrrpCheckUnicastSrc());
+        assertTrue(c.globalDefs().vrrpSkipCheckAdvAddr());
+        assertTrue(c.virtualServers().get(0).alpha());
+        assertTrue(c.virtualServers().get(0).inhibitOnFailure());
+        assertEquals(2, find(r, Severity.WARNING, "vrrp_strict takes no value: 'off' is ignored").pos().line());
+        assertEquals(10, find(r, Severity.WARNING, "alpha takes no value").pos().line());
+        // a real_server's inhibit_on_failure does take one
+        assertFalse(c.virtualServers().get(0).realServers().get(0).inhibitOnFailure());
+    }
+
+    @Test
+    void syncGroupMembersAndAddressOwnersRunNoFloatingPriority() {
+        String scripts = "vrrp_script chk_w {\n script /bin/true\n weight -30\n}\n"
+                + "vrrp_script chk_0 {\n script /bin/true\n}\n"
+                + "track_file tf {\n file /tmp/jk-test/tf\n}\n";
+        String inst = "vrrp_instance %s {\n interface eth0\n virtual_router_id %d\n priority %d\n"
+                + " virtual_ipaddress {\n 10.0.0.%d\n }\n"
+                + " track_interface {\n eth1 weight -50\n eth2\n }\n"
+                + " track_script {\n chk_w\n chk_0\n }\n"
+                + " track_file {\n tf\n tf weight 5\n }\n}\n";
+        // in a sync group: keepalived 2.2.7 makes the interface a FAULT, drops the weighted script and
+        // the weight-5 file, makes the default-weight file weight 0, and says so (so -t fails)
+        LoadResult r = parse(scripts + String.format(inst, "VI_1", 51, 100, 1) + String.format(inst, "VI_2", 52, 100, 2)
+                + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n}\n");
+        VrrpInstance v = r.config().vrrpInstances().get(0);
+        assertEquals(List.of(new TrackRef("eth1", 0, false), new TrackRef("eth2", null, false)), v.trackInterfaces());
+        assertEquals(List.of(new TrackRef("chk_0", null, false)), v.trackScripts());
+        assertEquals(List.of(new TrackRef("tf", 0, false)), v.trackFiles());
+        find(r, Severity.WARNING, "(VI_1) ignoring tracked script chk_w with weight -30 due to SYNC group");
+        find(r, Severity.WARNING, "(VI_2) ignoring tracked file tf with weight 5 due to SYNC group");
+
+        // sync_group_tracking_weight keeps them all
+        VrrpInstance kept = parse(scripts + String.format(inst, "VI_1", 51, 100, 1) + String.format(inst, "VI_2", 52, 100, 2)
+                + "vrrp_sync_group G1 {\n group {\n VI_1\n VI_2\n }\n sync_group_tracking_weight\n}\n")
+                .config().vrrpInstances().get(0);
+        assertEquals(2, kept.trackScripts().size());
+        assertEquals(new TrackRef("eth1", -50, false), kept.trackInterfaces().get(0));
+
+        // the address owner, alone: the weighted interface is not tracked at all
+        LoadResult o = parse(scripts + String.format(inst, "VI_1", 51, 255, 1));
+        VrrpInstance owner = o.config().vrrpInstances().get(0);
+        assertEquals(List.of(new TrackRef("eth2", null, false)), owner.trackInterfaces());
+        assertEquals(List.of(new TrackRef("chk_0", null, false)), owner.trackScripts());
+        find(o, Severity.WARNING, "due to address owner");
+        // an instance on its own keeps its weights
+        VrrpInstance alone = ok(scripts + String.format(inst, "VI_1", 51, 100, 1)).vrrpInstances().get(0);
+        assertEquals(2, alone.trackScripts().size());
+        assertEquals(2, alone.trackFiles().size());
+    }
 }

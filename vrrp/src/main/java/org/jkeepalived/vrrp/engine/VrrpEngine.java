@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +98,8 @@ public final class VrrpEngine implements AutoCloseable {
     private final Map<String, VrrpSyncGroup> groupConfigs = new LinkedHashMap<>();
     private final Map<String, VrrpSyncGroupFsm> groupOf = new HashMap<>();
     private final List<VrrpSyncGroupFsm> groups = new ArrayList<>();
+    /** Starts waiting for the first result of an unweighted track_script: a sync group or an instance. */
+    private final Set<Object> held = new LinkedHashSet<>();
     private final Map<SocketKey, SharedSocket> sockets = new ConcurrentHashMap<>();
     private final AtomicLong unknownVridPackets = new AtomicLong();
     private final Map<String, VrrpScript> scriptConfigs = new HashMap<>();
@@ -413,19 +418,70 @@ public final class VrrpEngine implements AutoCloseable {
             prepare(i, now);
         }
         linkSubscription = io.links().subscribe(l -> scheduler.execute(() -> onLink(l)));
-        for (VrrpSyncGroupFsm g : groups) {
-            apply(g.start(now));
-        }
-        for (Instance i : instances.values()) {
-            if (!groupOf.containsKey(i.name())) {
-                apply(i, i.fsm.start(now));
-            }
-        }
+        startInitInstances(now);
         for (ScriptTracker t : scriptTrackers.values()) {
             t.start(now);
             runScript(t);
         }
         startFilePolling();
+    }
+
+    /**
+     * Starts what is still in INIT: whole sync groups, then instances on their own or joining a
+     * running group (reload). One that tracks an unweighted vrrp_script with no result yet is held
+     * in INIT instead (no adverts, no VIPs, no notify), as keepalived holds it, and started by
+     * {@link #startHeld} once every such script of it (of every member, for a group) has answered.
+     */
+    private void startInitInstances(long now) {
+        held.clear();
+        for (VrrpSyncGroupFsm g : groups) {
+            if (g.members().stream().allMatch(m -> m.state() == VrrpState.INIT)) {
+                held.add(g);
+            }
+        }
+        for (Instance i : instances.values()) {
+            VrrpSyncGroupFsm g = groupOf.get(i.name());
+            if (i.fsm.state() == VrrpState.INIT && (g == null || !held.contains(g))) {
+                held.add(i);
+            }
+        }
+        startHeld(now);
+    }
+
+    private void startHeld(long now) {
+        for (Iterator<Object> it = held.iterator(); it.hasNext(); ) {
+            Object o = it.next();
+            if (o instanceof VrrpSyncGroupFsm g) {
+                boolean waiting = false;
+                for (VrrpInstanceFsm m : g.members()) {
+                    waiting |= awaitingScripts(instances.get(m.name()));
+                }
+                if (!waiting) {
+                    it.remove();
+                    apply(g.start(now));
+                }
+            } else if (o instanceof Instance i && !awaitingScripts(i)) {
+                it.remove();
+                VrrpSyncGroupFsm g = groupOf.get(i.name());
+                if (i.fsm.state() != VrrpState.INIT) {
+                    continue;
+                }
+                if (g == null) {
+                    apply(i, i.fsm.start(now));
+                } else {
+                    apply(g.startMember(i.name(), now));
+                }
+            }
+        }
+    }
+
+    private boolean awaitingScripts(Instance i) {
+        boolean waiting = i.tracking.awaitingFirstScriptResult();
+        if (waiting && !i.heldLogged) {
+            i.heldLogged = true;
+            LOG.info("({}) waiting for the first result of its track_script(s) before leaving INIT", i.name());
+        }
+        return waiting;
     }
 
     private void startFilePolling() {
@@ -613,6 +669,7 @@ public final class VrrpEngine implements AutoCloseable {
                         reevaluate(i);
                     }
                 }
+                startHeld(clock.nanoTime());
             }
             runScript(t);
         }));
@@ -703,6 +760,17 @@ public final class VrrpEngine implements AutoCloseable {
             i.releaseVips();
         } else if (a instanceof Action.RefreshGarp) {
             i.refreshGarp();
+            // keepalived re-announces the other members of the sync group too, each by its own
+            // garp_lower_prio_repeat (none when it is 0 or the member holds no VIPs)
+            VrrpSyncGroupFsm g = groupOf.get(i.name());
+            if (g != null) {
+                for (VrrpInstanceFsm m : g.members()) {
+                    Instance o = instances.get(m.name());
+                    if (o != null && o != i) {
+                        o.refreshGarp();
+                    }
+                }
+            }
         } else if (a instanceof Action.AdvertReceived) {
             i.count("advert_rcvd");
             if (((Action.AdvertReceived) a).priority() == 0) {
@@ -771,15 +839,16 @@ public final class VrrpEngine implements AutoCloseable {
             scheduler.execute(() -> i.countRejected(r.reason()));
             return;
         }
-        if (!i.ttlOk(p.ttl())) {
-            LOG.info("({}) invalid TTL/HL {} from {}, expected 255 - discarding", i.name(), p.ttl(),
-                    p.source().getHostAddress());
-            scheduler.execute(() -> i.countRejected(RejectReason.IP_TTL_ERR));
+        // vrrp_check_unicast_src / check_unicast_src / a peer's min_ttl or max_ttl: a unicast
+        // instance hears only its unicast_peers
+        if (i.unicast && i.checksUnicastSource() && !i.isPeer(p.source())) {
+            LOG.info("({}) unicast source address {} not a unicast peer - ignoring", i.name(), p.source().getHostAddress());
             return;
         }
-        // vrrp_check_unicast_src: a unicast instance hears only its unicast_peers
-        if (i.unicast && global != null && global.vrrpCheckUnicastSrc() && !i.isPeer(p.source())) {
-            LOG.debug("({}) advert from {} is not from a unicast_peer - ignoring", i.name(), p.source().getHostAddress());
+        if (!i.ttlOk(p.source(), p.ttl())) {
+            LOG.info("({}) invalid TTL/HL {} from {}, expected {} - discarding", i.name(), p.ttl(),
+                    p.source().getHostAddress(), i.unicast ? i.ttlRange(p.source()) : "255");
+            scheduler.execute(() -> i.countRejected(RejectReason.IP_TTL_ERR));
             return;
         }
         VrrpPacket packet = r.packet();
@@ -944,19 +1013,7 @@ public final class VrrpEngine implements AutoCloseable {
         for (Instance i : fresh) {
             prepare(i, now);
         }
-        for (VrrpSyncGroupFsm g : groups) {
-            if (g.members().stream().allMatch(m -> m.state() == VrrpState.INIT)) {
-                apply(g.start(now));
-            }
-        }
-        for (Instance i : fresh) {
-            VrrpSyncGroupFsm g = groupOf.get(i.name());
-            if (g == null) {
-                apply(i, i.fsm.start(now));
-            } else if (i.fsm.state() == VrrpState.INIT) {
-                apply(g.startMember(i.name(), now));
-            }
-        }
+        startInitInstances(now);
         for (ScriptTracker t : newTrackers) {
             t.start(now);
             runScript(t);
@@ -1303,6 +1360,7 @@ public final class VrrpEngine implements AutoCloseable {
         boolean ahSkipBeforeAnswer;
         InetAddress source;
         boolean reportedFault;
+        boolean heldLogged;
         boolean vipsClaimed;
         /** ctl handoff: effective priority 1 until the hold ends. */
         boolean held;
@@ -1447,23 +1505,58 @@ public final class VrrpEngine implements AutoCloseable {
             return false;
         }
 
-        boolean ttlOk(int ttl) {
+        /**
+         * RFC 5798's TTL / hop limit 255 applies to multicast adverts only: unicast ones may cross
+         * routers, and keepalived sends them with the system's default hop limit over IPv6 unless
+         * unicast_ttl is set. A unicast advert is held to its sender's min_ttl / max_ttl, if any.
+         */
+        boolean ttlOk(InetAddress src, int ttl) {
             if (ttl < 0) {
                 return true; // the kernel did not say
             }
-            if (unicast) {
-                if (config.unicastTtl() != null) {
-                    return true; // peers routed through hops: keepalived checks only min/max_ttl then
-                }
-                for (UnicastPeer p : config.unicastPeers()) {
-                    if (p.minTtl() != null || p.maxTtl() != null) {
-                        int lo = p.minTtl() == null ? 0 : p.minTtl();
-                        int hi = p.maxTtl() == null ? 255 : p.maxTtl();
-                        return ttl >= lo && ttl <= hi;
-                    }
+            if (!unicast) {
+                return ttl == VrrpCodec.REQUIRED_TTL;
+            }
+            UnicastPeer p = peer(src);
+            return p == null || (ttl >= minTtl(p) && ttl <= maxTtl(p));
+        }
+
+        String ttlRange(InetAddress src) {
+            UnicastPeer p = peer(src);
+            return p == null ? "any" : minTtl(p) + "-" + maxTtl(p);
+        }
+
+        private UnicastPeer peer(InetAddress src) {
+            for (UnicastPeer p : config.unicastPeers()) {
+                if (p.address().equals(src)) {
+                    return p;
                 }
             }
-            return ttl == VrrpCodec.REQUIRED_TTL;
+            return null;
+        }
+
+        private static int minTtl(UnicastPeer p) {
+            return p.minTtl() == null ? 0 : p.minTtl();
+        }
+
+        private static int maxTtl(UnicastPeer p) {
+            return p.maxTtl() == null ? 255 : p.maxTtl();
+        }
+
+        /** The global vrrp_check_unicast_src, the instance's check_unicast_src, or a peer's TTL limits (keepalived: they turn it on). */
+        boolean checksUnicastSource() {
+            if (global != null && global.vrrpCheckUnicastSrc()) {
+                return true;
+            }
+            if (config.options() != null && config.options().containsKey("check_unicast_src")) {
+                return true;
+            }
+            for (UnicastPeer p : config.unicastPeers()) {
+                if (p.minTtl() != null || p.maxTtl() != null) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean isPeer(InetAddress src) {

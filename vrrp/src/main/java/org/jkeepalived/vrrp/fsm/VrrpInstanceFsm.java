@@ -21,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * calls {@link #onTimer} at or after that time ({@link #nextDeadline()} says the same at any moment;
  * early or stale calls are ignored).
  *
- * <p>Timers: Skew_Time = ((256 − priority) × Master_Adver_Interval) / 256 and
- * Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time, with the effective priority, in
- * nanoseconds (no rounding to centiseconds). v3 learns Master_Adver_Interval from the master's
- * adverts; v2 always uses its own advert_int (mismatching v2 adverts are dropped).
+ * <p>Timers: Master_Down_Interval = 3 × Master_Adver_Interval + Skew_Time, with the effective
+ * priority, in nanoseconds (no rounding to centiseconds). Skew_Time is ((256 − priority) ×
+ * Master_Adver_Interval) / 256 in v3 (RFC 5798) and (256 − priority) / 256 seconds in v2 whatever
+ * the advert_int (RFC 3768; keepalived 2.2.7 the same). v3 learns Master_Adver_Interval from the
+ * master's adverts; v2 always uses its own advert_int (mismatching v2 adverts are dropped).
+ *
+ * <p>preempt_delay as keepalived keeps it: the delay starts at the first lower-priority advert a
+ * BACKUP hears (accepted until it runs out), an advert of our priority or higher stops it, and
+ * leaving INIT, MASTER or FAULT forgets it.
  *
  * <p>Not thread-safe: drive it from one thread (the VRRP event loop).
  */
@@ -100,7 +105,7 @@ public final class VrrpInstanceFsm {
                 log.info("({}) Backup received priority 0 advertisement", name());
                 setTimer(true, now + skewNanos(), out);
             } else if (settings.nopreempt() || prio >= effectivePriority
-                    || (!settings.preemptDelay().isZero() && preemptTimeSet && now - preemptTime < 0)) {
+                    || (!settings.preemptDelay().isZero() && (!preemptTimeSet || now - preemptTime < 0))) {
                 if (settings.version() == 3 && p.advertIntervalCentis() != masterAdverIntCentis) {
                     log.info("({}) advertisement interval updated from {}ms to {}ms by master", name(),
                             masterAdverIntCentis * 10, p.advertIntervalCentis() * 10);
@@ -109,9 +114,14 @@ public final class VrrpInstanceFsm {
                 masterAddress = source;
                 masterPriority = prio;
                 wantMaster = false;
-                if (!settings.preemptDelay().isZero() && prio > effectivePriority) {
-                    preemptTime = now + settings.preemptDelay().toNanos();
-                    preemptTimeSet = true;
+                if (!settings.preemptDelay().isZero()) {
+                    if (prio >= effectivePriority) {
+                        preemptTimeSet = false; // a master as good as us: no delay running
+                    } else if (!preemptTimeSet) {
+                        log.info("({}) start preempt delay ({} s)", name(), settings.preemptDelay().toMillis() / 1000.0);
+                        preemptTime = now + settings.preemptDelay().toNanos();
+                        preemptTimeSet = true;
+                    }
                 }
                 setTimer(true, now + masterDownNanos(), out);
             } else {
@@ -131,14 +141,16 @@ public final class VrrpInstanceFsm {
                 masterPriority = prio;
                 out.add(new Action.ReleaseVips());
                 enterBackup(now, "higher priority advert", out);
-            } else if (!settings.lowerPrioNoAdvert()) {
+            } else {
                 // keepalived 2.2.7 (observed): answers a lower-priority master at once so it backs
-                // off without waiting, restarts its advert timer, and re-announces the VIPs.
-                log.info("({}) Received advert from {} with lower priority {}, ours {}, forcing new election",
-                        name(), addr(source), prio, effectivePriority);
-                out.add(new Action.SendAdvert(effectivePriority));
+                // off without waiting and restarts its advert timer (unless lower_prio_no_advert),
+                // and re-announces the VIPs either way (garp_lower_prio_repeat).
+                boolean answer = !settings.lowerPrioNoAdvert();
+                log.info("({}) Received advert from {} with lower priority {}, ours {}{}", name(), addr(source),
+                        prio, effectivePriority, answer ? ", forcing new election" : "");
+                if (answer) out.add(new Action.SendAdvert(effectivePriority));
                 out.add(new Action.RefreshGarp());
-                setTimer(true, now + adverNanos(), out);
+                if (answer) setTimer(true, now + adverNanos(), out);
             }
         }
         return out;
@@ -195,8 +207,12 @@ public final class VrrpInstanceFsm {
         if (p == effectivePriority) return out;
         log.info("({}) Changing effective priority from {} to {}", name(), effectivePriority, p);
         int old = effectivePriority;
+        long skewBefore = skewNanos(old);
         effectivePriority = p;
-        if (state == VrrpState.MASTER && p < old) {
+        if (state == VrrpState.BACKUP && timerSet) {
+            // Master_Down_Timer runs with our Skew_Time in it: move it by the change (keepalived too)
+            setTimer(true, deadline + skewNanos(p) - skewBefore, out);
+        } else if (state == VrrpState.MASTER && p < old) {
             out.add(new Action.SendAdvert(p));
             setTimer(true, now + adverNanos(), out);
         }
@@ -378,9 +394,14 @@ public final class VrrpInstanceFsm {
         return lastTransitionNanos;
     }
 
-    /** Skew_Time in nanoseconds for the current effective priority and Master_Adver_Interval. */
+    /** Skew_Time in nanoseconds for the current effective priority (and v3's Master_Adver_Interval). */
     public long skewNanos() {
-        return (256L - effectivePriority) * masterAdverIntCentis * CENTI / 256L;
+        return skewNanos(effectivePriority);
+    }
+
+    private long skewNanos(int priority) {
+        long unit = settings.version() == 2 ? 1_000_000_000L : masterAdverIntCentis * CENTI;
+        return (256L - priority) * unit / 256L;
     }
 
     /** Master_Down_Interval in nanoseconds. */
@@ -398,9 +419,11 @@ public final class VrrpInstanceFsm {
         wantMaster = false;
         masterAddress = settings.primaryAddress();
         masterPriority = effectivePriority;
-        transition(now, VrrpState.MASTER, reason, out);
+        // keepalived's order: advert, addresses and gratuitous ARPs, then notify_master and the
+        // FIFO line, so a script started by them finds the VIPs in place
         out.add(new Action.SendAdvert(effectivePriority));
         out.add(new Action.ClaimVips());
+        transition(now, VrrpState.MASTER, reason, out);
         setTimer(true, now + adverNanos(), out);
     }
 
@@ -411,10 +434,7 @@ public final class VrrpInstanceFsm {
             // interval until one teaches us its own. From MASTER the caller has just learned it.
             masterAdverIntCentis = settings.advertIntervalCentis();
         }
-        if (!settings.preemptDelay().isZero() && fresh) {
-            preemptTime = now + settings.preemptDelay().toNanos();
-            preemptTimeSet = true;
-        }
+        preemptTimeSet = false;
         transition(now, VrrpState.BACKUP, reason, out);
         setTimer(true, now + masterDownNanos(), out);
     }

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs notify scripts for {@link Action.Notify}: the state's {@code notify_master|backup|fault|stop}
  * as configured, then the generic {@code notify} with four more arguments
- * {@code INSTANCE|GROUP name STATE priority} (keepalived calls it after the specific one).
- * Asynchronous through a {@link ScriptRunner} with a timeout; notifications of one instance or group
- * run in order, one after the other, so a quick MASTER → BACKUP is seen in that order.
+ * {@code INSTANCE|GROUP name STATE priority}. As keepalived does, both are started at once and
+ * waited for by nobody: a slow notify_master never delays the notify_backup of a quick MASTER →
+ * BACKUP (scripts that must not overlap serialise themselves, as they must under keepalived).
+ * Asynchronous through a {@link ScriptRunner} with a timeout.
  */
 public final class NotifyDispatcher {
     private static final Logger log = LoggerFactory.getLogger(NotifyDispatcher.class);
@@ -48,7 +49,6 @@ public final class NotifyDispatcher {
     private final ScriptRunner runner;
     private final Duration timeout;
     private final Map<String, Scripts> scripts = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
     public NotifyDispatcher(ScriptRunner runner, Duration timeout) {
         this.runner = runner;
@@ -60,8 +60,8 @@ public final class NotifyDispatcher {
     }
 
     /**
-     * Queues the scripts for this notification and returns at once; the future completes when
-     * they have run (never exceptionally).
+     * Starts the scripts for this notification and returns at once; the future completes when
+     * they have all exited (never exceptionally).
      */
     public CompletableFuture<Void> dispatch(Action.Notify n) {
         Scripts s = scripts.get(key(n.target(), n.name()));
@@ -73,23 +73,19 @@ public final class NotifyDispatcher {
             runs.add(new Run(s.generic(), List.of(n.target().name(), n.name(), n.state().name(),
                     Integer.toString(n.priority()))));
         }
-        if (runs.isEmpty()) return CompletableFuture.completedFuture(null);
-        String k = key(n.target(), n.name());
-        return tails.compute(k, (kk, prev) -> {
-            CompletableFuture<Void> chain = prev == null ? CompletableFuture.completedFuture(null) : prev;
-            for (Run r : runs) {
-                chain = chain.thenCompose(x -> runner.run(r.spec, r.args, timeout)
-                        .handle((code, err) -> {
-                            if (err != null || code == null || code != 0) {
-                                log.warn("({}) notify script {} {}", n.name(), r.spec.command(),
-                                        err != null ? err.toString() : code == ScriptRunner.TIMED_OUT ? "timed out"
-                                                : "exited with status " + code);
-                            }
-                            return null;
-                        }));
-            }
-            return chain;
-        });
+        CompletableFuture<?>[] exits = new CompletableFuture<?>[runs.size()];
+        for (int k = 0; k < runs.size(); k++) {
+            Run r = runs.get(k);
+            exits[k] = runner.run(r.spec, r.args, timeout).handle((code, err) -> {
+                if (err != null || code == null || code != 0) {
+                    log.warn("({}) notify script {} {}", n.name(), r.spec.command(),
+                            err != null ? err.toString() : code == ScriptRunner.TIMED_OUT ? "timed out"
+                                    : "exited with status " + code);
+                }
+                return null;
+            });
+        }
+        return CompletableFuture.allOf(exits);
     }
 
     private static String key(Action.Target t, String name) {

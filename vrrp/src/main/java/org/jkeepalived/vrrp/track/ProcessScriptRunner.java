@@ -108,8 +108,21 @@ public final class ProcessScriptRunner implements ScriptRunner, AutoCloseable {
         });
     }
 
+    /**
+     * Scripts already asked for are still started (a daemon stopping queues its notify_stop and
+     * notify ... STOP just before), for at most two seconds; their timeouts are not enforced after
+     * this: they run on by themselves, as keepalived's children outlive it.
+     */
     @Override
     public void close() {
+        starter.shutdown();
+        try {
+            if (!starter.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.warn("Scripts still waiting to start after 2 s at shutdown - dropped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         starter.shutdownNow();
         killer.shutdownNow();
     }

@@ -144,6 +144,20 @@ public final class TrackingState {
         return basePriority;
     }
 
+    /**
+     * True while an unweighted track_script (weight 0, no init_fail) has not given its first result:
+     * keepalived keeps such an instance, and its sync group, out of MASTER and BACKUP (silently in
+     * FAULT, no notify) until it has.
+     */
+    public boolean awaitingFirstScriptResult() {
+        for (PriorityCalculator.Tracked t : items) {
+            if (t.kind() == PriorityCalculator.Kind.SCRIPT && t.weight() == 0 && t.status() == TrackStatus.UNKNOWN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Set<String> names(PriorityCalculator.Kind kind) {
         Set<String> s = new LinkedHashSet<>();
         for (PriorityCalculator.Tracked t : items) if (t.kind() == kind) s.add(t.name());

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Test main: one {@link VrrpEngine} with one instance described by {@code key=value} arguments
  * (name, iface, vrid, prio, version, int (seconds, may be fractional), vip (repeatable, CIDR),
- * auth=PASS:secret or auth=AH:secret, src (unicast_src_ip), peer (repeatable), state, garp_delay, listen=PORT:TOKEN,
+ * auth=PASS:secret or auth=AH:secret, src (unicast_src_ip), peer=ADDR[,MIN_TTL,MAX_TTL] (repeatable), state, garp_delay, listen=PORT:TOKEN,
  * nopreempt, no_accept, evip (virtual_ipaddress_excluded, repeatable, CIDR), vmac[=NAME] (use_vmac), xmit_base
  * (vmac_xmit_base), rule=w,w,... (virtual_rules, repeatable)).
  * Prints {@code STATE name from to} on each transition, stops cleanly on SIGTERM
@@ -163,6 +163,7 @@ public final class EngineMain {
         List<TrackRef> scripts = new ArrayList<>();
         List<org.jkeepalived.core.config.StaticRoute> routes = new ArrayList<>();
         org.jkeepalived.core.config.ScriptSpec notify = null;
+        org.jkeepalived.core.config.ScriptSpec notifyStop = null;
         String vmac = null;
         boolean xmitBase = false;
         List<org.jkeepalived.core.config.StaticRoute> rules = new ArrayList<>();
@@ -189,7 +190,12 @@ public final class EngineMain {
                     pass = v.substring(v.indexOf(':') + 1);
                     break;
                 case "src": src = InetAddress.getByName(v); break;
-                case "peer": peers.add(new UnicastPeer(InetAddress.getByName(v), null, null)); break;
+                case "peer": { // ADDR[,MIN_TTL,MAX_TTL]
+                    String[] pv = v.split(",");
+                    peers.add(new UnicastPeer(InetAddress.getByName(pv[0]),
+                            pv.length > 1 ? Integer.valueOf(pv[1]) : null, pv.length > 2 ? Integer.valueOf(pv[2]) : null));
+                    break;
+                }
                 case "state": state = VrrpState.valueOf(v); break;
                 case "garp_delay": garpDelay = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)); break;
                 case "nopreempt": nopreempt = true; break;
@@ -212,6 +218,7 @@ public final class EngineMain {
                 case "route": routes.add(new org.jkeepalived.core.config.StaticRoute(List.of(v.split(",")))); break;
                 case "track_script": scripts.add(new TrackRef(v, null, false)); break;
                 case "notify": notify = new org.jkeepalived.core.config.ScriptSpec(v, List.of(v), null, null); break;
+                case "notify_stop": notifyStop = new org.jkeepalived.core.config.ScriptSpec(v, List.of(v), null, null); break;
                 default: break;
             }
         }
@@ -219,7 +226,7 @@ public final class EngineMain {
         return new VrrpInstance(name, state, iface, vrid, prio, advert, version, ipv6, nopreempt, Duration.ZERO,
                 accept, auth, pass, null, src, peers, vips, excluded, routes, rules, track, scripts,
                 List.of(), List.of(), false, vmac == null ? null : vmac.isEmpty() ? "vrrp." + vrid : vmac, xmitBase, garpDelay, garpRepeat, refresh, 1, lowerDelay, lowerRepeat, null, null, null,
-                null, notify, false, null, false, false, Map.of());
+                notifyStop, notify, false, null, false, false, Map.of());
     }
 
     /** The native NetIo, counting the GARPs / unsolicited NAs put on the wire. */

@@ -170,6 +170,133 @@ class VrrpEngineTest {
     }
 
     @Test
+    void unicastAdvertsAreHeldToTheirSendersTtlRangeNot255() throws Exception {
+        FakeNetIo b = host("b", "10.0.0.2");
+        // a routed peer (TTL 254 on arrival), or keepalived over IPv6 (hop limit 64): both are fine
+        VrrpEngine e = engine(b, List.of(), null, vi("version=2", "int=1", "prio=100", "peer=10.0.0.7"));
+        InetAddress me = InetAddress.getByName("10.0.0.2");
+        InetAddress peer = InetAddress.getByName("10.0.0.7");
+        List<InetAddress> vip = List.of(InetAddress.getByName("10.0.0.100"));
+        byte[] adv = VrrpCodec.encode(VrrpPacket.v2(51, 200, 1, 0, null, vip), peer, me);
+        wire.inject(new ReceivedPacket(peer, me, 64, 1, adv, System.nanoTime()));
+        await(() -> e.status().get(0).stats().get("advert_rcvd") == 1, "unicast advert with TTL 64 accepted");
+        assertEquals(0L, e.status().get(0).stats().get("ip_ttl_err"));
+        assertEquals("10.0.0.7", e.status().get(0).masterAddress());
+        e.stop();
+
+        // min_ttl / max_ttl: each peer's own range, and they make the instance hear only its peers
+        FakeNetIo c = host("c", "10.0.0.3");
+        VrrpEngine f = engine(c, List.of(), null, vi("version=2", "int=1", "prio=100", "peer=10.0.0.7,250,255",
+                "peer=10.0.0.8,200,255"));
+        InetAddress near = InetAddress.getByName("10.0.0.7");
+        InetAddress far = InetAddress.getByName("10.0.0.8");
+        InetAddress stranger = InetAddress.getByName("10.0.0.9");
+        InetAddress to = InetAddress.getByName("10.0.0.3");
+        wire.inject(new ReceivedPacket(far, to, 240, 1,
+                VrrpCodec.encode(VrrpPacket.v2(51, 200, 1, 0, null, vip), far, to), System.nanoTime()));
+        await(() -> f.status().get(0).stats().get("advert_rcvd") == 1, "10.0.0.8 at TTL 240 is inside 200-255");
+        wire.inject(new ReceivedPacket(near, to, 240, 1,
+                VrrpCodec.encode(VrrpPacket.v2(51, 200, 1, 0, null, vip), near, to), System.nanoTime()));
+        await(() -> f.status().get(0).stats().get("ip_ttl_err") == 1, "10.0.0.7 at TTL 240 is below its 250");
+        wire.inject(new ReceivedPacket(stranger, to, 255, 1,
+                VrrpCodec.encode(VrrpPacket.v2(51, 250, 1, 0, null, vip), stranger, to), System.nanoTime()));
+        wire.inject(new ReceivedPacket(far, to, 255, 1,
+                VrrpCodec.encode(VrrpPacket.v2(51, 210, 1, 0, null, vip), far, to), System.nanoTime()));
+        await(() -> f.status().get(0).stats().get("advert_rcvd") == 2, "the next advert of 10.0.0.8");
+        Thread.sleep(100);
+        assertEquals(2L, f.status().get(0).stats().get("advert_rcvd"));
+        assertEquals("10.0.0.8", f.status().get(0).masterAddress(), "10.0.0.9 is not a peer: ignored");
+        assertEquals(1L, f.status().get(0).stats().get("ip_ttl_err"));
+    }
+
+    @Test
+    void anUnweightedTrackScriptHoldsTheInstanceUntilItsFirstResult() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        java.util.concurrent.CompletableFuture<Integer> first = new java.util.concurrent.CompletableFuture<>();
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.jkeepalived.vrrp.track.ScriptRunner runner = (spec, extra, timeout) -> {
+            ran.add(spec.command() + (extra.isEmpty() ? "" : " " + String.join(" ", extra)));
+            return spec.command().equals("chk") ? first : java.util.concurrent.CompletableFuture.completedFuture(0);
+        };
+        org.jkeepalived.core.config.VrrpScript chk = new org.jkeepalived.core.config.VrrpScript("chk_svc",
+                new org.jkeepalived.core.config.ScriptSpec("chk", List.of("chk"), null, null),
+                Duration.ofSeconds(5), null, 0, false, 1, 1, false);
+        // the address owner would go MASTER at once; keepalived waits for the check first
+        org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
+                List.of(), List.of(), List.of(), List.of(chk), List.of(), List.of(),
+                List.of(vi("prio=255", "track_script=chk_svc", "notify=/bin/notify")), List.of(), List.of());
+        VrrpEngine e = VrrpEngine.start(cfg, a, MonotonicClock.SYSTEM, EngineListener.NONE, null, runner);
+        engines.add(e);
+        await(() -> ran.contains("chk"), "the check started");
+        Thread.sleep(300); // six advert intervals
+        assertEquals(VrrpState.INIT, state(e));
+        assertFalse(a.has("eth0", "10.0.0.100"), "no VIP before the check answered");
+        assertTrue(wire.sent.isEmpty(), "no advert before the check answered");
+        assertEquals(List.of("chk"), ran, "no notify while held");
+        first.complete(0);
+        await(() -> state(e) == VrrpState.MASTER, "master once the check succeeded");
+        assertTrue(a.has("eth0", "10.0.0.100"));
+        await(() -> ran.contains("/bin/notify INSTANCE VI_1 MASTER 255"), "notify_master");
+    }
+
+    @Test
+    void aFirstFailureOfAnUnweightedTrackScriptIsAFault() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        java.util.concurrent.CompletableFuture<Integer> first = new java.util.concurrent.CompletableFuture<>();
+        org.jkeepalived.vrrp.track.ScriptRunner runner = (spec, extra, timeout) ->
+                spec.command().equals("chk") ? first : java.util.concurrent.CompletableFuture.completedFuture(0);
+        org.jkeepalived.core.config.VrrpScript chk = new org.jkeepalived.core.config.VrrpScript("chk_svc",
+                new org.jkeepalived.core.config.ScriptSpec("chk", List.of("chk"), null, null),
+                Duration.ofSeconds(5), null, 0, false, 1, 1, false);
+        VrrpInstance v1 = vi("name=VI_1", "prio=150", "track_script=chk_svc");
+        VrrpInstance v2 = EngineMain.instance("name=VI_2", "vrid=52", "prio=150", "version=3", "int=0.05",
+                "garp_delay=0", "vip=10.0.0.101/24");
+        VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
+                List.of(), List.of(), List.of(), false, false, null);
+        org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
+                List.of(), List.of(), List.of(), List.of(chk), List.of(), List.of(g), List.of(v1, v2), List.of(),
+                List.of());
+        VrrpEngine e = VrrpEngine.start(cfg, a, MonotonicClock.SYSTEM, EngineListener.NONE, null, runner);
+        engines.add(e);
+        Thread.sleep(300);
+        assertTrue(e.status().stream().allMatch(s -> s.state() == VrrpState.INIT), "the whole sync group waits");
+        first.complete(1);
+        await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.FAULT), "group in FAULT");
+        assertFalse(a.has("eth0", "10.0.0.101"));
+    }
+
+    @Test
+    void bothStopNotifiesRunWhenTheEngineStops(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("log");
+        java.nio.file.Path stop = dir.resolve("stop.sh");
+        java.nio.file.Path notify = dir.resolve("notify.sh");
+        // notify_stop takes a while: the generic notify must not wait for it, nor be lost at exit
+        java.nio.file.Files.writeString(stop, "#!/bin/sh\nsleep 0.3\necho stop >> " + log + "\n");
+        java.nio.file.Files.writeString(notify, "#!/bin/sh\necho \"notify $*\" >> " + log + "\n");
+        for (java.nio.file.Path p : List.of(stop, notify)) {
+            java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        FakeNetIo a = host("a", "10.0.0.1");
+        org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(vi("prio=150", "notify_stop=" + stop, "notify=" + notify)), List.of(), List.of());
+        VrrpEngine e = VrrpEngine.start(cfg, a, MonotonicClock.SYSTEM, EngineListener.NONE, null, null);
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        await(() -> lines(log).contains("notify INSTANCE VI_1 MASTER 150"), "notify for MASTER");
+        e.stop();
+        await(() -> lines(log).contains("notify INSTANCE VI_1 STOP 150") && lines(log).contains("stop"),
+                "notify_stop and notify ... STOP after stop()");
+    }
+
+    private static List<String> lines(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readAllLines(p) : List.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void syncGroupFollowsAFaultOnAnotherInterface() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1").iface("eth1", 3, "10.1.0.1/24");
         VrrpInstance v1 = vi("name=VI_1", "prio=150");

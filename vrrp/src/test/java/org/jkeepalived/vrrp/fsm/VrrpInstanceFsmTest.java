@@ -71,6 +71,23 @@ class VrrpInstanceFsmTest {
     }
 
     @Test
+    void becomingMasterClaimsTheVipsBeforeNotifying() {
+        // keepalived: advert, addresses and GARPs, then notify_master / notify / the FIFO line, so a
+        // script they start finds the VIPs in place; from INIT (owner) and from BACKUP alike
+        List<Action> owner = new VrrpInstanceFsm(Fixtures.v3("VI_1", 255)).start(now());
+        VrrpInstanceFsm f = backup(Fixtures.v3("VI_2", 100));
+        clock.advanceNanos(f.masterDownNanos());
+        List<Action> timeout = f.onTimer(now());
+        for (List<Action> a : List.of(owner, timeout)) {
+            int claim = a.indexOf(new Action.ClaimVips());
+            int advert = a.indexOf(one(a, Action.SendAdvert.class));
+            int changed = a.indexOf(one(a, Action.StateChanged.class));
+            int notify = a.indexOf(one(a, Action.Notify.class));
+            assertTrue(advert < claim && claim < changed && changed < notify, a.toString());
+        }
+    }
+
+    @Test
     void initializeStartupOtherwiseGoesToBackupAndArmsMasterDownTimer() {
         VrrpInstanceFsm f = new VrrpInstanceFsm(Fixtures.v3("VI_1", 100));
         List<Action> a = f.start(now());
@@ -214,16 +231,58 @@ class VrrpInstanceFsmTest {
     }
 
     @Test
-    void preemptDelayTimerIsReArmedByAHigherPriorityMaster() {
+    void preemptDelayStartsAtTheFirstLowerAdvertAfterAMasterAsGoodAsUs() {
+        // keepalived: a master of our priority or higher stops the delay; the next lower-priority
+        // advert starts it again, however long the equal or higher master had been there
         VrrpInstanceFsm f = backup(Fixtures.with(Fixtures.v3("VI_1", 128), false, Duration.ofSeconds(2), 100));
-        clock.advance(Duration.ofSeconds(10));
-        f.onAdvert(now(), adv3(200, 100), PEER_HI); // a higher master at t=10 → preempt time 12
+        for (int t = 0; t < 60; t++) {
+            clock.advance(Duration.ofSeconds(1));
+            f.onAdvert(now(), adv3(t < 30 ? 200 : 128, 100), PEER_HI); // higher, then equal, for a minute
+        }
         clock.advance(Duration.ofSeconds(1));
-        List<Action> a = f.onAdvert(now(), adv3(50, 100), PEER_LO); // t=11: lower one accepted still
-        assertTrue(has(a, Action.ScheduleTimer.class));
+        List<Action> a = f.onAdvert(now(), adv3(50, 100), PEER_HI); // t=61: its tracking lowered it
+        assertTrue(has(a, Action.ScheduleTimer.class), "accepted: the 2 s delay starts now");
         clock.advance(Duration.ofSeconds(1));
-        a = f.onAdvert(now(), adv3(50, 100), PEER_LO); // t=12: preempt time reached → discarded
-        assertFalse(has(a, Action.ScheduleTimer.class));
+        assertTrue(has(f.onAdvert(now(), adv3(50, 100), PEER_HI), Action.ScheduleTimer.class), "t=62: still accepted");
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(has(f.onAdvert(now(), adv3(50, 100), PEER_HI), Action.ScheduleTimer.class), "t=63: delay over");
+        clock.advanceNanos(f.nextDeadline().getAsLong() - now());
+        f.onTimer(now());
+        assertEquals(VrrpState.MASTER, f.state());
+
+        // back to BACKUP: the delay is forgotten, the next lower advert starts a new one
+        f.onAdvert(now(), adv3(200, 100), PEER_HI);
+        assertEquals(VrrpState.BACKUP, f.state());
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(has(f.onAdvert(now(), adv3(50, 100), PEER_HI), Action.ScheduleTimer.class));
+    }
+
+    @Test
+    void backupMasterDownTimerFollowsItsOwnPriority() {
+        VrrpInstanceFsm f = backup(Fixtures.v3("VI_1", 100));
+        assertEquals(MDI_100, f.nextDeadline().getAsLong());
+        // Skew_Time is part of the running timer: priority 200 takes 100/256 of an interval off it
+        List<Action> a = f.onPriorityChange(now(), 200);
+        long mdi200 = 3 * S + 56L * S / 256;
+        assertEquals(List.of(new Action.ScheduleTimer(mdi200)), a);
+        assertEquals(mdi200, f.masterDownNanos());
+        f.onPriorityChange(now(), 100);
+        assertEquals(MDI_100, f.nextDeadline().getAsLong());
+    }
+
+    @Test
+    void v2SkewTimeIsInSecondsWhateverTheAdvertInterval() {
+        // RFC 3768 6.1: Skew_Time = (256 - Priority) / 256 seconds; only v3 scales it by the interval
+        VrrpInstanceFsm f = backup(Fixtures.with(Fixtures.v2("VI_1", 100), false, Duration.ZERO, 500));
+        assertEquals(15 * S + SKEW_100, f.masterDownNanos());
+        assertEquals(SKEW_100, f.skewNanos());
+        byte[] pw = "secret".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        clock.advance(Duration.ofSeconds(5));
+        List<Action> a = f.onAdvert(now(), VrrpPacket.v2(51, 0, 5, 1, pw, VIPS), PEER_HI);
+        assertEquals(new Action.ScheduleTimer(now() + SKEW_100), one(a, Action.ScheduleTimer.class),
+                "priority 0: take over after 0.61 s, not 3.05 s");
+        VrrpInstanceFsm v3 = backup(Fixtures.with(Fixtures.v3("VI_2", 100), false, Duration.ZERO, 500));
+        assertEquals(15 * S + 5 * SKEW_100, v3.masterDownNanos(), "v3 scales it (RFC 5798)");
     }
 
     @Test
@@ -360,8 +419,11 @@ class VrrpInstanceFsmTest {
         assertEquals(List.of(new Action.AdvertReceived(50, PEER_HI), new Action.SendAdvert(100), new Action.RefreshGarp(),
                 new Action.ScheduleTimer(now() + S)), a);
         clock.advance(Duration.ofSeconds(5));
+        // lower_prio_no_advert: no advert back and the timer runs on, but the VIPs are still
+        // re-announced (garp_lower_prio_repeat) as keepalived does
         VrrpInstanceFsm g = master(Fixtures.lowerPrioNoAdvert(Fixtures.v3("VI_2", 100)));
-        assertEquals(List.of(new Action.AdvertReceived(50, PEER_HI)), g.onAdvert(now(), adv3(50, 100), PEER_HI));
+        assertEquals(List.of(new Action.AdvertReceived(50, PEER_HI), new Action.RefreshGarp()),
+                g.onAdvert(now(), adv3(50, 100), PEER_HI));
     }
 
     @Test
