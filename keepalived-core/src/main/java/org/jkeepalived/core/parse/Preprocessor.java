@@ -125,7 +125,9 @@ final class Preprocessor {
 
     /**
      * One logical line. {@code base} is the column offset of {@code s} in the source text (exact while
-     * no substitution happened); {@code raw} says includes may be recognised (not after substitution).
+     * no substitution happened); {@code raw} says includes may be recognised (a line of the file, after
+     * its @id condition and parameter substitution, as keepalived 2.2.7 does; not a line that ~SEQ or a
+     * multi-line definition made).
      */
     private void line(String s, int base, Src src, int depth, boolean raw) {
         if (depth > MAX_RECURSION) {
@@ -140,7 +142,14 @@ final class Preprocessor {
             String kw = s.substring(i, w);
             int checks = includeVariant(kw);
             if (checks >= 0) {
-                include(kw, checks, s.substring(w).strip(), src, base + i + 1);
+                String arg = s.substring(w).strip();
+                if (arg.indexOf('$') >= 0) {
+                    // "include $DIR/..." / "include ${_PWD}/...": keepalived substitutes first
+                    arg = substitute(arg, src, base + w);
+                    if (arg == null) return;
+                    arg = arg.strip();
+                }
+                include(kw, checks, arg, src, base + i + 1);
                 return;
             }
             if (kw.equals("include_check")) includeCheck(s.substring(w), src, base + i + 1);
@@ -156,8 +165,8 @@ final class Preprocessor {
                 i = skipWs(s, w);
             }
             if (i >= n) return;
-            // keepalived recognises include before conditionals: "@id include x" is not followed
-            line(s.substring(i), base + i, src, depth, false);
+            // keepalived 2.2.7 strips the condition first, so "@id include x" is followed when id is ours
+            line(s.substring(i), base + i, src, depth, raw);
             return;
         }
         if (c == '$') {
@@ -189,6 +198,16 @@ final class Preprocessor {
                     return;
                 }
                 int j = skipWs(t, 0);
+                if (raw && depth == 0 && t.startsWith("include", j)) {
+                    // keepalived 2.2.7 substitutes before it looks for include: "include $DIR" and
+                    // "include ${_PWD}/x.conf" (and a parameter holding a whole include line) are followed
+                    int w = wordEnd(t, j);
+                    int checks = includeVariant(t.substring(j, w));
+                    if (checks >= 0) {
+                        include(t.substring(j, w), checks, t.substring(w).strip(), src, base + i + 1);
+                        return;
+                    }
+                }
                 if (j < t.length() && (t.charAt(j) == '@' || t.charAt(j) == '~' || (t.charAt(j) == '$' && defStart(t) >= 0))) {
                     line(t, base, src, depth + 1, false);
                     return;
