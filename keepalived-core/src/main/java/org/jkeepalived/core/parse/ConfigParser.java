@@ -826,11 +826,11 @@ final class ConfigParser {
                         }
                     }
                     break;
-                case "mcast_src_ip": mcastSrc = addr(c, 0); break;
-                case "unicast_src_ip": unicastSrc = addr(c, 0); break;
+                case "mcast_src_ip": mcastSrc = hostAddr(c, 0); break;
+                case "unicast_src_ip": unicastSrc = hostAddr(c, 0); break;
                 case "unicast_peer":
                     for (Node p : block(c)) {
-                        InetAddress a = parseAddr(p.kw);
+                        InetAddress a = hostAddr(p.kw);
                         Integer min = null, max = null;
                         for (int i = 0; i < p.argc(); i += 2) {
                             if (p.arg(i).equals("min_ttl")) min = integer(p, i + 1, 0, 255);
@@ -934,6 +934,16 @@ final class ConfigParser {
                 d.warn(stateToken != null ? stateToken : authToken, "vrrp_instance " + name
                         + ": state MASTER does not work with auth_type AH; starting as BACKUP");
             }
+        }
+        // An advert holds at most 255 addresses, and no more than fit in one packet: keepalived moves
+        // the rest to the excluded VIPs and says so (the interface's MTU is not known here: 1500)
+        int room = (1500 - 14 - (ipv6 ? 40 : 20) - 8 - (!ipv6 && ver == 2 ? 8 : 0)) / (ipv6 ? 16 : 4);
+        int maxVips = Math.min(255, room);
+        if (vips.size() > maxVips) {
+            d.warn(vipToken, "(" + name + ") Number of VIPs (" + vips.size() + ") exceeds maximum/space available in"
+                    + " packet (max " + maxVips + " addresses) - excess moved to eVIPs");
+            evips.addAll(vips.subList(maxVips, vips.size()));
+            vips = new ArrayList<>(vips.subList(0, maxVips));
         }
         boolean strictMode = strict != null ? strict : g.vrrpStrict();
         if (strictMode && state == VrrpState.MASTER && priority != 255) {
@@ -1052,6 +1062,28 @@ final class ConfigParser {
 
     private InetAddress parseAddr(Token t) {
         return parseAddr(t, t.text());
+    }
+
+    /**
+     * A host address where keepalived 2.2.7 ignores a prefix length written after it
+     * (unicast_src_ip 10.0.0.1/24, real_server 10.0.0.2/32 80...: it passes -t and uses the address).
+     */
+    private InetAddress hostAddr(Token t) {
+        String s = t.text();
+        int slash = s.indexOf('/');
+        if (slash > 0 && slash < s.length() - 1 && s.substring(slash + 1).chars().allMatch(Character::isDigit)) {
+            s = s.substring(0, slash);
+        }
+        return parseAddr(t, s);
+    }
+
+    private InetAddress hostAddr(Node c, int i) {
+        noBlock(c);
+        if (i >= c.argc()) {
+            d.error(c.kw, c.keyword() + ": missing address");
+            return null;
+        }
+        return hostAddr(c.args.get(i));
     }
 
     private InetAddress parseAddr(Token t, String s) {
@@ -1219,7 +1251,7 @@ final class ConfigParser {
             if (group == null) return;
             ref("virtual_server_group", group, n.args.get(1));
         } else {
-            address = parseAddr(n.args.get(0));
+            address = hostAddr(n.args.get(0));
             if (address == null) return;
             if (n.argc() > 1) {
                 Integer p = integer(n, 1, 1, 65535);
@@ -1332,7 +1364,7 @@ final class ConfigParser {
         }
         RealServer sorry = null;
         if (sorryNode != null) {
-            InetAddress sa = parseAddr(sorryNode.args.isEmpty() ? sorryNode.kw : sorryNode.args.get(0));
+            InetAddress sa = hostAddr(sorryNode.args.isEmpty() ? sorryNode.kw : sorryNode.args.get(0));
             int sp = sorryNode.argc() > 1 ? intOr(sorryNode, 1, 0, 65535, port) : port;
             LvsMethod sm = sorryMethod != null ? sorryMethod : method(h);
             TunnelSpec st = sorryMethod != null ? sorryTunnel : h.tunnel;
@@ -1405,7 +1437,7 @@ final class ConfigParser {
             d.error(n.kw, "real_server needs an address");
             return null;
         }
-        InetAddress a = parseAddr(n.args.get(0));
+        InetAddress a = hostAddr(n.args.get(0));
         if (a == null) return null;
         int port = vsPort;
         if (n.argc() > 1) {
@@ -1494,7 +1526,7 @@ final class ConfigParser {
                 }
                 if (!misc) {
                     switch (kw) {
-                        case "connect_ip": connectIp = addr(c, 0); continue;
+                        case "connect_ip": connectIp = hostAddr(c, 0); continue;
                         case "connect_port": connectPort = integer(c, 0, 1, 65535); continue;
                         case "bindto": bindto = addr(c, 0); continue;
                         case "bind_if": bindIf = str(c, 0); continue;

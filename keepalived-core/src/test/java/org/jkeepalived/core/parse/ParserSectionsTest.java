@@ -647,4 +647,38 @@ class ParserSectionsTest {
         assertEquals(2, alone.trackScripts().size());
         assertEquals(2, alone.trackFiles().size());
     }
+
+    @Test
+    void vipsBeyondWhatAnAdvertHoldsGoToTheExcludedOnes() {
+        // keepalived 2.2.7: at most 255 addresses, and for IPv6 what fits in 1500 bytes (89); the rest
+        // become eVIPs (not advertised, still added) and it says so
+        StringBuilder v4 = new StringBuilder(), v6 = new StringBuilder();
+        for (int i = 0; i < 300; i++) v4.append("  10.1.").append(i / 250).append('.').append(1 + i % 250).append('\n');
+        for (int i = 0; i < 100; i++) v6.append("  2001:db8::").append(Integer.toHexString(i + 1)).append('\n');
+        String inst = "vrrp_instance %s {\n interface eth0\n virtual_router_id %d\n virtual_ipaddress {\n%s }\n}\n";
+        LoadResult r = parse(String.format(inst, "V4", 51, v4) + String.format(inst, "V6", 52, v6));
+        VrrpInstance a = r.config().vrrpInstances().get(0), b = r.config().vrrpInstances().get(1);
+        assertEquals(255, a.virtualIpaddresses().size());
+        assertEquals(45, a.virtualIpaddressExcluded().size());
+        assertEquals("10.1.1.6", a.virtualIpaddressExcluded().get(0).address().getHostAddress());
+        assertEquals(89, b.virtualIpaddresses().size());
+        assertEquals(11, b.virtualIpaddressExcluded().size());
+        find(r, Severity.WARNING, "(V4) Number of VIPs (300) exceeds maximum/space available in packet (max 255 addresses)");
+        find(r, Severity.WARNING, "(V6) Number of VIPs (100) exceeds maximum/space available in packet (max 89 addresses)");
+    }
+
+    @Test
+    void aPrefixLengthAfterAHostAddressIsIgnoredAsKeepalivedIgnoresIt() throws Exception {
+        KeepalivedConfig c = ok("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+                + " unicast_src_ip 10.9.9.1/24\n unicast_peer {\n  10.9.9.2/24\n }\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n"
+                + "virtual_server 10.0.0.1/32 80 {\n protocol TCP\n sorry_server 10.0.0.9/32 80\n"
+                + " real_server 10.0.0.2/32 80 {\n  TCP_CHECK {\n   connect_ip 10.0.0.3/32\n  }\n }\n}\n");
+        VrrpInstance vi = c.vrrpInstances().get(0);
+        assertEquals(ip("10.9.9.1"), vi.unicastSrcIp());
+        assertEquals(ip("10.9.9.2"), vi.unicastPeers().get(0).address());
+        assertEquals(ip("10.0.0.1"), c.virtualServers().get(0).address());
+        assertEquals(ip("10.0.0.2"), c.virtualServers().get(0).realServers().get(0).address());
+        find(parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n unicast_src_ip 10.9.9.1/x\n"
+                + " virtual_ipaddress {\n  10.9.9.100\n }\n}\n"), Severity.ERROR, "invalid IP address '10.9.9.1/x'");
+    }
 }
