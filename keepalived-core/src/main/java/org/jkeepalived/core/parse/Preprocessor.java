@@ -243,11 +243,26 @@ final class Preprocessor {
         tokens(s, base, src, false);
     }
 
+    /**
+     * Keywords whose line keepalived 2.2.7 reads with shell-like quoting ('...', "..." anywhere in a
+     * word, backslash escapes). Every other line it splits its own simpler way: only a double quote
+     * at the start of a word groups words, up to the next double quote, with no escapes; a single
+     * quote is an ordinary character (auth_pass 'secret' is the 8 characters 'secret' with quotes).
+     */
+    private static final java.util.Set<String> SHELL_QUOTED = java.util.Set.of("script", "misc_path", "notify",
+            "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_up", "notify_down",
+            "notify_master_rx_lower_pri", "notify_deleted", "quorum_up", "quorum_down", "notify_fifo_script",
+            "vrrp_notify_fifo_script", "lvs_notify_fifo_script", "startup_script", "shutdown_script", "regex");
+
     /** With {@code comments}, an unquoted '#' or '!' ends the line (else comments were already cut). */
     private void tokens(String s, int base, Src src, boolean comments) {
         int n = s.length();
         List<Token> out = new ArrayList<>(4);
         int i = 0;
+        int k0 = skipWs(s, 0);
+        int k1 = k0;
+        while (k1 < n && s.charAt(k1) > ' ' && s.charAt(k1) != '{' && s.charAt(k1) != '}') k1++;
+        boolean shellQuoting = SHELL_QUOTED.contains(s.substring(k0, k1));
         while (i < n) {
             char c = s.charAt(i);
             if (c <= ' ') {
@@ -266,7 +281,19 @@ final class Preprocessor {
             while (i < n) {
                 c = s.charAt(i);
                 if (c <= ' ' || c == '{' || c == '}' || (comments && (c == '#' || c == '!'))) break;
-                if (c == '"' || c == '\'') {
+                if (!shellQuoting && c == '"') {
+                    if (i > start) break; // keepalived ends the word here; the quote starts the next one
+                    int close = s.indexOf('"', i + 1);
+                    if (close < 0) {
+                        diags.warn(new Token("", src.pos(base + i + 1), false, src.text()), "unterminated quoted string");
+                        close = n;
+                    }
+                    sb = new StringBuilder(s.substring(i + 1, close));
+                    quoted = true;
+                    i = Math.min(n, close + 1);
+                    break;
+                }
+                if (shellQuoting && (c == '"' || c == '\'')) {
                     if (sb == null) sb = new StringBuilder(s.substring(start, i));
                     quoted = true;
                     char q = c;

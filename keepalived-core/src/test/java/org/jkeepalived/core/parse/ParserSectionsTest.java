@@ -681,4 +681,19 @@ class ParserSectionsTest {
         find(parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n unicast_src_ip 10.9.9.1/x\n"
                 + " virtual_ipaddress {\n  10.9.9.100\n }\n}\n"), Severity.ERROR, "invalid IP address '10.9.9.1/x'");
     }
+
+    @Test
+    void onlyScriptLinesHaveShellQuotingAsInKeepalived() {
+        // keepalived 2.2.7 (its config dump): outside script lines a single quote is an ordinary
+        // character and a double-quoted word has no escapes; a peer with auth_pass 'pw1234' sends
+        // the quotes too, so stripping them here would make the two disagree on the password
+        String vi = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n version 2\n"
+                + " authentication {\n  auth_type PASS\n  auth_pass %s\n }\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n";
+        assertEquals("'pw1234'", ok(String.format(vi, "'pw1234'")).vrrpInstances().get(0).authPass());
+        assertEquals("ab\\x41", ok(String.format(vi, "\"ab\\x41\"")).vrrpInstances().get(0).authPass());
+        assertEquals("a b", ok(String.format(vi, "\"a b\"")).vrrpInstances().get(0).authPass());
+        // script lines keep shell-like quoting
+        KeepalivedConfig c = ok("vrrp_script chk {\n script \"/bin/sh -c 'exit 0'\"\n}\n");
+        assertEquals(List.of("/bin/sh", "-c", "exit 0"), c.vrrpScript("chk").get().script().argv());
+    }
 }
