@@ -106,6 +106,12 @@ public final class VrrpSyncGroupFsm {
         for (VrrpInstanceFsm m : members.values()) {
             if (anyFault) m.setSyncFault(!m.trackFault());
             List<Action> a = m.start(now);
+            if (anyFault && !m.trackFault()) {
+                // keepalived: a member in FAULT only because of its group starts so silently; the
+                // group's own notify says it (no notify_fault, no FIFO line for the healthy member)
+                a = new ArrayList<>(a);
+                a.removeIf(x -> x instanceof Action.Notify);
+            }
             add(out, m, a);
             propagate(now, m, a, out);
         }

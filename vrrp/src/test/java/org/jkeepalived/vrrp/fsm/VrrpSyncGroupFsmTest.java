@@ -119,6 +119,9 @@ class VrrpSyncGroupFsmTest {
         assertEquals(VrrpState.FAULT, vi2.state());
         assertEquals(VrrpState.FAULT, g.state());
         assertTrue(r.group().contains(new Action.Notify(Action.Target.GROUP, "G1", VrrpState.FAULT, 0)));
+        // the faulty member gets its own notify_fault; the healthy one only the group's
+        assertTrue(r.of("VI_1").contains(new Action.Notify(Action.Target.INSTANCE, "VI_1", VrrpState.FAULT, 100)));
+        assertFalse(has(r.of("VI_2"), Action.Notify.class), r.of("VI_2").toString());
     }
 
     @Test
