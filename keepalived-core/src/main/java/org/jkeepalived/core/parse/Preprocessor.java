@@ -25,7 +25,7 @@ final class Preprocessor {
     private static final int MAX_SUBST_PASSES = 32;
     private static final int MAX_LINE_LENGTH = 1 << 20;
     /** Lines that ~SEQ / ~LST / multi-line definitions may generate in one load (bounds time and memory). */
-    static final long MAX_GENERATED_LINES = 50_000;
+    static final long MAX_GENERATED_LINES = 250_000;
 
     private final Diags diags;
     private final TreeBuilder tree;
@@ -530,6 +530,14 @@ final class Preprocessor {
             return;
         }
         String var = parts.get(0).strip();
+        for (int k = 1; k < parts.size(); k++) {
+            if (parts.get(k).indexOf('$') >= 0) {
+                // keepalived substitutes parameters in the bounds: ~SEQ(N, 1, $MAX)
+                String t = substitute(parts.get(k).strip(), src, base + i);
+                if (t == null) return;
+                parts.set(k, t);
+            }
+        }
         long start, step, end;
         try {
             end = number(parts.get(parts.size() - 1));
@@ -555,7 +563,9 @@ final class Preprocessor {
         String t = p.strip();
         boolean neg = t.startsWith("-");
         if (neg) t = t.substring(1);
-        long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        // as C's strtol(..., 0), which keepalived uses: 0x.. hexadecimal, 0.. octal
+        long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16)
+                : t.length() > 1 && t.startsWith("0") ? Long.parseLong(t.substring(1), 8) : Long.parseLong(t);
         return neg ? -v : v;
     }
 

@@ -382,4 +382,14 @@ class LexerTest {
         assertEquals(100, e.get(2).port());
         assertEquals("10.0.0.10", e.get(0).last().getHostAddress());
     }
+
+    @Test
+    void seqBoundsTakeParametersAndCNumbers() {
+        // keepalived 2.2.7 substitutes $NAME in ~SEQ's bounds and reads them with strtol(.., 0)
+        KeepalivedConfig c = ok("$MAX=3\nstatic_ipaddress {\n ~SEQ(N, 1, $MAX) 10.0.0.${N}/32 dev eth0\n"
+                + " ~SEQ(M, 010) 10.0.1.${M}/32 dev eth0\n ~SEQ(H, 0x10, 0x11) 10.0.2.${H}/32 dev eth0\n}\n");
+        assertEquals(3 + 8 + 2, c.staticIpaddress().size());
+        assertEquals("10.0.1.8", c.staticIpaddress().get(10).address().getHostAddress());
+        assertEquals("10.0.2.17", c.staticIpaddress().get(12).address().getHostAddress());
+    }
 }
