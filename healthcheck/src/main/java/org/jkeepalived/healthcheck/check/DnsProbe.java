@@ -17,7 +17,7 @@ import org.jkeepalived.healthcheck.Probe;
  */
 public final class DnsProbe implements Probe {
     static final Map<String, Integer> TYPES = Map.of("A", 1, "NS", 2, "CNAME", 5, "SOA", 6, "MX", 15,
-            "TXT", 16, "AAAA", 28);
+            "TXT", 16, "AAAA", 28, "RRSIG", 46, "DNSKEY", 48);
     private final Net net;
     private final Checker.DnsCheck checker;
     private final String label;

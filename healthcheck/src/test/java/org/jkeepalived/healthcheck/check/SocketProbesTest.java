@@ -159,6 +159,13 @@ class SocketProbesTest extends ProbeTestSupport {
         assertArrayEquals(new byte[] {3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0, 0, 1, 0, 1}, tail);
         assertEquals("no_answer", run(new Checker.DnsCheck(c(dns(0, 0, queries).getLocalPort(), 1000), "SOA", ".")).reason());
         assertEquals("rcode", run(new Checker.DnsCheck(c(dns(2, 1, queries).getLocalPort(), 1000), "SOA", ".")).reason());
+        // keepalived's two DNSSEC types: DNSKEY 48, RRSIG 46
+        List<byte[]> sec = new CopyOnWriteArrayList<>();
+        DatagramSocket signed = dns(0, 1, sec);
+        assertTrue(run(new Checker.DnsCheck(c(signed.getLocalPort(), 1000), "DNSKEY", ".")).ok());
+        assertTrue(run(new Checker.DnsCheck(c(signed.getLocalPort(), 1000), "RRSIG", ".")).ok());
+        assertEquals(48, sec.get(0)[14]); // after the root name (one zero byte at 12): type, class
+        assertEquals(46, sec.get(1)[14]);
     }
 
     @Test void dnsNoServerIsUnreachable() throws Exception {

@@ -1555,8 +1555,8 @@ final class ConfigParser {
                 case "SMTP_CHECK helo_name": helo = str(c, 0); continue;
                 case "DNS_CHECK type": {
                     String t = str(c, 0);
-                    if (t != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA").contains(t.toUpperCase())) dnsType = t.toUpperCase();
-                    else if (t != null) d.error(c.args.get(0), "DNS_CHECK type must be A, NS, CNAME, SOA, MX, TXT or AAAA, not '" + t + "'");
+                    if (t != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY").contains(t.toUpperCase())) dnsType = t.toUpperCase();
+                    else if (t != null) d.error(c.args.get(0), "DNS_CHECK type must be A, NS, CNAME, SOA, MX, TXT, AAAA, RRSIG or DNSKEY, not '" + t + "'");
                     continue;
                 }
                 case "DNS_CHECK name": dnsName = str(c, 0) == null ? dnsName : c.arg(0); continue;

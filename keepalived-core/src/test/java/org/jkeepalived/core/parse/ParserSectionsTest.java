@@ -696,4 +696,12 @@ class ParserSectionsTest {
         KeepalivedConfig c = ok("vrrp_script chk {\n script \"/bin/sh -c 'exit 0'\"\n}\n");
         assertEquals(List.of("/bin/sh", "-c", "exit 0"), c.vrrpScript("chk").get().script().argv());
     }
+
+    @Test
+    void dnsCheckTakesKeepalivedsDnssecTypes() {
+        for (String type : List.of("DNSKEY", "rrsig")) {
+            ok("virtual_server 10.0.0.1 53 {\n protocol UDP\n real_server 10.0.0.2 53 {\n  DNS_CHECK {\n   type " + type
+                    + "\n  }\n }\n}\n");
+        }
+    }
 }
