@@ -1279,7 +1279,18 @@ final class ConfigParser {
             if (inherited(c, h)) continue;
             switch (kw) {
                 case "lvs_sched":
-                case "lb_algo": sched = str(c, 0) == null ? sched : c.arg(0); break;
+                case "lb_algo": {
+                    String v = str(c, 0);
+                    if (v == null) break;
+                    // keepalived 2.2.7's list, matched exactly (so "RR" is refused there too)
+                    if (Set.of("rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf", "lblcr", "sed", "nq",
+                            "twos").contains(v)) {
+                        sched = v;
+                    } else {
+                        d.warn(c.args.get(0), "Invalid lvs_scheduler '" + v + "' - ignoring (using " + sched + ")");
+                    }
+                    break;
+                }
                 case "flag-1": case "flag-2": case "flag-3": case "sh-port": case "sh-fallback": case "mh-port":
                 case "mh-fallback":
                     if (!flags.contains(kw)) flags.add(kw);

@@ -704,4 +704,13 @@ class ParserSectionsTest {
                     + "\n  }\n }\n}\n");
         }
     }
+
+    @Test
+    void anUnknownOrUpperCaseSchedulerIsIgnoredAsKeepalivedIgnoresIt() {
+        String vs = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo %s\n real_server 10.0.0.2 80 {\n }\n}\n";
+        assertEquals("mh", ok(String.format(vs, "mh")).virtualServers().get(0).lvsSched());
+        LoadResult r = parse(String.format(vs, "RR"));
+        assertEquals("wlc", r.config().virtualServers().get(0).lvsSched());
+        assertEquals(3, find(r, Severity.WARNING, "Invalid lvs_scheduler 'RR' - ignoring").pos().line());
+    }
 }
