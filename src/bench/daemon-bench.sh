@@ -69,8 +69,10 @@ vrrp_instance VI_2 {
     }
 }
 virtual_server 10.79.0.101 80 {
+    protocol TCP
     delay_loop 2
     lvs_sched rr
+    lvs_method NAT
     real_server 127.0.0.1 18001 {
         TCP_CHECK {
             connect_timeout 1
@@ -78,8 +80,10 @@ virtual_server 10.79.0.101 80 {
     }
 }
 virtual_server 10.79.0.102 80 {
+    protocol TCP
     delay_loop 2
     lvs_sched rr
+    lvs_method NAT
     real_server 127.0.0.1 18002 {
         TCP_CHECK {
             connect_timeout 1
@@ -98,7 +102,7 @@ echo "== reload of a 10,000-real-server config"
 {
   cat "$work/owner.conf" | sed 's/priority 255/priority 200/'
   for ((v = 0; v < 500; v++)); do
-    printf 'virtual_server 10.80.%d.%d 80 {\n    delay_loop 30\n    lvs_sched wrr\n    protocol TCP\n' $((v / 250)) $((v % 250 + 1))
+    printf 'virtual_server 10.80.%d.%d 80 {\n    delay_loop 30\n    lvs_sched wrr\n    lvs_method NAT\n    protocol TCP\n' $((v / 250)) $((v % 250 + 1))
     for ((r = 0; r < 20; r++)); do
       printf '    real_server 127.1.%d.%d 18080 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n' $(((v * 20 + r) / 250)) $(((v * 20 + r) % 250 + 1))
     done

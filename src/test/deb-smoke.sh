@@ -25,8 +25,10 @@ vrrp_instance VI_DEB {
     }
 }
 virtual_server 10.99.0.1 80 {
+    protocol TCP
     delay_loop 2
     lvs_sched rr
+    lvs_method NAT
     real_server 127.0.0.1 18099 {
         TCP_CHECK {
             connect_timeout 1

@@ -53,6 +53,8 @@ final class ConfigParser {
     private final List<TrackFile> trackFiles = new ArrayList<>();
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<VrrpInstance> instances = new ArrayList<>();
+    /** virtual_server group NAME without protocol: {group name, token, label}. */
+    private final List<Object[]> groupsWithoutProtocol = new ArrayList<>();
     private final List<VirtualServerGroup> vsGroups = new ArrayList<>();
     private final List<VirtualServer> virtualServers = new ArrayList<>();
     private final List<RawBlock> others = new ArrayList<>();
@@ -101,6 +103,13 @@ final class ConfigParser {
             }
         }
         instances.replaceAll(this::withoutIgnoredWeights);
+        for (Object[] g : groupsWithoutProtocol) {
+            boolean addresses = vsGroups.stream().anyMatch(v -> v.name().equals(g[0])
+                    && v.entries().stream().anyMatch(e -> e.fwmark() == null));
+            if (addresses) {
+                d.warn((Token) g[1], g[2] + ": no protocol set - keepalived 2.2.7 defaults to UDP, we to TCP: set protocol");
+            }
+        }
         return new KeepalivedConfig(globals, staticIpaddress, staticRoutes, staticRules, scripts, trackFiles,
                 syncGroups, instances, vsGroups, virtualServers, others, bfds);
     }
@@ -1274,6 +1283,7 @@ final class ConfigParser {
         List<Node> rsNodes = new ArrayList<>();
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token protocolToken = null;
+        boolean schedSet = false;
         for (Node c : block(n)) {
             String kw = c.keyword();
             if (inherited(c, h)) continue;
@@ -1286,6 +1296,7 @@ final class ConfigParser {
                     if (Set.of("rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf", "lblcr", "sed", "nq",
                             "twos").contains(v)) {
                         sched = v;
+                        schedSet = true;
                     } else {
                         d.warn(c.args.get(0), "Invalid lvs_scheduler '" + v + "' - ignoring (using " + sched + ")");
                     }
@@ -1361,6 +1372,19 @@ final class ConfigParser {
         }
         if (fwmark != null && protocolToken != null) {
             d.warn(protocolToken, "protocol is ignored for a fwmark virtual_server");
+        }
+        // keepalived 2.2.7 reports each of these defaults (so its -t fails) and runs with them
+        String vsName = "virtual_server " + (address != null ? Addresses.format(address) + " " + port
+                : fwmark != null ? "fwmark " + fwmark : "group " + group);
+        if (address != null && protocolToken == null) {
+            d.warn(n.kw, vsName + ": no protocol set - keepalived 2.2.7 defaults to UDP, we to TCP: set protocol");
+        } else if (group != null && protocolToken == null) {
+            groupsWithoutProtocol.add(new Object[] {group, n.kw, vsName}); // decided once every group is known
+        }
+        if (!schedSet) d.warn(n.kw, vsName + ": no scheduler set, setting default '" + sched + "'");
+        if (h.method == null && (rsNodes.stream().anyMatch(r -> !hasChild(r, "lvs_method"))
+                || (sorryNode != null && sorryMethod == null))) {
+            d.warn(n.kw, vsName + ": no forwarding method set, setting default NAT");
         }
         List<RealServer> rss = new ArrayList<>();
         Set<List<Object>> seen = new HashSet<>();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigMapperTest {
     private static final String CONF = "vrrp_instance V {\n interface eth0\n virtual_router_id 3\n advert_int 0.25\n"
             + " virtual_ipaddress {\n  2001:db8:0:0:0:0:0:1/64\n }\n}\n"
-            + "virtual_server 10.0.0.1 53 {\n protocol UDP\n real_server 10.0.1.1 53 {\n  UDP_CHECK {\n"
+            + "virtual_server 10.0.0.1 53 {\n protocol UDP\n lb_algo rr\n lb_kind NAT\n real_server 10.0.1.1 53 {\n  UDP_CHECK {\n"
             + "   payload 00ff10\n  }\n }\n}\n";
 
     @Test

@@ -384,7 +384,13 @@ class ParserSectionsTest {
 
     @Test
     void virtualServerDefaults() {
-        VirtualServer v = ok("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n }\n}\n").virtualServers().get(0);
+        // keepalived 2.2.7 reports each default it applies (so its -t fails): so do we
+        LoadResult res = parse("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n }\n}\n");
+        find(res, Severity.WARNING, "virtual_server 10.0.0.1 80: no protocol set - keepalived 2.2.7 defaults to UDP, we to TCP");
+        find(res, Severity.WARNING, "virtual_server 10.0.0.1 80: no scheduler set, setting default 'wlc'");
+        find(res, Severity.WARNING, "virtual_server 10.0.0.1 80: no forwarding method set, setting default NAT");
+        assertEquals(3, res.diagnostics().size());
+        VirtualServer v = res.config().virtualServers().get(0);
         assertEquals("wlc", v.lvsSched());
         assertEquals(LvsMethod.NAT, v.lvsMethod());
         assertEquals(L4Protocol.TCP, v.protocol());
@@ -434,9 +440,9 @@ class ParserSectionsTest {
     @Test
     void fwmarkAndGroupVirtualServers() {
         KeepalivedConfig c = ok("virtual_server_group G {\n 10.0.0.1 80\n}\n"
-                + "virtual_server fwmark 5 {\n persistence_timeout 600\n real_server 10.0.1.1 {\n }\n}\n"
-                + "virtual_server group G {\n real_server 10.0.1.2 80 {\n }\n}\n"
-                + "virtual_server 2001:db8::1 80 {\n real_server 2001:db8::2 8080 {\n }\n}\n");
+                + "virtual_server fwmark 5 {\n lb_algo rr\n lb_kind NAT\n persistence_timeout 600\n real_server 10.0.1.1 {\n }\n}\n"
+                + "virtual_server group G {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 10.0.1.2 80 {\n }\n}\n"
+                + "virtual_server 2001:db8::1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 2001:db8::2 8080 {\n }\n}\n");
         VirtualServer f = c.virtualServers().get(0);
         assertEquals(5, f.fwmark());
         assertEquals("FWM 5", f.label());
@@ -449,7 +455,7 @@ class ParserSectionsTest {
 
     @Test
     void realServerPortDefaultsToTheVirtualServers() {
-        RealServer r = ok("virtual_server 10.0.0.1 8080 {\n real_server 10.0.1.1 {\n  TCP_CHECK {\n  }\n }\n}\n")
+        RealServer r = ok("virtual_server 10.0.0.1 8080 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 10.0.1.1 {\n  TCP_CHECK {\n  }\n }\n}\n")
                 .virtualServers().get(0).realServers().get(0);
         assertEquals(8080, r.port());
         assertEquals(8080, r.checkers().get(0).common().connectPort());
@@ -457,7 +463,7 @@ class ParserSectionsTest {
 
     @Test
     void checkerDefaultsPerType() {
-        RealServer r = ok("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n"
+        RealServer r = ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 10.0.1.1 80 {\n"
                 + "  HTTP_GET {\n   url {\n    path /\n   }\n  }\n  SSL_GET {\n   url {\n    path /s\n   }\n  }\n"
                 + "  TCP_CHECK {\n  }\n  DNS_CHECK {\n  }\n  MISC_CHECK {\n   misc_path /bin/true\n  }\n"
                 + "  SMTP_CHECK {\n  }\n  PING_CHECK {\n  }\n  UDP_CHECK {\n  }\n }\n}\n")
@@ -490,7 +496,7 @@ class ParserSectionsTest {
 
     @Test
     void inheritanceVirtualServerToRealServerToChecker() {
-        VirtualServer v = ok("virtual_server 10.0.0.1 80 {\n delay_loop 10\n connect_timeout 4\n retry 5\n"
+        VirtualServer v = ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n delay_loop 10\n connect_timeout 4\n retry 5\n"
                 + " delay_before_retry 2\n warmup 1\n real_server 10.0.1.1 80 {\n  connect_timeout 3\n"
                 + "  HTTP_GET {\n   retry 7\n   url {\n    path /\n   }\n  }\n  DNS_CHECK {\n  }\n }\n"
                 + " real_server 10.0.1.2 80 {\n  TCP_CHECK {\n   connect_ip 10.0.2.2\n   connect_port 81\n"
@@ -511,7 +517,7 @@ class ParserSectionsTest {
 
     @Test
     void httpGetOptions() {
-        Checker.HttpGet h = (Checker.HttpGet) ok("virtual_server 10.0.0.1 80 {\n virtualhost vs.example\n"
+        Checker.HttpGet h = (Checker.HttpGet) ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n virtualhost vs.example\n"
                 + " real_server 10.0.1.1 80 {\n  HTTP_GET {\n   http_protocol 1.1\n   fast_recovery\n"
                 + "   url {\n    path /health\n    digest 9B3A0C85A887A256D6939DA88AABD8CD\n    status_code 200 300-302 503\n"
                 + "    virtualhost u.example\n    regex \"ok|fine\"\n    regex_no_match\n    regex_options caseless dotall\n"
@@ -531,7 +537,7 @@ class ParserSectionsTest {
     @Test
     void smtpDnsMiscUdpFileBfdPingCheckers() {
         List<Checker> ch = ok("track_file tf {\n file /tmp/tf\n}\nbfd_instance bfd1 {\n neighbor_ip 10.0.1.1\n}\n"
-                + "virtual_server 10.0.0.1 53 {\n protocol UDP\n real_server 10.0.1.1 53 {\n"
+                + "virtual_server 10.0.0.1 53 {\n lb_algo rr\n lb_kind NAT\n protocol UDP\n real_server 10.0.1.1 53 {\n"
                 + "  SMTP_CHECK {\n   helo_name \"mail.example\"\n   connect_port 25\n  }\n"
                 + "  DNS_CHECK {\n   type a\n   name example.com\n  }\n"
                 + "  MISC_CHECK {\n   misc_path \"/bin/check 10.0.1.1\"\n   misc_timeout 4\n   misc_dynamic\n   user nobody\n  }\n"
@@ -671,7 +677,7 @@ class ParserSectionsTest {
     void aPrefixLengthAfterAHostAddressIsIgnoredAsKeepalivedIgnoresIt() throws Exception {
         KeepalivedConfig c = ok("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
                 + " unicast_src_ip 10.9.9.1/24\n unicast_peer {\n  10.9.9.2/24\n }\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n"
-                + "virtual_server 10.0.0.1/32 80 {\n protocol TCP\n sorry_server 10.0.0.9/32 80\n"
+                + "virtual_server 10.0.0.1/32 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n sorry_server 10.0.0.9/32 80\n"
                 + " real_server 10.0.0.2/32 80 {\n  TCP_CHECK {\n   connect_ip 10.0.0.3/32\n  }\n }\n}\n");
         VrrpInstance vi = c.vrrpInstances().get(0);
         assertEquals(ip("10.9.9.1"), vi.unicastSrcIp());
@@ -700,17 +706,18 @@ class ParserSectionsTest {
     @Test
     void dnsCheckTakesKeepalivedsDnssecTypes() {
         for (String type : List.of("DNSKEY", "rrsig")) {
-            ok("virtual_server 10.0.0.1 53 {\n protocol UDP\n real_server 10.0.0.2 53 {\n  DNS_CHECK {\n   type " + type
+            ok("virtual_server 10.0.0.1 53 {\n lb_algo rr\n lb_kind NAT\n protocol UDP\n real_server 10.0.0.2 53 {\n  DNS_CHECK {\n   type " + type
                     + "\n  }\n }\n}\n");
         }
     }
 
     @Test
     void anUnknownOrUpperCaseSchedulerIsIgnoredAsKeepalivedIgnoresIt() {
-        String vs = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo %s\n real_server 10.0.0.2 80 {\n }\n}\n";
+        String vs = "virtual_server 10.0.0.1 80 {\n lb_kind NAT\n protocol TCP\n lb_algo %s\n real_server 10.0.0.2 80 {\n }\n}\n";
         assertEquals("mh", ok(String.format(vs, "mh")).virtualServers().get(0).lvsSched());
         LoadResult r = parse(String.format(vs, "RR"));
         assertEquals("wlc", r.config().virtualServers().get(0).lvsSched());
-        assertEquals(3, find(r, Severity.WARNING, "Invalid lvs_scheduler 'RR' - ignoring").pos().line());
+        assertEquals(4, find(r, Severity.WARNING, "Invalid lvs_scheduler 'RR' - ignoring").pos().line());
+        find(r, Severity.WARNING, "no scheduler set, setting default 'wlc'"); // keepalived says both
     }
 }
