@@ -487,8 +487,8 @@ final class ConfigParser {
         for (Node c : block(n)) {
             switch (c.keyword()) {
                 case "script": script = script(c, false); break;
-                case "interval": interval = timer(c, 0, 0.000001, 86400, interval); break;
-                case "timeout": timeout = timer(c, 0, 0.000001, 86400, timeout); break;
+                case "interval": interval = scriptSeconds(c, name, "interval", "must be between 1 and 4294", interval); break;
+                case "timeout": timeout = scriptSeconds(c, name, "timeout", "invalid", timeout); break;
                 case "weight":
                     weight = intOr(c, 0, -253, 253, weight);
                     reverse = reverse(c, 1);
@@ -668,6 +668,34 @@ final class ConfigParser {
     }
 
     // ================================================================== vrrp_sync_group
+
+    /**
+     * A vrrp_script interval / timeout as keepalived 2.2.7 reads it: whole seconds up to 4294; anything
+     * else is reported and ignored (so "interval 0.5" runs every second there, as here), 0 becomes 1.
+     */
+    private Duration scriptSeconds(Node c, String script, String what, String problem, Duration dflt) {
+        noBlock(c);
+        if (c.argc() == 0) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return dflt;
+        }
+        String v = c.arg(0);
+        long secs;
+        try {
+            secs = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            secs = -1;
+        }
+        if (secs < 0 || secs > 4294) {
+            d.warn(c.args.get(0), "(" + script + "): vrrp script " + what + " '" + v + "' " + problem + " - ignoring");
+            return dflt;
+        }
+        if (secs == 0) {
+            d.warn(c.args.get(0), "(" + script + "): vrrp script " + what + " must be greater than 0, setting to 1");
+            secs = 1;
+        }
+        return Duration.ofSeconds(secs);
+    }
 
     private void syncGroup(Node n) {
         String name = nameArg(n);
@@ -927,6 +955,19 @@ final class ConfigParser {
         if (ipv6 && ver == 2) {
             if (version != null) d.warn(n.kw, "vrrp_instance " + name + ": IPv6 needs VRRP version 3; using 3");
             ver = 3;
+        }
+        String own = iface;
+        if (own != null && ifs.stream().anyMatch(t -> t.name().equals(own))) {
+            // keepalived tracks the instance's own interface anyway (down is a FAULT) and drops the entry
+            d.warn(n.kw, "(" + name + ") Ignoring track_interface " + own + " since own interface");
+            ifs.removeIf(t -> t.name().equals(own));
+        }
+        if (ver == 2 && advert.toNanos() % 1_000_000_000L != 0) {
+            // an advert carries whole seconds in v2: keepalived rounds (half up, at least 1 s) and says so
+            Duration rounded = Duration.ofSeconds(Math.max(1, (advert.toNanos() + 500_000_000L) / 1_000_000_000L));
+            d.warn(n.kw, "(" + name + ") VRRPv2 advertisement interval " + org.jkeepalived.core.config.Timers.format(advert)
+                    + " must be an integer. rounding to " + rounded.toSeconds() + " s");
+            advert = rounded;
         }
         if (ver == 3 && advert.compareTo(Defaults.MAX_ADVERT_V3) > 0) {
             d.error(n.kw, "vrrp_instance " + name + ": advert_int " + org.jkeepalived.core.config.Timers.format(advert)

@@ -157,7 +157,7 @@ class ParserSectionsTest {
     @Test
     void vrrpScriptDefaultsAndValues() {
         KeepalivedConfig c = ok("vrrp_script a {\n script /bin/a\n}\n"
-                + "vrrp_script b {\n script \"/bin/b x\"\n interval 2.5\n timeout 3\n weight -20 reverse\n rise 2\n"
+                + "vrrp_script b {\n script \"/bin/b x\"\n interval 7\n timeout 3\n weight -20 reverse\n rise 2\n"
                 + " fall 4\n user nobody nogroup\n init_fail\n}\n");
         VrrpScript a = c.vrrpScripts().get(0);
         assertEquals(s(1), a.interval());
@@ -169,7 +169,13 @@ class ParserSectionsTest {
         assertEquals(List.of("/bin/b", "x"), b.script().argv());
         assertEquals("nobody", b.script().user());
         assertEquals("nogroup", b.script().group());
-        assertEquals(s(2.5), b.interval());
+        assertEquals(s(7), b.interval());
+        // keepalived 2.2.7 takes whole seconds only: "0.5" is reported and ignored (1 s), 0 becomes 1
+        LoadResult r = parse("vrrp_script c {\n script /bin/c\n interval 0.5\n timeout 0\n}\n");
+        assertEquals(s(1), r.config().vrrpScripts().get(0).interval());
+        assertEquals(s(1), r.config().vrrpScripts().get(0).timeout());
+        find(r, Severity.WARNING, "(c): vrrp script interval '0.5' must be between 1 and 4294 - ignoring");
+        find(r, Severity.WARNING, "(c): vrrp script timeout must be greater than 0, setting to 1");
         assertEquals(-20, b.weight());
         assertTrue(b.weightReverse());
         assertEquals(4, b.fall());
@@ -719,5 +725,16 @@ class ParserSectionsTest {
         assertEquals("wlc", r.config().virtualServers().get(0).lvsSched());
         assertEquals(4, find(r, Severity.WARNING, "Invalid lvs_scheduler 'RR' - ignoring").pos().line());
         find(r, Severity.WARNING, "no scheduler set, setting default 'wlc'"); // keepalived says both
+    }
+
+    @Test
+    void v2WholeSecondAdvertsAndTheOwnInterfaceTrackedAsKeepalivedDoes() {
+        LoadResult r = parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n version 2\n advert_int 2.5\n"
+                + " track_interface {\n  eth0 weight -10\n  eth1\n }\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n");
+        VrrpInstance v = r.config().vrrpInstances().get(0);
+        assertEquals(s(3), v.advertInt(), "rounded half up");
+        assertEquals(List.of(new TrackRef("eth1", null, false)), v.trackInterfaces());
+        find(r, Severity.WARNING, "(VI_1) VRRPv2 advertisement interval 2.5 must be an integer. rounding to 3 s");
+        find(r, Severity.WARNING, "(VI_1) Ignoring track_interface eth0 since own interface");
     }
 }
