@@ -669,6 +669,13 @@ final class ConfigParser {
 
     // ================================================================== vrrp_sync_group
 
+    /** keepalived keeps the first notify script of a kind given twice in one block, and says so. */
+    private ScriptSpec firstScript(Node c, ScriptSpec first) {
+        if (first == null) return script(c, true);
+        d.warn(c.kw, c.keyword() + " script already specified - ignoring " + (c.argc() > 0 ? c.arg(0) : ""));
+        return first;
+    }
+
     /**
      * A vrrp_script interval / timeout as keepalived 2.2.7 reads it: whole seconds up to 4294; anything
      * else is reported and ignored (so "interval 0.5" runs every second there, as here), 0 becomes 1.
@@ -717,11 +724,11 @@ final class ConfigParser {
                         }
                     }
                     break;
-                case "notify_master": master = script(c, true); break;
-                case "notify_backup": backup = script(c, true); break;
-                case "notify_fault": fault = script(c, true); break;
-                case "notify_stop": stop = script(c, true); break;
-                case "notify": generic = script(c, true); break;
+                case "notify_master": master = firstScript(c, master); break;
+                case "notify_backup": backup = firstScript(c, backup); break;
+                case "notify_fault": fault = firstScript(c, fault); break;
+                case "notify_stop": stop = firstScript(c, stop); break;
+                case "notify": generic = firstScript(c, generic); break;
                 case "track_interface": ifs = trackRefs(c, 253, null); break;
                 case "track_script": scr = trackRefs(c, 253, "vrrp_script"); break;
                 case "track_file": files = trackRefs(c, 254, "track_file"); break;
@@ -906,11 +913,11 @@ final class ConfigParser {
                 case "garp_master_refresh_repeat": garpRefreshRepeat = integer(c, 0, 0, 1000); break;
                 case "garp_lower_prio_delay": lowerDelay = timer(c, 0, 0, 4294, null); break;
                 case "garp_lower_prio_repeat": lowerRepeat = integer(c, 0, 0, 1000); break;
-                case "notify_master": master = script(c, true); break;
-                case "notify_backup": backup = script(c, true); break;
-                case "notify_fault": fault = script(c, true); break;
-                case "notify_stop": stop = script(c, true); break;
-                case "notify": generic = script(c, true); break;
+                case "notify_master": master = firstScript(c, master); break;
+                case "notify_backup": backup = firstScript(c, backup); break;
+                case "notify_fault": fault = firstScript(c, fault); break;
+                case "notify_stop": stop = firstScript(c, stop); break;
+                case "notify": generic = firstScript(c, generic); break;
                 case "smtp_alert": smtp = bool(c, 0); break;
                 case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); break;
                 case "old_unicast_checksum":

@@ -737,4 +737,12 @@ class ParserSectionsTest {
         find(r, Severity.WARNING, "(VI_1) VRRPv2 advertisement interval 2.5 must be an integer. rounding to 3 s");
         find(r, Severity.WARNING, "(VI_1) Ignoring track_interface eth0 since own interface");
     }
+
+    @Test
+    void aNotifyScriptGivenTwiceKeepsTheFirstAsKeepalivedDoes() {
+        LoadResult r = parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n notify_master /bin/first\n"
+                + " notify_master /bin/second\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n");
+        assertEquals("/bin/first", r.config().vrrpInstances().get(0).notifyMaster().command());
+        assertEquals(5, find(r, Severity.WARNING, "notify_master script already specified - ignoring /bin/second").pos().line());
+    }
 }
