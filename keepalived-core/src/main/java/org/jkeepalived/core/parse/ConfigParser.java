@@ -653,6 +653,9 @@ final class ConfigParser {
         return true;
     }
 
+    /** track_script / track_file / track_bfd entries: {kind, name, token}, checked like refs but softer. */
+    private final List<Object[]> trackRefs = new ArrayList<>();
+
     private void ref(String kind, String name, Token at) {
         refs.add(new Object[] {kind, name, at});
     }
@@ -663,6 +666,20 @@ final class ConfigParser {
             String name = (String) r[1];
             if (!where.containsKey(List.of(kind, name))) {
                 d.error((Token) r[2], kind + " '" + name + "' is not defined");
+            }
+        }
+        // keepalived 2.2.7 reports a track_script / track_file / track_bfd entry naming nothing and
+        // runs without it (its -t fails); so do we, rather than refuse to start
+        for (Object[] r : trackRefs) {
+            String kind = (String) r[0];
+            String name = (String) r[1];
+            if (!where.containsKey(List.of(kind, name))) {
+                String what = switch (kind) {
+                    case "vrrp_script" -> "track script";
+                    case "track_file" -> "track file";
+                    default -> "track bfd";
+                };
+                d.warn((Token) r[2], what + " " + name + " not found, ignoring... (no " + kind + " '" + name + "' is defined)");
             }
         }
     }
@@ -769,7 +786,7 @@ final class ConfigParser {
                     d.error(e.args.get(i), c.keyword() + ": unexpected '" + a + "' (weight N [reverse])");
                 }
             }
-            if (refKind != null) ref(refKind, e.keyword(), e.kw);
+            if (refKind != null) trackRefs.add(new Object[] {refKind, e.keyword(), e.kw});
             else if (c.keyword().equals("track_interface")) {
                 checkInterface(e, -1, "tracked interface " + e.keyword());
             }

@@ -246,8 +246,10 @@ class BadInputTest {
     void undefinedReferences() {
         LoadResult r = parse(vi("VI_1", " virtual_router_id 1\n track_script {\n  nosuch\n }\n track_file {\n  nofile\n }\n")
                 + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n}\n");
-        assertEquals(5, find(r, Severity.ERROR, "vrrp_script 'nosuch' is not defined").pos().line());
-        assertEquals(8, find(r, Severity.ERROR, "track_file 'nofile' is not defined").pos().line());
+        // keepalived 2.2.7 reports a tracked name that is not defined and runs without it
+        assertEquals(5, find(r, Severity.WARNING, "track script nosuch not found, ignoring").pos().line());
+        assertEquals(8, find(r, Severity.WARNING, "track file nofile not found, ignoring").pos().line());
+        assertTrue(r.errors().stream().noneMatch(d -> d.message().contains("nosuch") || d.message().contains("nofile")));
         assertEquals(14, find(r, Severity.ERROR, "vrrp_instance 'VI_9' is not defined").pos().line());
     }
 

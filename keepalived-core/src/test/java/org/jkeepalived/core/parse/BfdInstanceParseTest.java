@@ -61,7 +61,7 @@ class BfdInstanceParseTest {
         assertEquals(List.of(new TrackRef("b1", null, false), new TrackRef("b2", 10, true)),
                 c.vrrpInstances().get(0).trackBfds());
         assertEquals(List.of(new TrackRef("b1", 5, false)), c.vrrpSyncGroups().get(0).trackBfds());
-        find(parse(String.format(vi, "nosuch")), Severity.ERROR, "bfd_instance 'nosuch' is not defined");
+        find(parse(String.format(vi, "nosuch")), Severity.WARNING, "track bfd nosuch not found, ignoring");
         find(parse(bfd(" checker\n") + String.format(vi, "b1")), Severity.ERROR, "sends its events to the checkers only");
         find(parse(bfd("") + String.format(vi, "b1 weight 254")), Severity.ERROR, "254");
         find(parse(bfd("") + String.format(vi, "b1 foo")), Severity.ERROR, "unexpected 'foo'");
