@@ -138,13 +138,8 @@ final class ConfigParser {
                 if (grouped) ifs.add(new TrackRef(r.name(), 0, r.reverse()));
             }
         }
-        List<TrackRef> scr = new ArrayList<>();
-        for (TrackRef r : vi.trackScripts()) {
-            int w = r.weight() != null ? r.weight()
-                    : scripts.stream().filter(x -> x.name().equals(r.name())).mapToInt(VrrpScript::weight).findFirst().orElse(0);
-            if (w == 0) scr.add(r);
-            else d.warn(at, "(" + vi.name() + ") ignoring tracked script " + r.name() + " with weight " + w + " due to " + why);
-        }
+        List<TrackRef> scr = unweightedOnly(vi, vi.trackScripts(), "script", name -> scripts.stream()
+                .filter(x -> x.name().equals(name)).mapToInt(VrrpScript::weight).findFirst().orElse(0), at, why);
         List<TrackRef> files = new ArrayList<>();
         for (TrackRef r : vi.trackFiles()) {
             int w = r.weight() != null ? r.weight()
@@ -159,18 +154,25 @@ final class ConfigParser {
                 d.warn(at, "(" + vi.name() + ") ignoring tracked file " + r.name() + " with weight " + w + " due to " + why);
             }
         }
-        List<TrackRef> bfdRefs = new ArrayList<>();
-        for (TrackRef r : vi.trackBfds()) {
-            int w = r.weight() != null ? r.weight()
-                    : bfds.stream().filter(x -> x.name().equals(r.name())).mapToInt(BfdInstance::weight).findFirst().orElse(0);
-            if (w == 0) bfdRefs.add(r);
-            else d.warn(at, "(" + vi.name() + ") ignoring tracked bfd " + r.name() + " with weight " + w + " due to " + why);
-        }
+        List<TrackRef> bfdRefs = unweightedOnly(vi, vi.trackBfds(), "bfd", name -> bfds.stream()
+                .filter(x -> x.name().equals(name)).mapToInt(BfdInstance::weight).findFirst().orElse(0), at, why);
         if (ifs.equals(vi.trackInterfaces()) && scr.equals(vi.trackScripts()) && files.equals(vi.trackFiles())
                 && bfdRefs.equals(vi.trackBfds())) {
             return vi;
         }
         return vi.withTracking(ifs, scr, files, bfdRefs);
+    }
+
+    /** The entries whose weight (their own, else the tracked object's) is 0; the others are reported. */
+    private List<TrackRef> unweightedOnly(VrrpInstance vi, List<TrackRef> refs, String what,
+                                          java.util.function.ToIntFunction<String> ownWeight, Token at, String why) {
+        List<TrackRef> out = new ArrayList<>();
+        for (TrackRef r : refs) {
+            int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r.name());
+            if (w == 0) out.add(r);
+            else d.warn(at, "(" + vi.name() + ") ignoring tracked " + what + " " + r.name() + " with weight " + w + " due to " + why);
+        }
+        return out;
     }
 
     /** Nothing may escape the loader: an unexpected failure becomes an error at the statement. */
@@ -1152,12 +1154,8 @@ final class ConfigParser {
     }
 
     private InetAddress hostAddr(Node c, int i) {
-        noBlock(c);
-        if (i >= c.argc()) {
-            d.error(c.kw, c.keyword() + ": missing address");
-            return null;
-        }
-        return hostAddr(c.args.get(i));
+        Token t = addrArg(c, i);
+        return t == null ? null : hostAddr(t);
     }
 
     private InetAddress parseAddr(Token t, String s) {
@@ -1862,12 +1860,17 @@ final class ConfigParser {
     }
 
     private InetAddress addr(Node c, int i) {
+        Token t = addrArg(c, i);
+        return t == null ? null : parseAddr(t);
+    }
+
+    private Token addrArg(Node c, int i) {
         noBlock(c);
         if (i >= c.argc()) {
             d.error(c.kw, c.keyword() + ": missing address");
             return null;
         }
-        return parseAddr(c.args.get(i));
+        return c.args.get(i);
     }
 
     private InetAddress addrOr(Node c, int i, InetAddress dflt, boolean v6) {
