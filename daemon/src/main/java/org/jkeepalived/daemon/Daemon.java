@@ -74,18 +74,33 @@ public final class Daemon {
         LoadResult r = load();
         if (r.config() == null) throw new StartupException("configuration " + configFile + " has errors; not starting", null);
         config = r.config();
+        if (options.logConf()) {
+            for (String line : org.jkeepalived.core.parse.ConfigMapper.toYaml(config).split("\n")) log.info("{}", line);
+        }
+        refuseIfRunning();
+        // Handlers first, startup on the main thread: a signal that comes while we start waits for the
+        // start to finish and is then acted on (a stop releases what was set up), instead of killing
+        // the JVM with VIPs, nft table and IPVS entries left behind.
+        installSignals();
         writePidFiles();
         registry = MetricsServer.newRegistry();
         try {
-            if (!"off".equals(options.metrics())) metrics = new MetricsServer(registry, parseAddress(options.metrics()));
-            control = new ControlServer(Path.of(options.controlSocket()), options.controlGroup(), this::onControl);
-            subsystems.addAll(Subsystems.create(options, registry, this::onSubsystemFailure));
-            for (Subsystem s : subsystems) s.start(config);
+            main.submit(() -> {
+                if (!"off".equals(options.metrics())) metrics = new MetricsServer(registry, parseAddress(options.metrics()));
+                control = new ControlServer(Path.of(options.controlSocket()), options.controlGroup(), this::onControl);
+                subsystems.addAll(Subsystems.create(options, registry, this::onSubsystemFailure));
+                for (Subsystem s : subsystems) s.start(config);
+                return null;
+            }).get();
         } catch (Exception e) {
-            shutdown();
-            throw new StartupException("startup failed: " + e.getMessage(), e);
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            try {
+                main.submit(this::shutdown).get();
+            } catch (Exception ignored) {
+                shutdown();
+            }
+            throw new StartupException("startup failed: " + cause.getMessage(), cause);
         }
-        installSignals();
         log.info("Startup complete ({}); metrics on {}, control on {}", subsystemNames(),
                 metrics == null ? "off" : metrics.address(), control.path());
         try {
@@ -232,6 +247,22 @@ public final class Daemon {
 
     private String subsystemNames() {
         return String.join(", ", subsystems.stream().map(Subsystem::name).toList());
+    }
+
+    /** keepalived refuses to start while the daemon named in its pid file runs: so do we. */
+    private void refuseIfRunning() throws StartupException {
+        for (String p : pidFiles()) {
+            try {
+                long pid = Long.parseLong(Files.readString(Path.of(p)).trim());
+                java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+                if (pid != ProcessHandle.current().pid() && h.isPresent() && h.get().isAlive()
+                        && h.get().info().commandLine().map(c -> c.contains("jkeepalived")).orElse(true)) {
+                    throw new StartupException("daemon is already running (pid " + pid + " in " + p + ")", null);
+                }
+            } catch (IOException | NumberFormatException e) {
+                // no pid file, or not ours: nothing runs
+            }
+        }
     }
 
     private void writePidFiles() throws StartupException {

@@ -87,8 +87,9 @@ public final class Main {
                                                YAML/JSON dump) default '/etc/keepalived/keepalived.conf'
                   -t, --config-test            Check the configuration; exit 0 if clean, 1 otherwise
                       --strict                 Unknown keywords are errors (with -t and at start)
-                  -d, --dump-conf              Print the effective configuration (after includes, defaults)
-                      --format=yaml|json       Format for --dump-conf (default yaml)
+                  -d, --dump-conf              Log the effective configuration at start (the daemon runs on)
+                      --print-conf             Print the effective configuration (after includes, defaults) and exit
+                      --format=yaml|json       Format for --print-conf (default yaml)
                   -P, --vrrp                   Only run the VRRP subsystem
                   -C, --check                  Only run the health-checker subsystem
                   -n, --dont-fork              Run in the foreground (always the case; accepted for keepalived)
@@ -98,12 +99,14 @@ public final class Main {
                   -G, --no-syslog              Don't log via syslog
                   -p, --pid=FILE               pid file (also -r/--vrrp_pid, -c/--checkers_pid)
                   -i, --config-id=ID           Config id for @ID / @^ID conditional lines
-                  -V, --dont-release-vrrp      Keep VIPs on stop
+                  -V, --dont-release-vrrp      Keep VIPs on stop (and send no priority-0 advert)
                   -I, --dont-release-ipvs      Keep the IPVS table on stop
                       --engine=auto|kernel|userspace  Table backend (auto: kernel IPVS when present)
                       --signum=SIGFUNC         Print the signal number for STOP, RELOAD, DATA, STATS, JSON
                   -v, --version                Display the version number
                   -h, --help                   Display this help message
+                  -R -m -x -X -a               keepalived options accepted with no effect here
+                Short options may be bundled as getopt allows (-nlD).
                 Subcommands:
                   genhash -s HOST -p PORT -u PATH [-S] [-V VIRTUALHOST]   MD5 digest of a page
                   ipvs list [--stats|--rate]                              the table, like ipvsadm -Ln

@@ -248,8 +248,8 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
 
     private void stopEngine() {
         if (engine != null) {
-            if (keepVipsOnStop) log.info("--dont-release-vrrp: leaving VIPs in place");
-            engine.stop();
+            if (keepVipsOnStop) log.info("--dont-release-vrrp: leaving VIPs in place, no priority-0 advert");
+            engine.stop(!keepVipsOnStop);
             engine = null;
         }
     }

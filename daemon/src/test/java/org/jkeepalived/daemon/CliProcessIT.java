@@ -88,15 +88,15 @@ class CliProcessIT {
     @Test
     void dumpConfIsJsonAndYamlThatLoadsBack(@TempDir Path dir) throws Exception {
         Path conf = DistLauncher.repoRoot().resolve("conf-examples/lvs-nat-wrr.conf");
-        DistLauncher.Result json = jk("--dump-conf", "--format", "json", "-f", conf.toString());
+        DistLauncher.Result json = jk("--print-conf", "--format", "json", "-f", conf.toString());
         assertEquals(0, json.exit(), json.err());
         JsonNode tree = new ObjectMapper().readTree(json.out());
         assertEquals("wrr", tree.path("virtualServers").get(0).path("lvsSched").asText());
-        DistLauncher.Result yaml = jk("-d", "-f", conf.toString());
+        DistLauncher.Result yaml = jk("--print-conf", "-f", conf.toString());
         assertEquals(0, yaml.exit(), yaml.err());
         Path y = dir.resolve("dump.yaml");
         Files.writeString(y, yaml.out());
-        DistLauncher.Result again = jk("--dump-conf", "--format", "json", "-f", y.toString());
+        DistLauncher.Result again = jk("--print-conf", "--format", "json", "-f", y.toString());
         assertEquals(0, again.exit(), again.err());
         assertEquals(tree, new ObjectMapper().readTree(again.out()));
     }

@@ -163,6 +163,18 @@ class DaemonLifecycleIT {
         assertEquals(2, list.get(0).path("data").path("state").asInt());
         assertTrue(list.get(0).path("stats").has("advert_sent"), list.toString());
 
+        // a second daemon on the same pid file refuses to start (keepalived does) and leaves it alone
+        String pidBefore = Files.readString(dir.resolve("dir1.pid"));
+        Process second = DistLauncher.startIn(lab.ns("dir1"), dir.resolve("second.log"), "-n", "-l", "-G", "-f",
+                conf.toString(), "--engine", "userspace", "--metrics", "off", "--control-socket",
+                dir.resolve("second.sock").toString(), "-p", dir.resolve("dir1.pid").toString());
+        procs.add(second);
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "second daemon did not give up");
+        assertEquals(1, second.exitValue());
+        assertTrue(Files.readString(dir.resolve("second.log")).contains("already running"), Files.readString(dir.resolve("second.log")));
+        assertEquals(pidBefore, Files.readString(dir.resolve("dir1.pid")));
+        assertEquals(2, instance(status(sock)).path("data").path("state").asInt(), "the first one still MASTER");
+
         // SIGTERM: priority 0, VIP removed, process and its children gone
         d.destroy();
         assertTrue(d.waitFor(15, TimeUnit.SECONDS), "daemon did not stop on SIGTERM");

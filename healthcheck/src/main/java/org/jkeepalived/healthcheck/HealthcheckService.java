@@ -262,7 +262,7 @@ public final class HealthcheckService implements AutoCloseable {
                     CheckResult last = c.state.last();
                     String state = c.state.up() ? "UP" : "DOWN";
                     cs.add(new RealServerStatus.CheckerStatus(c.checker.keyword(), state, c.state.retryIt(),
-                            last == null ? null : last.reason(), last == null ? null : last.message()));
+                            last == null ? null : last.reason(), last == null ? null : last.message(), c.weightDelta));
                 }
                 RealServer rs = r.rs;
                 int port = rs.port() == 0 ? v.vs.port() : rs.port();
@@ -331,6 +331,8 @@ public final class HealthcheckService implements AutoCloseable {
             log.info("{}", r.message());
         }
         if (r.ok() && r.weightDelta() != null) c.weightDelta = r.weightDelta();
+        // keepalived: once a MISC_CHECK has used its retries and fails, its dynamic weight is dropped
+        if (!r.ok() && step.changed() && !c.state.up() && c.probe.type().equals("MISC_CHECK")) c.weightDelta = null;
         rs.recompute();
         if (!stopped) schedule(c, nextDelay(c, step));
     }
@@ -388,14 +390,24 @@ public final class HealthcheckService implements AutoCloseable {
                 for (int k = 0; k < r.checkers.size() && k < old.checkers().size(); k++) {
                     CheckerRuntime c = r.checkers.get(k);
                     RealServerStatus.CheckerStatus oc = old.checkers().get(k);
-                    if (oc.type().equals(c.checker.keyword())) c.state.inherit("UP".equals(oc.state()));
+                    if (oc.type().equals(c.checker.keyword())) {
+                        c.state.inherit("UP".equals(oc.state()));
+                        c.weightDelta = oc.weightDelta(); // a drained misc_dynamic server stays drained (keepalived too)
+                    }
                 }
-                // the real server's verdict must agree with its checkers' (a checker added on reload starts per alpha)
+                // the real server's verdict must agree with its checkers' (a checker added on reload starts
+                // per alpha), and its weight with their inherited dynamic weights
                 boolean agreed = true;
-                for (CheckerRuntime c : r.checkers) agreed &= c.state.up();
-                if (agreed != r.alive) {
+                long w = r.rs.weight();
+                for (CheckerRuntime c : r.checkers) {
+                    agreed &= c.state.up();
+                    if (c.weightDelta != null) w += c.weightDelta;
+                }
+                int weight = (int) Math.max(0, Math.min(65535, w));
+                if (agreed != r.alive || weight != r.weight) {
                     r.alive = agreed;
-                    state.initial(i, agreed);
+                    r.weight = weight;
+                    state.initial(i, agreed, weight);
                 }
             }
             metrics.virtualServer(vs.label(), () -> quorumUp);

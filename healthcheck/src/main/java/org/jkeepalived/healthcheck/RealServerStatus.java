@@ -14,5 +14,7 @@ public record RealServerStatus(String virtualServer, List<ServiceKey> services, 
     }
 
     /** state: UP or DOWN; lastReason / lastMessage of the last attempt (null before any). */
-    public record CheckerStatus(String type, String state, int retriesUsed, String lastReason, String lastMessage) {}
+    /** @param weightDelta the dynamic weight (misc_dynamic, FILE_CHECK) as a difference to the configured one, or null */
+    public record CheckerStatus(String type, String state, int retriesUsed, String lastReason, String lastMessage,
+                                Integer weightDelta) {}
 }

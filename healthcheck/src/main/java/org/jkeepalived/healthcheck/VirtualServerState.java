@@ -138,11 +138,12 @@ public final class VirtualServerState {
     }
 
     /** Before {@link #start()}: correct a real server's initial state (no scripts, nothing emitted). */
-    public void initial(int index, boolean alive) {
+    public void initial(int index, boolean alive, int weight) {
         if (started) throw new IllegalStateException("already started");
         Member m = members.get(index);
         if (m.alive) live -= m.weight;
         m.alive = alive;
+        m.weight = Math.max(0, weight);
         if (m.alive) live += m.weight;
     }
 
@@ -251,7 +252,9 @@ public final class VirtualServerState {
 
     /** What one real server should be in the table now (null: absent). */
     private Destination desiredOf(Member m) {
-        if (sorry != null && !quorumUp) return null;
+        // quorum lost with a sorry server: the real servers leave, but an inhibit_on_failure one is
+        // set to weight 0 (keepalived's removal is a weight-0 edit for them): its connections go on
+        if (sorry != null && !quorumUp) return m.rs.inhibitOnFailure() ? m.base.withWeight(0) : null;
         if (m.alive) return m.base.withWeight(m.weight);
         if (m.rs.inhibitOnFailure()) return m.base.withWeight(0);
         return null;

@@ -215,6 +215,35 @@ class HealthcheckServiceTest {
         assertEquals(10.0, registry.get(HealthcheckMetrics.RS_WEIGHT).gauge().value());
     }
 
+    @Test void miscDynamicWeightComesBackOnExitZeroGoesOnFailureAndSurvivesAReload() {
+        // keepalived: exit 0 puts the configured weight back, a failure (retries used) drops the
+        // dynamic part, and a reload keeps it (a drained server stays drained)
+        java.util.concurrent.atomic.AtomicReference<CheckResult> next = new java.util.concurrent.atomic.AtomicReference<>(
+                CheckResult.ok("exit 2", -3));
+        probes.set("10.0.0.2:80", next::get);
+        KeepalivedConfig cfg = config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 3,
+                new Checker.MiscCheck(common("10.0.0.2", 80), script("/bin/true"), Duration.ofSeconds(1), true))));
+        HealthcheckService first = start(cfg);
+        sched.advance(Duration.ofSeconds(1));
+        assertEquals(0, dest("10.0.0.2").weight(), "exit 2: weight 0, drained");
+        // reload while drained: still weight 0 in the new table
+        changes.clear();
+        HealthcheckService second = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probes)
+                .clock(clock).random(new Random(7)).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first)
+                .listener(changes::add).build();
+        first.close();
+        svc = second;
+        second.start();
+        TableChange.AddService add = (TableChange.AddService) changes.get(0);
+        assertEquals(0, add.definition().destinations().get(0).weight(), "the reload keeps it drained");
+        next.set(CheckResult.ok("exit 0", 0));
+        sched.advance(Duration.ofSeconds(2));
+        assertEquals(3, dest("10.0.0.2").weight(), "exit 0: the configured weight again");
+        next.set(CheckResult.ok("exit 12", 7));
+        sched.advance(Duration.ofSeconds(10)); // delay_loop
+        assertEquals(10, dest("10.0.0.2").weight());
+    }
+
     @Test void haSuspendPausesChecks() {
         VirtualServer v = vs("10.0.0.1", 80, 1, 0, null, null, null, false, true,
                 rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 0, 1, 10, false)));

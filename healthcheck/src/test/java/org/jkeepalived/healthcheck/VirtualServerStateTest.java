@@ -141,4 +141,21 @@ class VirtualServerStateTest {
         assertEquals(5, weights());
         assertTrue(logs.contains("Enabling service [10.0.0.2]:tcp:80 to VS [10.0.0.1]:tcp:80"), logs.toString());
     }
+
+    @Test void quorumLostWithASorryServerKeepsInhibitedServersAtWeightZero() {
+        // keepalived takes the real servers out for the sorry server; for inhibit_on_failure ones that
+        // is a weight-0 edit, so their established connections go on
+        VirtualServer vs = vs("10.0.0.1", 80, 2, 0, rs("10.0.0.9", 80, 1), null, null, false, false,
+                rs("10.0.0.2", 80, 1, true, null, null), rs("10.0.0.3", 80, 1, true, null, null));
+        VirtualServerState s = state(vs, true, true);
+        s.update(1, false, 1);
+        assertFalse(s.quorumUp());
+        var d = table.service(KEY).orElseThrow();
+        assertEquals(0, d.destination(new org.jkeepalived.core.table.Destination.DestinationKey(ip("10.0.0.2"), 80)).orElseThrow().weight());
+        assertEquals(0, d.destination(new org.jkeepalived.core.table.Destination.DestinationKey(ip("10.0.0.3"), 80)).orElseThrow().weight());
+        assertEquals(1, d.destination(new org.jkeepalived.core.table.Destination.DestinationKey(ip("10.0.0.9"), 80)).orElseThrow().weight());
+        s.update(1, true, 1);
+        assertTrue(s.quorumUp());
+        assertEquals(2, weights());
+    }
 }

@@ -42,7 +42,9 @@ public record Options(
         String controlGroup,
         /** a subcommand (genhash, ipvs, status, ctl, drill) and its arguments, or null */
         String command,
-        List<String> commandArgs) {
+        List<String> commandArgs,
+        /** keepalived's -d / --dump-conf: the daemon logs its effective configuration at start and runs on */
+        boolean logConf) {
 
     public static final String DEFAULT_CONFIG = "/etc/keepalived/keepalived.conf";
     public static final String DEFAULT_METRICS = "127.0.0.1:9650";
@@ -54,8 +56,13 @@ public record Options(
 
     private static final List<String> COMMANDS = List.of("genhash", "ipvs", "status", "ctl", "drill");
 
-    public static Options parse(String... args) throws UsageException {
+    /** keepalived options we accept and that change nothing here (no child processes, no SNMP...). */
+    private static final java.util.Set<String> NO_EFFECT = java.util.Set.of("-R", "--dont-respawn", "-m", "--core-dump",
+            "-x", "--snmp", "-X", "--release-vips", "-a", "--address-monitoring");
+
+    public static Options parse(String... given) throws UsageException {
         Builder b = new Builder();
+        String[] args = unbundle(given);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i == 0 && COMMANDS.contains(a)) {
@@ -79,7 +86,8 @@ public record Options(
                     b.configTest = true;
                     if (inline != null) b.configTestLog = inline; // optional value only inline, as getopt
                 }
-                case "-d", "--dump-conf" -> b.dumpConf = true;
+                case "-d", "--dump-conf" -> b.logConf = true;
+                case "--print-conf" -> b.dumpConf = true;
                 case "--format" -> b.dumpFormat = value(args, i++, name, inline);
                 case "--strict" -> b.strict = true;
                 case "-n", "--dont-fork" -> b.dontFork = true;
@@ -97,15 +105,19 @@ public record Options(
                 case "-I", "--dont-release-ipvs" -> b.dontReleaseIpvs = true;
                 case "--signum" -> b.signum = value(args, i++, name, inline);
                 case "--engine" -> b.engine = value(args, i++, name, inline);
-                case "-g", "--log-file" -> b.logFile = value(args, i++, name, inline);
+                case "-g", "--log-file" -> b.logFile = inline != null ? inline : "/tmp/keepalived.log"; // optional, inline only
                 case "--metrics" -> b.metrics = value(args, i++, name, inline);
                 case "--control-socket" -> b.controlSocket = value(args, i++, name, inline);
                 case "--control-group" -> b.controlGroup = value(args, i++, name, inline);
                 case "-v", "--version" -> b.version = true;
                 case "-h", "--help" -> b.help = true;
-                default -> throw new UsageException("unknown option '" + a + "' (see jkeepalived --help)");
+                default -> {
+                    if (!NO_EFFECT.contains(name)) throw new UsageException("unknown option '" + a + "' (see jkeepalived --help)");
+                    b.noEffect.add(name);
+                }
             }
-            if (inline != null && !takesValue(name) && !name.equals("-t") && !name.equals("--config-test")) {
+            if (inline != null && !takesValue(name) && !name.equals("-t") && !name.equals("--config-test")
+                    && !name.equals("-g") && !name.equals("--log-file")) {
                 throw new UsageException("option '" + name + "' takes no value");
             }
             if (inline != null && takesValue(name)) {
@@ -124,10 +136,42 @@ public record Options(
         return b.build();
     }
 
+    /**
+     * getopt's bundles: "-nlD" is "-n -l -D"; an option that takes a value takes the rest of the
+     * bundle ("-nf/etc/k.conf") or, at its end, the next argument ("-nf FILE"). -t and -g take an
+     * optional value, only inline, as getopt's "t::" and "g::".
+     */
+    static String[] unbundle(String[] args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i == 0 && COMMANDS.contains(a)) {
+                out.addAll(List.of(args)); // a subcommand takes its own arguments
+                return out.toArray(new String[0]);
+            }
+            if (!a.startsWith("-") || a.startsWith("--") || a.length() <= 2) {
+                out.add(a);
+                continue;
+            }
+            int k = 1;
+            while (k < a.length()) {
+                String opt = "-" + a.charAt(k);
+                String rest = a.substring(k + 1);
+                if (takesValue(opt) || opt.equals("-t") || opt.equals("-g")) {
+                    out.add(opt + rest);
+                    break;
+                }
+                out.add(opt);
+                k++;
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
     private static boolean takesValue(String name) {
         return switch (name) {
             case "-f", "--use-file", "--format", "-S", "--log-facility", "-p", "--pid", "-r", "--vrrp_pid",
-                    "-c", "--checkers_pid", "-i", "--config-id", "--signum", "--engine", "-g", "--log-file",
+                    "-c", "--checkers_pid", "-i", "--config-id", "--signum", "--engine",
                     "--metrics", "--control-socket", "--control-group" -> true;
             default -> false;
         };
@@ -148,9 +192,10 @@ public record Options(
     private static final class Builder {
         String configFile, configTestLog, dumpFormat, logFacility, pidFile, vrrpPidFile, checkersPidFile,
                 configId, signum, engine, command, logFile, metrics, controlSocket, controlGroup;
-        boolean configTest, dumpConf, strict, dontFork, logDetail, logConsole, noSyslog, vrrpOnly, checkOnly,
+        boolean configTest, dumpConf, logConf, strict, dontFork, logDetail, logConsole, noSyslog, vrrpOnly, checkOnly,
                 dontReleaseVrrp, dontReleaseIpvs, version, help;
         final List<String> commandArgs = new ArrayList<>();
+        final List<String> noEffect = new ArrayList<>();
 
         Options build() {
             return new Options(configFile, configTest, configTestLog, dumpConf, dumpFormat == null ? "yaml" : dumpFormat,
@@ -158,7 +203,7 @@ public record Options(
                     vrrpPidFile, checkersPidFile, configId, dontReleaseVrrp, dontReleaseIpvs, signum, version, help,
                     engine == null ? "auto" : engine, logFile, metrics == null ? DEFAULT_METRICS : metrics,
                     controlSocket == null ? DEFAULT_CONTROL_SOCKET : controlSocket, controlGroup, command,
-                    List.copyOf(commandArgs));
+                    List.copyOf(commandArgs), logConf);
         }
     }
 }

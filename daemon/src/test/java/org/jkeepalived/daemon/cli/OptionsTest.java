@@ -60,4 +60,24 @@ class OptionsTest {
         assertThrows(Options.UsageException.class, () -> Options.parse("-P", "-C"));
         assertThrows(Options.UsageException.class, () -> Options.parse("--dont-fork=yes"));
     }
+
+    @Test
+    void keepalivedsDumpBundlesAndOptionalValues() throws Exception {
+        // keepalived's -d logs the configuration and runs on ("-D -d -S 0" in many unit files)
+        Options o = Options.parse("-D", "-d", "-S", "0");
+        assertTrue(o.logConf());
+        assertFalse(o.dumpConf(), "-d does not mean print-and-exit");
+        assertTrue(Options.parse("--print-conf").dumpConf());
+        // getopt bundles, with a value at the end of a bundle or inline in it
+        Options b = Options.parse("-nlD", "-Pf", "/etc/k.conf", "-Sdaemon");
+        assertTrue(b.dontFork() && b.logConsole() && b.logDetail() && b.vrrpOnly());
+        assertEquals("/etc/k.conf", b.configFile());
+        assertEquals("daemon", b.logFacility());
+        // -g takes its file inline only, as getopt's "g::"; alone it is keepalived's default
+        assertEquals("/tmp/keepalived.log", Options.parse("-g", "-n").logFile());
+        assertEquals("/var/log/k.log", Options.parse("-g/var/log/k.log").logFile());
+        assertEquals("/var/log/k.log", Options.parse("--log-file=/var/log/k.log").logFile());
+        // keepalived options that change nothing here are accepted
+        assertTrue(Options.parse("-R", "--snmp", "-X").dontFork() == false);
+    }
 }

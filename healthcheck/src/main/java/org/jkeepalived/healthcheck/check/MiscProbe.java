@@ -39,7 +39,8 @@ public final class MiscProbe implements Probe {
         return runner.run(checker.miscPath(), timeout).thenApply(rc -> {
             if (rc == ScriptRunner.TIMED_OUT) return CheckResult.fail("script_timeout", "Misc check for [" + cmd + "] of " + label + " timed out.");
             if (rc == ScriptRunner.FAILED_TO_START) return CheckResult.fail("script_error", "Misc check for [" + cmd + "] of " + label + " could not be run.");
-            if (rc == 0) return CheckResult.ok("Misc check for [" + cmd + "] of " + label + " success.");
+            // exit 0 puts a misc_dynamic server back at its configured weight (keepalived: dynamic part 0)
+            if (rc == 0) return CheckResult.ok("Misc check for [" + cmd + "] of " + label + " success.", checker.miscDynamic() ? 0 : null);
             if (checker.miscDynamic() && rc >= 2 && rc <= 255) {
                 return CheckResult.ok("Misc check for [" + cmd + "] of " + label + " success, weight " + (rc - 2) + ".",
                         rc - 2 - configuredWeight);

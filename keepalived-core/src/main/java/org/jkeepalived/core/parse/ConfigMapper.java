@@ -27,7 +27,7 @@ import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.Timers;
 
 /**
- * The model as YAML or JSON (--dump-conf, and configs given in that form). Durations are seconds
+ * The model as YAML or JSON (--print-conf, and configs given in that form). Durations are seconds
  * (1, 0.5), addresses their literal text, byte arrays hex. Empty values are left out.
  */
 public final class ConfigMapper {

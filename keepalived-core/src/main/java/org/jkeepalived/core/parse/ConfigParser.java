@@ -1476,6 +1476,19 @@ final class ConfigParser {
             else if (!rss.isEmpty()) ipFamily = Addresses.isV6(rss.get(0).address()) ? "inet6" : "inet";
             else ipFamily = "inet";
         }
+        // keepalived 2.2.7 (and its -t) cuts a quorum no set of real servers could reach, then a
+        // hysteresis that would keep quorum from ever coming back
+        long weightSum = rss.stream().mapToLong(RealServer::weight).sum();
+        if (!rss.isEmpty() && quorum > weightSum) {
+            d.warn(n.kw, "Warning - quorum " + quorum + " for " + vsName + " exceeds total weight of real servers "
+                    + weightSum + ", reducing quorum to " + weightSum);
+            quorum = (int) weightSum;
+        }
+        if (quorum > 0 && hysteresis >= quorum) {
+            d.warn(n.kw, vsName + ": hysteresis " + hysteresis + " >= quorum " + quorum + "; setting hysteresis to "
+                    + (quorum - 1));
+            hysteresis = quorum - 1;
+        }
         for (RealServer rs : rss) {
             if (rs.lvsMethod() != LvsMethod.TUN && address != null && Addresses.isV6(rs.address()) != Addresses.isV6(address)) {
                 d.error(n.kw, "real_server " + rs.label() + " is not of the virtual server's address family (only TUN may differ)");

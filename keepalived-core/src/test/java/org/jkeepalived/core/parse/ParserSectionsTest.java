@@ -418,7 +418,7 @@ class ParserSectionsTest {
                 + " omega\n quorum 3\n hysteresis 1\n quorum_up \"/bin/up 1\"\n quorum_down /bin/down\n"
                 + " virtualhost www.example.com\n sorry_server 10.0.9.9 8080\n sorry_server_inhibit\n"
                 + " sorry_server_lvs_method DR\n inhibit_on_failure\n mh-port\n ops\n snmp_name web\n"
-                + " real_server 10.0.1.1 443 {\n  weight 2\n }\n}\n").virtualServers().get(0);
+                + " real_server 10.0.1.1 443 {\n  weight 2\n }\n real_server 10.0.1.2 443 {\n  weight 2\n }\n}\n").virtualServers().get(0);
         assertEquals("wrr", v.lvsSched());
         assertEquals(LvsMethod.TUN, v.lvsMethod());
         assertEquals(new TunnelSpec("gue", 6080, "csum"), v.tunnel());
@@ -744,5 +744,17 @@ class ParserSectionsTest {
                 + " notify_master /bin/second\n virtual_ipaddress {\n  10.9.9.100\n }\n}\n");
         assertEquals("/bin/first", r.config().vrrpInstances().get(0).notifyMaster().command());
         assertEquals(5, find(r, Severity.WARNING, "notify_master script already specified - ignoring /bin/second").pos().line());
+    }
+
+    @Test
+    void aQuorumNoServersCanReachIsCutAsKeepalivedCutsIt() {
+        String vs = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n quorum %d\n hysteresis %d\n"
+                + " real_server 10.0.0.2 80 {\n  weight 1\n }\n real_server 10.0.0.3 80 {\n  weight 1\n }\n}\n";
+        LoadResult r = parse(String.format(vs, 3, 0));
+        assertEquals(2, r.config().virtualServers().get(0).quorum());
+        find(r, Severity.WARNING, "quorum 3 for virtual_server 10.0.0.1 80 exceeds total weight of real servers 2, reducing quorum to 2");
+        LoadResult h = parse(String.format(vs, 2, 3));
+        assertEquals(1, h.config().virtualServers().get(0).hysteresis());
+        find(h, Severity.WARNING, "hysteresis 3 >= quorum 2; setting hysteresis to 1");
     }
 }

@@ -1204,6 +1204,15 @@ public final class VrrpEngine implements AutoCloseable {
      * then sockets and threads close. Blocks up to a few seconds; idempotent.
      */
     public void stop() {
+        stop(true);
+    }
+
+    /**
+     * Stops. With {@code release} false (keepalived's -V, --dont-release-vrrp) no priority-0 advert
+     * goes out and the VIPs, their no_accept filter and the VMAC interfaces they sit on stay as they
+     * are: the peer takes over only after Master_Down_Interval, as after a crash.
+     */
+    public void stop(boolean release) {
         if (stopped) {
             return;
         }
@@ -1211,11 +1220,13 @@ public final class VrrpEngine implements AutoCloseable {
         scheduler.execute(() -> {
             try {
                 long now = clock.nanoTime();
-                for (VrrpSyncGroupFsm g : groups) {
-                    apply(g.shutdown(now));
+                if (release) {
+                    for (VrrpSyncGroupFsm g : groups) {
+                        apply(g.shutdown(now));
+                    }
                 }
                 for (Instance i : instances.values()) {
-                    if (!groupOf.containsKey(i.name())) {
+                    if (release && !groupOf.containsKey(i.name())) {
                         apply(i, i.fsm.shutdown(now));
                     }
                     i.cancelTimer();
@@ -1233,7 +1244,9 @@ public final class VrrpEngine implements AutoCloseable {
             LOG.warn("VRRP shutdown did not finish cleanly: {}", e.toString());
             stopped = true;
         }
-        io.vipFilter().clear();
+        if (release) {
+            io.vipFilter().clear();
+        }
         if (linkSubscription != null) {
             try {
                 linkSubscription.close();
@@ -1244,7 +1257,9 @@ public final class VrrpEngine implements AutoCloseable {
         scheduler.stop();
         closeSockets();
         for (Instance i : instances.values()) {
-            i.net.removeVmac(io);
+            if (release) {
+                i.net.removeVmac(io);
+            }
         }
         if (ownedRunner != null) {
             ownedRunner.close();

@@ -115,6 +115,19 @@ class VrrpEngineTest {
     }
 
     @Test
+    void dontReleaseVrrpStopKeepsTheVipsAndSendsNoPriorityZero() throws Exception {
+        // keepalived -V: a stop leaves the VIPs and tells nobody; the peer takes over after
+        // Master_Down_Interval, as after a crash
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpEngine e = engine(a, List.of(), null, vi("prio=150"));
+        await(() -> state(e) == VrrpState.MASTER, "master");
+        int before = wire.sent.size();
+        e.stop(false);
+        assertTrue(a.has("eth0", "10.0.0.100"), "VIP left in place");
+        assertTrue(wire.sent.stream().skip(before).noneMatch(s -> s.host() == a && s.vrrp()[2] == 0), "no priority 0");
+    }
+
+    @Test
     void removesVipsLeftByAnEarlierRunAtStart() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         a.addresses().add(org.jkeepalived.vrrp.io.VipAddress.of(InetAddress.getByName("10.0.0.100"), 24, "eth0"));
