@@ -195,7 +195,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
         fresh.start(); // started before it is published: the table is never read from a half-started set
         checkers = fresh;
         config = cfg;
-        old.close();
+        old.closeReplacedBy(fresh);
         applyTimeouts(cfg.globalDefs());
         rereadNext.set(true);
         requestApply();

@@ -55,6 +55,8 @@ public final class HealthcheckService implements AutoCloseable {
     private final Map<ServiceKey, VsRuntime> byKey = new HashMap<>();
     private volatile boolean started;
     private volatile boolean stopped;
+    /** Set when a reload replaces this set: see {@link #closeReplacedBy}. */
+    private volatile HealthcheckService successor;
 
     private HealthcheckService(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -153,8 +155,33 @@ public final class HealthcheckService implements AutoCloseable {
                     c.probe.close();
                 }
             }
-            if (started) v.state.shutdown();
+            if (!started) continue;
+            HealthcheckService next = successor;
+            if (next == null) {
+                v.state.shutdown();
+            } else {
+                v.state.retire(d -> next.has(v.vs.label(), d.address(), d.port()));
+            }
         }
+    }
+
+    /**
+     * A reload's end for this set: unlike a stop, omega's notifiers do not run (nothing went down);
+     * a live real server that {@code next} no longer has is notified down, as keepalived does.
+     */
+    public void closeReplacedBy(HealthcheckService next) {
+        successor = next;
+        close();
+    }
+
+    private boolean has(String vsLabel, java.net.InetAddress address, int port) {
+        for (VsRuntime v : virtualServers) {
+            if (!v.vs.label().equals(vsLabel)) continue;
+            for (RealServer rs : v.vs.realServers()) {
+                if (rs.address().equals(address) && (rs.port() == 0 ? v.vs.port() : rs.port()) == port) return true;
+            }
+        }
+        return false;
     }
 
     /** Stop, let running scripts (omega's notifiers included) finish within the script timeout, release all. */

@@ -166,6 +166,18 @@ public final class VirtualServerState {
         else reconcileOne(m);
     }
 
+    /**
+     * Reload: this set is replaced. keepalived notifies a live real server the new configuration no
+     * longer has (notify_down and the FIFO line, omega or not) and leaves the others alone.
+     */
+    public void retire(java.util.function.Predicate<Destination> kept) {
+        for (Member m : members) {
+            if (!m.alive || kept.test(m.base)) continue;
+            if (m.rs.notifyDown() != null) fx.script(m.rs.notifyDown(), "notify_down for " + rsLabel(m.base) + " (removed)");
+            fx.realServerChanged(rsLabel(m.base), false);
+        }
+    }
+
     /** On shutdown with omega: run the down notifiers of live servers and quorum_down. */
     public void shutdown() {
         if (!vs.omega()) return;

@@ -175,4 +175,37 @@ class HealthcheckServiceNettyTest {
         assertEquals(List.of("0:"), lines(qdown));
         assertTrue(registry.find(HealthcheckMetrics.RS_UP).gauges().isEmpty(), "gauges released at close");
     }
+
+    @Test void aReloadRunsNoOmegaNotifiersOnlyNotifyDownForAServerItRemoves() throws Exception {
+        // keepalived reloads by difference: omega's notifiers are for a stop; a live real server the
+        // new configuration drops gets its notify_down, omega or not
+        int port = http.getAddress().getPort();
+        Path down = recorder("rdown"), qdown = recorder("rqdown");
+        RealServer rs1 = rs("127.0.0.1", port, 1, false, null,
+                new ScriptSpec(down + " rs1", List.of(down.toString(), "rs1"), null, null), new Checker.TcpCheck(cc(port)));
+        RealServer rs2 = rs("127.0.0.2", port, 1, false, null,
+                new ScriptSpec(down + " rs2", List.of(down.toString(), "rs2"), null, null), new Checker.TcpCheck(cc(port)));
+        ScriptSpec q = new ScriptSpec(qdown.toString(), List.of(qdown.toString()), null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HealthcheckService first = HealthcheckService.create(config(vs("10.0.0.1", 80, 1, 0, null, null, q, true, false, rs1, rs2)),
+                group, registry);
+        first.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> registry.find(HealthcheckMetrics.CHECK_RUNS).counter() != null
+                && registry.find(HealthcheckMetrics.CHECK_RUNS).counter().count() >= 2);
+        // the same config again: nothing runs
+        HealthcheckService same = HealthcheckService.builder(config(vs("10.0.0.1", 80, 1, 0, null, null, q, true, false, rs1, rs2)))
+                .eventLoopGroup(group).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first).build();
+        same.start();
+        first.closeReplacedBy(same);
+        // rs2 dropped: its notify_down only
+        HealthcheckService fewer = HealthcheckService.builder(config(vs("10.0.0.1", 80, 1, 0, null, null, q, true, false, rs1)))
+                .eventLoopGroup(group).meterRegistry(new SimpleMeterRegistry()).inheritFrom(same).build();
+        fewer.start();
+        same.closeReplacedBy(fewer);
+        svc = fewer;
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines(down).size() == 1);
+        Thread.sleep(300);
+        assertEquals(List.of("1:rs2"), lines(down));
+        assertTrue(lines(qdown).isEmpty(), "quorum held: no quorum_down");
+    }
 }
