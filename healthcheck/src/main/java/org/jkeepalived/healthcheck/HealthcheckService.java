@@ -119,6 +119,7 @@ public final class HealthcheckService implements AutoCloseable {
             started = true;
             for (VsRuntime v : virtualServers) {
                 v.state.start();
+                v.quorumUp = v.state.quorumUp(); // a first start decides it (it may be down without a sorry server)
                 for (RsRuntime r : v.servers) {
                     for (CheckerRuntime c : r.checkers) {
                         schedule(c, c.state.initialDelayNanos(random));
@@ -408,7 +409,7 @@ public final class HealthcheckService implements AutoCloseable {
             }
             Boolean q = inherited.quorum.get(vs.label());
             this.quorumUp = q == null || q;
-            this.state = new VirtualServerState(vs, keys, initial, quorumUp, this);
+            this.state = new VirtualServerState(vs, keys, initial, q, this);
             for (int i = 0; i < vs.realServers().size(); i++) {
                 RsRuntime r = new RsRuntime(this, i, initial.get(i));
                 servers.add(r);

@@ -70,6 +70,8 @@ public final class VirtualServerState {
     private final Effects fx;
     private final String protoLabel;
     private boolean quorumUp = true;
+    /** A first start (no quorum state carried over from before a reload). */
+    private final boolean fresh;
     private boolean started;
     /** What this virtual server's destinations currently are in the emitted table. */
     private final Map<Destination.DestinationKey, Destination> current = new LinkedHashMap<>();
@@ -77,13 +79,19 @@ public final class VirtualServerState {
     private long live;
 
     public VirtualServerState(VirtualServer vs, List<ServiceKey> keys, List<Boolean> initiallyAlive, Effects fx) {
-        this(vs, keys, initiallyAlive, true, fx);
+        this(vs, keys, initiallyAlive, null, fx);
     }
 
-    /** With the quorum state carried over from before a reload (so its scripts do not run again). */
+    /**
+     * With the quorum state carried over from before a reload (so its scripts do not run again), or
+     * null for a first start: then, as keepalived, quorum is up when the live weight reaches
+     * quorum + hysteresis, which runs quorum_up (and the FIFO's VS UP line); short of it, with a sorry
+     * server, the start is "with quorum down" (quorum_down, sorry server in).
+     */
     public VirtualServerState(VirtualServer vs, List<ServiceKey> keys, List<Boolean> initiallyAlive,
-                              boolean initialQuorumUp, Effects fx) {
-        this.quorumUp = initialQuorumUp;
+                              Boolean inheritedQuorumUp, Effects fx) {
+        this.fresh = inheritedQuorumUp == null;
+        this.quorumUp = inheritedQuorumUp == null || inheritedQuorumUp;
         this.vs = vs;
         this.keys = List.copyOf(keys);
         this.fx = fx;
@@ -120,6 +128,8 @@ public final class VirtualServerState {
     public void start() {
         if (started) return;
         started = true;
+        int q = vs.quorum(), h = vs.hysteresis();
+        if (fresh) quorumUp = live > 0 && live >= q + h;
         Map<Destination.DestinationKey, Destination> want = desired();
         current.putAll(want);
         for (ServiceKey k : keys) {
@@ -134,7 +144,17 @@ public final class VirtualServerState {
             fx.log((disabled ? "Disabling " : "Adding ") + (m == null ? "sorry server " : "service ")
                     + rsLabel(d) + (disabled ? " from VS " : " to VS ") + vs.label());
         }
-        if (evaluateQuorum()) reconcileAll();
+        if (!fresh) {
+            if (evaluateQuorum()) reconcileAll();
+        } else if (quorumUp) {
+            fx.log("Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + live + " for VS " + vs.label());
+            if (vs.quorumUp() != null) fx.script(vs.quorumUp(), "quorum_up for VS " + vs.label());
+            fx.quorumChanged(true);
+        } else if (sorry != null) {
+            fx.log("Starting with quorum down " + q + "+" + h + "=" + (q + h) + " > " + live + " for VS " + vs.label());
+            if (vs.quorumDown() != null) fx.script(vs.quorumDown(), "quorum_down for VS " + vs.label());
+            fx.quorumChanged(false);
+        }
     }
 
     /** Before {@link #start()}: correct a real server's initial state (no scripts, nothing emitted). */

@@ -52,6 +52,11 @@ class VirtualServerStateTest {
                 rs("10.0.0.2", 80, 2), rs("10.0.0.3", 80, 2), rs("10.0.0.4", 80, 2));
         VirtualServerState s = state(vs, true, true, true);
         assertTrue(s.quorumUp());
+        // keepalived starts with quorum down and gains it at once (live 6 >= 5+1): quorum_up runs
+        assertEquals(List.of("/q/up"), scripts);
+        assertTrue(logs.contains("Gained quorum 5+1=6 <= 6 for VS [10.0.0.1]:tcp:80"), logs.toString());
+        scripts.clear();
+        logs.clear();
         s.update(2, false, 2); // live 4: still >= 5-1
         assertTrue(s.quorumUp());
         s.update(1, false, 2); // live 2 < 4: lost
@@ -157,5 +162,24 @@ class VirtualServerStateTest {
         s.update(1, true, 1);
         assertTrue(s.quorumUp());
         assertEquals(2, weights());
+    }
+
+    @Test void aFirstStartShortOfQuorumWithASorryServerStartsWithQuorumDown() {
+        VirtualServer vs = vs("10.0.0.1", 80, 2, 0, rs("10.0.0.9", 80, 1), script("/q/up"), script("/q/down"), false, false,
+                rs("10.0.0.2", 80, 1), rs("10.0.0.3", 80, 1));
+        VirtualServerState s = state(vs, true, false);
+        assertFalse(s.quorumUp());
+        assertEquals(List.of("/q/down"), scripts);
+        assertTrue(logs.contains("Starting with quorum down 2+0=2 > 1 for VS [10.0.0.1]:tcp:80"), logs.toString());
+        assertEquals(List.of(ip("10.0.0.9")), table.service(KEY).orElseThrow().destinations().stream().map(d -> d.address()).toList());
+        // without a sorry server and short of quorum: nothing runs until it is gained
+        scripts.clear();
+        VirtualServer plain = vs("10.0.0.1", 80, 2, 0, null, script("/q/up"), script("/q/down"), false, false,
+                rs("10.0.0.2", 80, 1), rs("10.0.0.3", 80, 1));
+        table = org.jkeepalived.core.table.DesiredTable.EMPTY;
+        VirtualServerState p = state(plain, true, false);
+        assertEquals(List.of(), scripts);
+        p.update(1, true, 1);
+        assertEquals(List.of("/q/up"), scripts);
     }
 }

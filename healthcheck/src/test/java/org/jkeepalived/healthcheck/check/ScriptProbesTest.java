@@ -56,7 +56,9 @@ class ScriptProbesTest extends ProbeTestSupport {
         assertTrue(r.ok());
         assertEquals(10 - 3, r.weightDelta(), "weight 10 as a delta to the configured 3");
         assertEquals("script_exit", misc(spec(script("d1.sh", "exit 1")), Duration.ofSeconds(5), true, 3).reason());
-        assertNull(misc(spec(script("z.sh", "exit 0")), Duration.ofSeconds(5), true, 3).weightDelta());
+        // exit 0 with misc_dynamic: back to the configured weight (keepalived: dynamic part 0)
+        assertEquals(0, misc(spec(script("z.sh", "exit 0")), Duration.ofSeconds(5), true, 3).weightDelta());
+        assertNull(misc(spec(script("y.sh", "exit 0")), Duration.ofSeconds(5), false, 3).weightDelta());
     }
 
     @Test void timeoutKillsTheScript() throws Exception {
