@@ -8,6 +8,8 @@ import java.util.Random;
  *
  * <ul>
  *   <li>alpha: start down until a check passes; otherwise start up.</li>
+ *   <li>On a first start (not a reload) the first check gets no retries: one failure is enough to go
+ *       down, as keepalived sets each checker's retry count as spent at start.</li>
  *   <li>A failure while up (or before the first result) is retried {@code retry} times, each after
  *       {@code delay_before_retry}; only then does the checker go down. A failure while already down
  *       just waits {@code delay_loop} (no retries: there is nothing left to protect).</li>
@@ -23,6 +25,8 @@ public final class CheckerState {
     private final long warmupNanos;
     private boolean up;
     private boolean hasRun;
+    /** No result yet since a first start: its failure is final (keepalived's retries start spent). */
+    private boolean firstStart = true;
     private int retryIt;
     private CheckResult last;
 
@@ -42,6 +46,7 @@ public final class CheckerState {
     public void inherit(boolean wasUp) {
         this.up = wasUp;
         this.hasRun = true;
+        this.firstStart = false;
     }
 
     /** Delay before the first check: uniformly random in [0, warmup]. */
@@ -55,6 +60,8 @@ public final class CheckerState {
 
     public Step onResult(CheckResult r) {
         last = r;
+        boolean first = firstStart;
+        firstStart = false;
         if (r.ok()) {
             boolean changed = !up;
             up = true;
@@ -62,7 +69,7 @@ public final class CheckerState {
             retryIt = 0;
             return new Step(changed, true, false, delayLoopNanos);
         }
-        if ((up || !hasRun) && retryIt < retry) {
+        if ((up || !hasRun) && retryIt < retry && !first) {
             retryIt++;
             return new Step(false, up, true, delayBeforeRetryNanos);
         }

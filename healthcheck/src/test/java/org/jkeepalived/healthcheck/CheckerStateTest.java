@@ -16,9 +16,23 @@ class CheckerStateTest {
         return new CheckerState(alpha, retry, Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5));
     }
 
+    @Test void aFirstFailureAtStartIsFinal() {
+        // keepalived starts every checker with its retries spent: one failure is enough at start
+        CheckerState s = state(false, 2);
+        var r = s.onResult(KO);
+        assertTrue(r.changed());
+        assertFalse(r.up());
+        assertFalse(r.retrying());
+        // a reload's inherited state gets its retries
+        CheckerState kept = state(false, 2);
+        kept.inherit(true);
+        assertTrue(kept.onResult(KO).retrying());
+    }
+
     @Test void retriesThenDownThenNoRetriesWhileDown() {
         CheckerState s = state(false, 2);
         assertTrue(s.up());
+        s.onResult(OK); // past the start
         var a = s.onResult(KO);
         assertTrue(a.retrying());
         assertFalse(a.changed());
@@ -41,6 +55,7 @@ class CheckerStateTest {
 
     @Test void successResetsRetryCount() {
         CheckerState s = state(false, 1);
+        s.onResult(OK);
         s.onResult(KO);
         assertEquals(1, s.retryIt());
         s.onResult(OK);
@@ -48,11 +63,11 @@ class CheckerStateTest {
         assertTrue(s.onResult(KO).retrying());
     }
 
-    @Test void alphaStartsDownAndRetriesBeforeFirstVerdict() {
+    @Test void alphaStartsDownAndItsFirstFailureIsAVerdict() {
         CheckerState s = state(true, 1);
         assertFalse(s.up());
-        assertTrue(s.onResult(KO).retrying());
         var r = s.onResult(KO);
+        assertFalse(r.retrying(), "keepalived: retries spent at start");
         assertFalse(r.changed(), "already down: no transition");
         assertTrue(s.hasRun());
         assertTrue(s.onResult(OK).changed());

@@ -73,28 +73,39 @@ class HealthcheckServiceTest {
     }
 
     @Test void retryAndDelayBeforeRetryCountedExactly() {
-        probes.set("10.0.0.2:80", false);
         start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 2, 3, 10, false)))));
         assertInstanceOf(TableChange.AddService.class, changes.get(0));
         assertEquals(1, ((TableChange.AddService) changes.get(0)).definition().destinations().size(),
                 "non-alpha: in the table from the start");
-        sched.advance(Duration.ofSeconds(30));
-        // first check at 0 (warmup 0), two retries 3 s apart, then down; then every delay_loop
-        assertEquals(List.of(0L, 3000L, 6000L, 16000L, 26000L), probes.callsMillis("10.0.0.2:80"));
+        probes.set("10.0.0.2:80", false); // after the first check (at 0, passed)
+        sched.advance(Duration.ofSeconds(40));
+        // checks every delay_loop; the failing one at 10 s, two retries 3 s apart, then down; then every delay_loop
+        assertEquals(List.of(0L, 10000L, 13000L, 16000L, 26000L, 36000L), probes.callsMillis("10.0.0.2:80"));
         TableChange last = changes.get(changes.size() - 1);
         assertInstanceOf(TableChange.RemoveDestination.class, last);
         assertEquals("Removing service [10.0.0.2]:tcp:80 from VS [10.0.0.1]:tcp:80",
                 ((TableChange.RemoveDestination) last).reason());
-        assertEquals(6000L, changeTimesMs.get(changes.size() - 1));
+        assertEquals(16000L, changeTimesMs.get(changes.size() - 1));
         assertNull(dest("10.0.0.2"));
         // recovery: up at the next check, no rise count
         probes.set("10.0.0.2:80", true);
         sched.advance(Duration.ofSeconds(10));
         assertNotNull(dest("10.0.0.2"));
-        assertEquals(36000L, changeTimesMs.get(changes.size() - 1));
+        assertEquals(46000L, changeTimesMs.get(changes.size() - 1));
         var st = svc.status().get(0);
         assertTrue(st.alive());
         assertEquals("TCP connection to 10.0.0.2:80 failed.", st.lastFailure());
+    }
+
+    @Test void aServerDeadAtStartIsDownAtItsFirstFailedCheck() {
+        // keepalived starts checkers with their retries spent: no retry * delay_before_retry of
+        // traffic to a dead server at start
+        probes.set("10.0.0.2:80", false);
+        start(config(vs("10.0.0.1", 80, rs("10.0.0.2", 80, 1, tcp("10.0.0.2", 2, 3, 10, false)))));
+        assertNull(dest("10.0.0.2"));
+        assertEquals(0L, changeTimesMs.get(changes.size() - 1));
+        sched.advance(Duration.ofSeconds(25));
+        assertEquals(List.of(0L, 10000L, 20000L), probes.callsMillis("10.0.0.2:80"), "no retries: it is down");
     }
 
     @Test void checksKeepTheirCadenceAndSlowOnesWaitForTheNextSlot() {
@@ -111,7 +122,8 @@ class HealthcheckServiceTest {
         sched.advance(Duration.ofSeconds(45));
         assertEquals(List.of(0L, 10000L, 20000L, 30000L, 40000L), probes.callsMillis("10.0.0.2:80"));
         assertEquals(List.of(0L, 20000L, 40000L), probes.callsMillis("10.0.0.3:80"));
-        assertEquals(List.of(0L, 3300L, 13300L, 23300L, 33300L, 43300L), probes.callsMillis("10.0.0.4:80"));
+        // failing from the start: down at the first answer (no retry at start), then every delay_loop
+        assertEquals(List.of(0L, 10000L, 20000L, 30000L, 40000L), probes.callsMillis("10.0.0.4:80"));
         assertNull(dest("10.0.0.4"));
     }
 
