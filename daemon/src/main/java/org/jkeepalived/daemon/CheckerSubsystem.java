@@ -62,12 +62,15 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     private volatile KeepalivedConfig config;
     /** VIPs our VRRP instances hold now (for ha_suspend). */
     private final java.util.Set<java.net.InetAddress> masterVips = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** False with -C: no VRRP here tells which addresses we hold, so ha_suspend cannot apply. */
+    private final boolean vrrpRuns;
 
     private final BfdSubsystem bfd;
     private final NotifyFifos fifos;
 
     CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry, BfdSubsystem bfd,
-                     NotifyFifos fifos) {
+                     NotifyFifos fifos, boolean vrrpRuns) {
+        this.vrrpRuns = vrrpRuns;
         this.fifos = fifos;
         this.engineChoice = engineChoice;
         this.keepTableOnStop = keepTableOnStop;
@@ -123,6 +126,10 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
 
     /** ha_suspend: checks of a virtual server whose address we do not hold wait until VRRP makes us master. */
     private void suspendWhereNotMaster(HealthcheckService c) {
+        if (!vrrpRuns) {
+            if (!c.haSuspendServices().isEmpty()) log.info("ha_suspend has no effect with -C/--check (no VRRP here): checks run");
+            return;
+        }
         for (ServiceKey k : c.haSuspendServices()) {
             if (k.address() == null || !masterVips.contains(k.address())) c.suspend(k);
         }
@@ -208,6 +215,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
     void vrrpStateChanged(VrrpInstance vi, VrrpState state) {
         boolean master = state == VrrpState.MASTER;
         for (StaticAddress a : vi.virtualIpaddresses()) vrrpMaster(a.address(), master);
+        for (StaticAddress a : vi.virtualIpaddressExcluded()) vrrpMaster(a.address(), master);
         GlobalDefs.LvsSyncDaemon sync = config == null ? null : config.globalDefs().lvsSyncDaemon();
         if (sync != null && vi.name().equals(sync.vrrpInstance()) && state != VrrpState.INIT) {
             applier.execute(() -> syncDaemon(sync, master));

@@ -15,7 +15,7 @@ final class Subsystems {
         BfdSubsystem bfd = new BfdSubsystem(!o.checkOnly(), !o.vrrpOnly());
         NotifyFifos fifos = new NotifyFifos();
         CheckerSubsystem checkers = o.vrrpOnly() ? null
-                : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd, fifos);
+                : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd, fifos, !o.checkOnly());
         if (!o.checkOnly()) {
             out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (instance, state) -> {
                 if (checkers != null) checkers.vrrpStateChanged(instance, state);

@@ -1436,6 +1436,11 @@ final class ConfigParser {
         if (fwmark != null && protocolToken != null) {
             d.warn(protocolToken, "protocol is ignored for a fwmark virtual_server");
         }
+        if (haSuspend && fwmark != null) {
+            // keepalived: checks of a fwmark service cannot follow an address; it clears the option
+            d.warn(n.kw, "virtual_server fwmark " + fwmark + ": cannot use ha_suspend with fwmarks - clearing ha_suspend");
+            haSuspend = false;
+        }
         // keepalived 2.2.7 reports each of these defaults (so its -t fails) and runs with them
         String vsName = "virtual_server " + (address != null ? Addresses.format(address) + " " + port
                 : fwmark != null ? "fwmark " + fwmark : "group " + group);

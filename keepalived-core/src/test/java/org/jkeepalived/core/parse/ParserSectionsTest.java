@@ -757,4 +757,12 @@ class ParserSectionsTest {
         assertEquals(1, h.config().virtualServers().get(0).hysteresis());
         find(h, Severity.WARNING, "hysteresis 3 >= quorum 2; setting hysteresis to 1");
     }
+
+    @Test
+    void haSuspendIsClearedForAFwmarkServiceAsKeepalivedClearsIt() {
+        LoadResult r = parse("virtual_server fwmark 7 {\n lb_algo rr\n lb_kind DR\n ha_suspend\n"
+                + " real_server 10.0.0.2 80 {\n }\n}\n");
+        assertFalse(r.config().virtualServers().get(0).haSuspend());
+        find(r, Severity.WARNING, "cannot use ha_suspend with fwmarks - clearing ha_suspend");
+    }
 }
