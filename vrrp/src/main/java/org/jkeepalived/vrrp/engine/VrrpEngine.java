@@ -1025,7 +1025,20 @@ public final class VrrpEngine implements AutoCloseable {
     /** Reload: stops an instance for good (priority 0 and VIPs released if MASTER). */
     private void stopInstance(Instance i, long now, String why) {
         LOG.info("({}) {}", i.name(), why);
-        apply(i, i.fsm.shutdown(now));
+        // keepalived on a reload that deletes an instance: a MASTER sends priority 0 and releases its
+        // VIPs; the generic notify and the FIFO say FAULT (unless it was in FAULT already), and neither
+        // notify_stop nor notify_fault runs
+        VrrpState before = i.fsm.state();
+        List<Action> actions = new ArrayList<>(i.fsm.shutdown(now));
+        actions.removeIf(a -> a instanceof Action.Notify);
+        apply(i, actions);
+        if (before != VrrpState.FAULT && before != VrrpState.INIT) {
+            Action.Notify n = new Action.Notify(Action.Target.INSTANCE, i.name(), VrrpState.FAULT, i.fsm.effectivePriority());
+            if (notifier != null) {
+                notifier.dispatchGeneric(n);
+            }
+            listener.onNotify(n);
+        }
         i.cancelTimer();
         i.cancelGarp();
         i.cancelHold();

@@ -64,7 +64,10 @@ public final class NotifyDispatcher {
      * they have all exited (never exceptionally).
      */
     public CompletableFuture<Void> dispatch(Action.Notify n) {
-        Scripts s = scripts.get(key(n.target(), n.name()));
+        return dispatch(n, scripts.get(key(n.target(), n.name())));
+    }
+
+    private CompletableFuture<Void> dispatch(Action.Notify n, Scripts s) {
         if (s == null) return CompletableFuture.completedFuture(null);
         List<Run> runs = new ArrayList<>();
         ScriptSpec specific = s.forState(n.state());
@@ -86,6 +89,13 @@ public final class NotifyDispatcher {
             });
         }
         return CompletableFuture.allOf(exits);
+    }
+
+    /** Only the generic notify (an instance a reload deleted: keepalived runs no state script for it). */
+    public CompletableFuture<Void> dispatchGeneric(Action.Notify n) {
+        Scripts s = scripts.get(key(n.target(), n.name()));
+        if (s == null || s.generic() == null) return CompletableFuture.completedFuture(null);
+        return dispatch(n, new Scripts(null, null, null, null, s.generic()));
     }
 
     private static String key(Action.Target t, String name) {

@@ -341,6 +341,9 @@ class VrrpEngineReloadTest {
         assertEquals(List.of("VI_2"), e.status().stream().map(InstanceStatus::iname).toList());
         assertTrue(events.contains("STATE VI_1 MASTER STOP"), events.toString());
         assertTrue(wire.sent.stream().anyMatch(s -> (s.vrrp()[1] & 0xff) == 51 && s.vrrp()[2] == 0));
+        // keepalived: a deleted instance's generic notify and FIFO line say FAULT, and no STOP
+        assertTrue(events.contains("NOTIFY INSTANCE VI_1 FAULT"), events.toString());
+        assertFalse(events.contains("NOTIFY INSTANCE VI_1 STOP"), events.toString());
     }
 
     @Test
