@@ -45,10 +45,30 @@ final class Dumps {
             case JSON:
                 return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(instances) + "\n";
             case STATS: {
+                // keepalived's layout, which exporters parse: sections ending in ':' at two spaces,
+                // their counters at four, the two master counters at two
                 StringBuilder sb = new StringBuilder();
                 for (JsonNode i : instances) {
+                    JsonNode st = i.path("stats");
                     sb.append("VRRP Instance: ").append(i.path("data").path("iname").asText()).append('\n');
-                    appendFields(sb, i.path("stats"), "  ");
+                    sb.append("  Advertisements:\n");
+                    stat(sb, "    Received", st, "advert_rcvd");
+                    stat(sb, "    Sent", st, "advert_sent");
+                    stat(sb, "  Became master", st, "become_master");
+                    stat(sb, "  Released master", st, "release_master");
+                    sb.append("  Packet Errors:\n");
+                    stat(sb, "    Length", st, "packet_len_err");
+                    stat(sb, "    TTL", st, "ip_ttl_err");
+                    stat(sb, "    Invalid Type", st, "invalid_type_rcvd");
+                    stat(sb, "    Advertisement Interval", st, "advert_interval_err");
+                    stat(sb, "    Address List", st, "addr_list_err");
+                    sb.append("  Authentication Errors:\n");
+                    stat(sb, "    Invalid Type", st, "invalid_authtype");
+                    stat(sb, "    Type Mismatch", st, "authtype_mismatch");
+                    stat(sb, "    Failure", st, "auth_failure");
+                    sb.append("  Priority Zero:\n");
+                    stat(sb, "    Received", st, "pri_zero_rcvd");
+                    stat(sb, "    Sent", st, "pri_zero_sent");
                 }
                 return sb.toString();
             }
@@ -59,8 +79,22 @@ final class Dumps {
                 sb.append(" Configuration file = ").append(status.path("config").asText()).append('\n');
                 sb.append("------< VRRP Topology >------\n");
                 for (JsonNode i : instances) {
-                    sb.append(" VRRP Instance = ").append(i.path("data").path("iname").asText()).append('\n');
-                    appendFields(sb, i.path("data"), "   ");
+                    // keepalived's names for what exporters read ("State", "Virtual Router ID", "Virtual IP (n):"
+                    // with one address per line below it), then ours
+                    JsonNode d = i.path("data");
+                    sb.append(" VRRP Instance = ").append(d.path("iname").asText()).append('\n');
+                    line(sb, "State", stateName(d.path("state").asInt()));
+                    line(sb, "Wantstate", stateName(d.path("wantstate").asInt()));
+                    line(sb, "Interface", d.path("ifp_ifname").asText());
+                    line(sb, "Virtual Router ID", d.path("vrid").asText());
+                    line(sb, "Priority", d.path("base_priority").asText());
+                    line(sb, "Effective priority", d.path("effective_priority").asText());
+                    line(sb, "Advert interval", d.path("adver_int").asText() + " sec");
+                    line(sb, "Gratuitous ARP delay", d.path("garp_delay").asText("0"));
+                    if (d.has("master_ipaddr")) line(sb, "Master router", d.path("master_ipaddr").asText());
+                    JsonNode vips = d.path("vips");
+                    sb.append("   Virtual IP (").append(vips.size()).append("):\n");
+                    for (JsonNode v : vips) sb.append("     ").append(v.asText()).append('\n');
                 }
                 if (status.has("virtual_servers")) {
                     sb.append("------< LVS Topology >------\n");
@@ -72,6 +106,24 @@ final class Dumps {
                 return sb.toString();
             }
         }
+    }
+
+    private static void stat(StringBuilder sb, String label, JsonNode stats, String key) {
+        sb.append(label).append(": ").append(stats.path(key).asLong(0)).append('\n');
+    }
+
+    private static void line(StringBuilder sb, String key, String value) {
+        sb.append("   ").append(key).append(" = ").append(value).append('\n');
+    }
+
+    /** keepalived's state numbers (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT) as its data file names them. */
+    private static String stateName(int n) {
+        return switch (n) {
+            case 1 -> "BACKUP";
+            case 2 -> "MASTER";
+            case 3 -> "FAULT";
+            default -> "INIT";
+        };
     }
 
     private static void appendFields(StringBuilder sb, JsonNode obj, String indent) {

@@ -206,11 +206,12 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
             d.put("wantstate", vi != null && vi.initialState() == VrrpState.MASTER ? 2 : 1);
             d.put("base_priority", s.basePriority());
             d.put("effective_priority", s.effectivePriority());
-            d.put("adver_int", s.adverIntCentis() / 100.0);
-            d.put("master_adver_int", s.masterAdverIntCentis() / 100.0);
+            // numbers as keepalived prints them: whole seconds without a fraction, flags as 0/1
+            putSeconds(d, "adver_int", s.adverIntCentis());
+            putSeconds(d, "master_adver_int", s.masterAdverIntCentis());
             d.put("version", s.version());
             if (vi != null) {
-                d.put("accept", vi.accept());
+                d.put("accept", vi.accept() ? 1 : 0);
                 d.put("nopreempt", vi.nopreempt());
                 d.put("preempt_delay", vi.preemptDelay() == null ? 0 : vi.preemptDelay().toSeconds());
                 d.put("garp_delay", vi.garpMasterDelay() == null ? 0 : vi.garpMasterDelay().toSeconds());
@@ -244,6 +245,11 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         log.info("({}) {}: {}", instance, cmd, r.message());
         return reply.put("ok", r.changed()).put("outcome", r.outcome().name()).put("state", r.state() == null ? null : r.state().name())
                 .put("effective_priority", r.effectivePriority()).put("message", r.message());
+    }
+
+    private static void putSeconds(ObjectNode o, String key, int centis) {
+        if (centis % 100 == 0) o.put(key, centis / 100);
+        else o.put(key, centis / 100.0);
     }
 
     private void stopEngine() {
