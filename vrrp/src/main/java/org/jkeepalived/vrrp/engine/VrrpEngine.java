@@ -292,15 +292,22 @@ public final class VrrpEngine implements AutoCloseable {
             LOG.warn("({}) interface {} does not exist - FAULT until it appears", vi.name(), vi.iface());
         }
         instances.put(vi.name(), inst);
-        if (metrics != null) {
-            // a gauge registered twice stays bound to its first value holder: reuse the meters of an
-            // instance restarted by a reload under the same tags
-            inst.meters = meters.computeIfAbsent(vi.name() + "\0" + vi.iface() + "\0" + settings.vrid(),
-                    k -> metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority()));
-            inst.meters.setPriority(settings.basePriority());
-            inst.meters.update(inst.fsm);
-        }
+        bindMeters(inst, vi, settings);
         return inst;
+    }
+
+    /**
+     * The instance's meters, by name, interface and VRID. A gauge registered twice stays bound to its
+     * first value holder: an instance restarted (or renamed back) by a reload reuses its meters.
+     */
+    private void bindMeters(Instance inst, VrrpInstance vi, InstanceSettings settings) {
+        if (metrics == null) {
+            return;
+        }
+        inst.meters = meters.computeIfAbsent(vi.name() + "\0" + vi.iface() + "\0" + settings.vrid(),
+                k -> metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority()));
+        inst.meters.setPriority(settings.basePriority());
+        inst.meters.update(inst.fsm);
     }
 
     private void open(List<VrrpInstance> configs, List<VrrpSyncGroup> syncGroups) throws IOException {
@@ -961,9 +968,26 @@ public final class VrrpEngine implements AutoCloseable {
         groups.clear();
         groupOf.clear();
 
+        // keepalived matches instances across a reload by interface, VRID and family, not by name: a
+        // renamed instance keeps its state (a renamed MASTER stays MASTER, no failover)
+        Map<String, String> renamedTo = new HashMap<>();
+        for (Instance i : instances.values()) {
+            if (wanted.containsKey(i.name())) {
+                continue;
+            }
+            for (VrrpInstance vi : wanted.values()) {
+                if (!instances.containsKey(vi.name()) && !renamedTo.containsValue(vi.name())
+                        && vi.iface().equals(i.config.iface()) && vi.virtualRouterId() == i.config.virtualRouterId()
+                        && vi.ipv6() == i.config.ipv6() && !InstanceNet.vmacChanged(vi, i.config)) {
+                    LOG.info("({}) renamed {} - kept", i.name(), vi.name());
+                    renamedTo.put(i.name(), vi.name());
+                    break;
+                }
+            }
+        }
         List<Instance> kept = new ArrayList<>();
         for (Instance i : new ArrayList<>(instances.values())) {
-            VrrpInstance n = wanted.get(i.name());
+            VrrpInstance n = wanted.get(renamedTo.getOrDefault(i.name(), i.name()));
             if (n == null) {
                 stopInstance(i, now, "removed from the configuration");
             } else if (!n.iface().equals(i.config.iface()) || n.virtualRouterId() != i.config.virtualRouterId()
@@ -977,14 +1001,18 @@ public final class VrrpEngine implements AutoCloseable {
         // in the new order: kept instances are re-inserted so status() follows the file
         Map<String, Instance> keptByName = new HashMap<>();
         for (Instance i : kept) {
-            keptByName.put(i.name(), i);
+            keptByName.put(renamedTo.getOrDefault(i.name(), i.name()), i);
         }
         instances.clear();
         for (VrrpInstance vi : wanted.values()) {
             Instance i = keptByName.get(vi.name());
             if (i != null) {
                 instances.put(vi.name(), i);
+                boolean renamed = !i.name().equals(vi.name());
                 updateInstance(i, vi, now);
+                if (renamed) {
+                    bindMeters(i, vi, i.fsm.settings());
+                }
             } else {
                 try {
                     fresh.add(createInstance(vi, false));

@@ -325,6 +325,21 @@ class VrrpEngineReloadTest {
     }
 
     @Test
+    void aRenamedInstanceKeepsItsStateAsKeepalivedMatchesByVrid() throws Exception {
+        FakeNetIo a = host("a", "10.0.0.1");
+        VrrpEngine e = start(a, config(vi("prio=150")), recorder, null);
+        await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
+        int mark = wire.sent.size();
+        events.clear();
+        e.reload(config(vi("name=VI_WEB", "prio=150")));
+        assertEquals(List.of("VI_WEB"), e.status().stream().map(InstanceStatus::iname).toList());
+        assertEquals(VrrpState.MASTER, state(e, "VI_WEB"), "same interface, VRID and family: the same instance");
+        assertTrue(a.has("eth0", "10.0.0.100"));
+        assertTrue(wire.sent.subList(mark, wire.sent.size()).stream().noneMatch(s -> s.vrrp()[2] == 0), "no priority 0");
+        assertTrue(events.stream().noneMatch(x -> x.startsWith("STATE")), events.toString());
+    }
+
+    @Test
     void removedInstancesStopAndNewOnesStart() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         VrrpEngine e = start(a, config(vi("prio=150")), recorder, null);
