@@ -128,6 +128,13 @@ public final class Daemon {
     }
 
     private void installSignals() {
+        // keepalived's JSON dump signal (SIGRTMIN+2, 36 here; --signum=JSON prints it): the JVM cannot
+        // take it, and its default action would kill us without a clean stop, so it is ignored
+        try {
+            if (!org.jkeepalived.daemon.nativeio.SignalDisposition.ignore(36)) log.warn("cannot ignore signal 36");
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("cannot ignore signal 36 (keepalived's JSON dump signal): {}", e.toString());
+        }
         Signal.handle(new Signal("HUP"), s -> main.submit(this::reload));
         Signal.handle(new Signal("TERM"), s -> main.submit(this::stop));
         Signal.handle(new Signal("INT"), s -> main.submit(this::stop));

@@ -162,6 +162,11 @@ class DaemonLifecycleIT {
         assertEquals("VI_DRILL", list.get(0).path("data").path("iname").asText());
         assertEquals(2, list.get(0).path("data").path("state").asInt());
         assertTrue(list.get(0).path("stats").has("advert_sent"), list.toString());
+        // keepalived's JSON signal (36), which the JVM cannot take, is ignored instead of killing us
+        Netns.run("kill", "-36", Long.toString(d.pid()));
+        Thread.sleep(500);
+        assertTrue(d.isAlive(), "signal 36 killed the daemon");
+        assertEquals(2, instance(status(sock)).path("data").path("state").asInt());
 
         // a second daemon on the same pid file refuses to start (keepalived does) and leaves it alone
         String pidBefore = Files.readString(dir.resolve("dir1.pid"));
