@@ -51,24 +51,10 @@ final class Dumps {
                 for (JsonNode i : instances) {
                     JsonNode st = i.path("stats");
                     sb.append("VRRP Instance: ").append(i.path("data").path("iname").asText()).append('\n');
-                    sb.append("  Advertisements:\n");
-                    stat(sb, "    Received", st, "advert_rcvd");
-                    stat(sb, "    Sent", st, "advert_sent");
-                    stat(sb, "  Became master", st, "become_master");
-                    stat(sb, "  Released master", st, "release_master");
-                    sb.append("  Packet Errors:\n");
-                    stat(sb, "    Length", st, "packet_len_err");
-                    stat(sb, "    TTL", st, "ip_ttl_err");
-                    stat(sb, "    Invalid Type", st, "invalid_type_rcvd");
-                    stat(sb, "    Advertisement Interval", st, "advert_interval_err");
-                    stat(sb, "    Address List", st, "addr_list_err");
-                    sb.append("  Authentication Errors:\n");
-                    stat(sb, "    Invalid Type", st, "invalid_authtype");
-                    stat(sb, "    Type Mismatch", st, "authtype_mismatch");
-                    stat(sb, "    Failure", st, "auth_failure");
-                    sb.append("  Priority Zero:\n");
-                    stat(sb, "    Received", st, "pri_zero_rcvd");
-                    stat(sb, "    Sent", st, "pri_zero_sent");
+                    for (String[] row : STATS_LAYOUT) {
+                        if (row[1] == null) sb.append(row[0]).append(":\n");
+                        else sb.append(row[0]).append(": ").append(st.path(row[1]).asLong(0)).append('\n');
+                    }
                 }
                 return sb.toString();
             }
@@ -108,9 +94,17 @@ final class Dumps {
         }
     }
 
-    private static void stat(StringBuilder sb, String label, JsonNode stats, String key) {
-        sb.append(label).append(": ").append(stats.path(key).asLong(0)).append('\n');
-    }
+    /** keepalived.stats, per instance: a section heading (no key) or a label and its counter. */
+    private static final String[][] STATS_LAYOUT = {
+        {"  Advertisements", null}, {"    Received", "advert_rcvd"}, {"    Sent", "advert_sent"},
+        {"  Became master", "become_master"}, {"  Released master", "release_master"},
+        {"  Packet Errors", null}, {"    Length", "packet_len_err"}, {"    TTL", "ip_ttl_err"},
+        {"    Invalid Type", "invalid_type_rcvd"}, {"    Advertisement Interval", "advert_interval_err"},
+        {"    Address List", "addr_list_err"},
+        {"  Authentication Errors", null}, {"    Invalid Type", "invalid_authtype"},
+        {"    Type Mismatch", "authtype_mismatch"}, {"    Failure", "auth_failure"},
+        {"  Priority Zero", null}, {"    Received", "pri_zero_rcvd"}, {"    Sent", "pri_zero_sent"},
+    };
 
     private static void line(StringBuilder sb, String key, String value) {
         sb.append("   ").append(key).append(" = ").append(value).append('\n');

@@ -67,6 +67,18 @@ class HealthcheckServiceTest {
                 Duration.ofSeconds(delayLoopS), alpha));
     }
 
+    /** A reload as the daemon does it: a new set inheriting from the running one, which then closes. */
+    HealthcheckService reload(HealthcheckService first, KeepalivedConfig cfg) {
+        changes.clear();
+        HealthcheckService second = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probes)
+                .clock(clock).random(new Random(7)).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first)
+                .listener(changes::add).build();
+        first.closeReplacedBy(second);
+        svc = second;
+        second.start();
+        return second;
+    }
+
     Destination dest(String ip) {
         return svc.desiredTable().service(VS).orElseThrow().destinations().stream()
                 .filter(d -> d.address().equals(ip(ip))).findFirst().orElse(null);
@@ -239,13 +251,7 @@ class HealthcheckServiceTest {
         sched.advance(Duration.ofSeconds(1));
         assertEquals(0, dest("10.0.0.2").weight(), "exit 2: weight 0, drained");
         // reload while drained: still weight 0 in the new table
-        changes.clear();
-        HealthcheckService second = HealthcheckService.builder(cfg).scheduler(sched).probeFactory(probes)
-                .clock(clock).random(new Random(7)).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first)
-                .listener(changes::add).build();
-        first.close();
-        svc = second;
-        second.start();
+        reload(first, cfg);
         TableChange.AddService add = (TableChange.AddService) changes.get(0);
         assertEquals(0, add.definition().destinations().get(0).weight(), "the reload keeps it drained");
         next.set(CheckResult.ok("exit 0", 0));
@@ -346,13 +352,7 @@ class HealthcheckServiceTest {
         // reload: the same config again, inheriting; the alpha server that was proven up stays up,
         // the failed one stays down, quorum stays lost: the new table is the old one
         probes.set("10.0.0.3:80", true);
-        changes.clear();
-        HealthcheckService second = HealthcheckService.builder(config(v)).scheduler(sched).probeFactory(probes)
-                .clock(clock).random(new Random(7)).meterRegistry(new SimpleMeterRegistry()).inheritFrom(first)
-                .listener(changes::add).build();
-        first.close();
-        svc = second;
-        second.start();
+        HealthcheckService second = reload(first, config(v));
         TableChange.AddService add = (TableChange.AddService) changes.get(0);
         assertEquals(List.of(ip("10.0.0.9")), add.definition().destinations().stream().map(Destination::address).toList(),
                 "sorry server only, as before the reload");
