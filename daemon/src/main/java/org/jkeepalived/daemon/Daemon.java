@@ -71,13 +71,13 @@ public final class Daemon {
 
     int runUntilStopped() throws StartupException {
         log.info("Starting jkeepalived {}", Main.VERSION);
+        refuseIfRunning();
         LoadResult r = load();
         if (r.config() == null) throw new StartupException("configuration " + configFile + " has errors; not starting", null);
         config = r.config();
         if (options.logConf()) {
             for (String line : org.jkeepalived.core.parse.ConfigMapper.toYaml(config).split("\n")) log.info("{}", line);
         }
-        refuseIfRunning();
         // Handlers first, startup on the main thread: a signal that comes while we start waits for the
         // start to finish and is then acted on (a stop releases what was set up), instead of killing
         // the JVM with VIPs, nft table and IPVS entries left behind.
