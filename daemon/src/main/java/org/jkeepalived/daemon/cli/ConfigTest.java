@@ -17,6 +17,42 @@ import org.jkeepalived.core.parse.LoadResult;
 public final class ConfigTest {
     private ConfigTest() {}
 
+    /** A script whose file exists, without enable_script_security: keepalived reports it (so -t fails). */
+    static boolean securityViolation(org.jkeepalived.core.config.KeepalivedConfig c) {
+        if (c.globalDefs() != null && c.globalDefs().enableScriptSecurity()) return false;
+        java.util.List<org.jkeepalived.core.config.ScriptSpec> all = new java.util.ArrayList<>();
+        if (c.globalDefs() != null) {
+            all.add(c.globalDefs().notifyFifoScript());
+            all.add(c.globalDefs().vrrpNotifyFifoScript());
+            all.add(c.globalDefs().lvsNotifyFifoScript());
+        }
+        for (var s : c.vrrpScripts()) all.add(s.script());
+        for (var i : c.vrrpInstances()) {
+            all.addAll(java.util.Arrays.asList(i.notifyMaster(), i.notifyBackup(), i.notifyFault(), i.notifyStop(),
+                    i.notifyGeneric()));
+        }
+        for (var g : c.vrrpSyncGroups()) {
+            all.addAll(java.util.Arrays.asList(g.notifyMaster(), g.notifyBackup(), g.notifyFault(), g.notifyStop(),
+                    g.notifyGeneric()));
+        }
+        for (var vs : c.virtualServers()) {
+            all.add(vs.quorumUp());
+            all.add(vs.quorumDown());
+            for (var rs : vs.realServers()) {
+                all.add(rs.notifyUp());
+                all.add(rs.notifyDown());
+                for (var ck : rs.checkers()) {
+                    if (ck instanceof org.jkeepalived.core.config.Checker.MiscCheck m) all.add(m.miscPath());
+                }
+            }
+        }
+        for (var s : all) {
+            if (s == null || s.argv().isEmpty()) continue;
+            if (Files.isRegularFile(Path.of(s.argv().get(0)))) return true;
+        }
+        return false;
+    }
+
     public static int run(Path file, LoadOptions options, PrintStream err, Path sysClassNet) {
         if (!Files.isRegularFile(file)) {
             // keepalived says nothing and exits 0 here; a CI gate must not pass on a typo.
@@ -38,6 +74,11 @@ public final class ConfigTest {
         for (Diagnostic d : result.diagnostics()) {
             err.println(d.format());
             if (d.severity() != Diagnostic.Severity.NOTICE) failures++;
+        }
+        if (result.config() != null && securityViolation(result.config())) {
+            // keepalived 2.2.7's -t fails (exit 6) on this; the daemon, as keepalived's, runs on
+            err.println(file + ": warning: SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
+            failures++;
         }
         if (failures > 0 || result.config() == null) {
             err.println("Configuration test failed: " + failures + " problem(s) in " + file);
