@@ -308,6 +308,20 @@ public final class VrrpEngine implements AutoCloseable {
                 k -> metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority()));
         inst.meters.setPriority(settings.basePriority());
         inst.meters.update(inst.fsm);
+        labelVips(inst);
+    }
+
+    /** keepalived_vrrp_state's series: one per advertised VIP, on the interface the VIP is on. */
+    private static void labelVips(Instance inst) {
+        if (inst.meters == null) {
+            return;
+        }
+        List<VrrpMetrics.VipLabel> labels = new ArrayList<>();
+        for (StaticAddress a : inst.config.virtualIpaddresses()) {
+            VipAddress v = VipAddress.from(a, InstanceNet.vipIface(inst.config));
+            labels.add(new VrrpMetrics.VipLabel(v.address().getHostAddress(), v.dev()));
+        }
+        inst.meters.setVips(labels);
     }
 
     private void open(List<VrrpInstance> configs, List<VrrpSyncGroup> syncGroups) throws IOException {
@@ -1113,6 +1127,7 @@ public final class VrrpEngine implements AutoCloseable {
         }
         if (i.meters != null) {
             i.meters.setPriority(settings.basePriority());
+            labelVips(i);
         }
         if (!old.equals(n)) {
             LOG.info("({}) configuration changed - applied in place", i.name());

@@ -17,8 +17,10 @@ import org.jkeepalived.vrrp.codec.RejectReason;
  * appends: {@code keepalived_advert_sent} is scraped as {@code keepalived_advert_sent_total}.
  * Every meter carries {@code iname}, {@code intf}, {@code vrid}.
  * <ul>
- * <li>gauges: {@code keepalived_vrrp_state} (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT; STOP shows 0),
- *     {@code keepalived_vrrp_priority}, {@code keepalived_vrrp_effective_priority}</li>
+ * <li>gauges: {@code keepalived_vrrp_state} (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT; STOP shows 0), one
+ *     series per VIP with {@code ip_address} and the VIP's interface as {@code intf}, as the exporter
+ *     makes it (see {@link Instance#setVips}); {@code keepalived_vrrp_priority},
+ *     {@code keepalived_vrrp_effective_priority}</li>
  * <li>counters: {@code keepalived_advert_rcvd}, {@code keepalived_advert_sent},
  *     {@code keepalived_become_master}, {@code keepalived_release_master},
  *     {@code keepalived_pri_zero_rcvd}, {@code keepalived_pri_zero_sent} and one per
@@ -36,17 +38,23 @@ public final class VrrpMetrics {
 
     /** The meters of one instance (call once per instance; registering twice returns the same meters). */
     public Instance instance(String iname, String intf, int vrid, int basePriority) {
-        return new Instance(Tags.of("iname", iname, "intf", intf == null ? "" : intf, "vrid", Integer.toString(vrid)),
-                basePriority);
+        return new Instance(iname, Integer.toString(vrid),
+                Tags.of("iname", iname, "intf", intf == null ? "" : intf, "vrid", Integer.toString(vrid)), basePriority);
     }
 
     /** Error counters for packets that could not be attributed to an instance on this interface. */
     public Instance interfaceErrors(String intf) {
-        return new Instance(Tags.of("iname", "", "intf", intf == null ? "" : intf, "vrid", ""), 0);
+        return new Instance("", "", Tags.of("iname", "", "intf", intf == null ? "" : intf, "vrid", ""), 0);
     }
+
+    /** A VIP as keepalived_vrrp_state labels it: its address and the interface it is on. */
+    public record VipLabel(String ipAddress, String intf) {}
 
     public final class Instance {
         private final AtomicInteger state = new AtomicInteger(VrrpState.INIT.number);
+        private final String iname;
+        private final String vrid;
+        private final Map<VipLabel, Gauge> stateByVip = new java.util.LinkedHashMap<>();
         private final AtomicInteger priority = new AtomicInteger();
         private final AtomicInteger effectivePriority = new AtomicInteger();
         private final Counter advertRcvd;
@@ -57,11 +65,11 @@ public final class VrrpMetrics {
         private final Counter priZeroSent;
         private final Map<RejectReason, Counter> errors = new EnumMap<>(RejectReason.class);
 
-        private Instance(Tags tags, int basePriority) {
+        private Instance(String iname, String vrid, Tags tags, int basePriority) {
+            this.iname = iname;
+            this.vrid = vrid;
             priority.set(basePriority);
             effectivePriority.set(basePriority);
-            Gauge.builder("keepalived_vrrp_state", state, AtomicInteger::get)
-                    .description("VRRP state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT").tags(tags).register(registry);
             Gauge.builder("keepalived_vrrp_priority", priority, AtomicInteger::get)
                     .description("configured priority").tags(tags).register(registry);
             Gauge.builder("keepalived_vrrp_effective_priority", effectivePriority, AtomicInteger::get)
@@ -73,6 +81,27 @@ public final class VrrpMetrics {
             priZeroRcvd = counter("keepalived_pri_zero_rcvd", tags);
             priZeroSent = counter("keepalived_pri_zero_sent", tags);
             for (RejectReason r : RejectReason.values()) errors.put(r, counter("keepalived_" + r.statName, tags));
+        }
+
+        /**
+         * The instance's VIPs (at start and on reload): one keepalived_vrrp_state series per VIP,
+         * labelled {@code iname, intf, vrid, ip_address} as mehdy/keepalived-exporter labels them;
+         * series of VIPs no longer configured are removed.
+         */
+        public synchronized void setVips(List<VipLabel> vips) {
+            for (var it = stateByVip.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!vips.contains(e.getKey())) {
+                    registry.remove(e.getValue());
+                    it.remove();
+                }
+            }
+            for (VipLabel v : vips) {
+                stateByVip.computeIfAbsent(v, k -> Gauge.builder("keepalived_vrrp_state", state, AtomicInteger::get)
+                        .description("VRRP state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
+                        .tags(Tags.of("iname", iname, "intf", k.intf(), "vrid", vrid, "ip_address", k.ipAddress()))
+                        .register(registry));
+            }
         }
 
         private Counter counter(String name, Tags tags) {
