@@ -12,7 +12,8 @@ import java.util.Random;
  *       down, as keepalived sets each checker's retry count as spent at start.</li>
  *   <li>A failure while up (or before the first result) is retried {@code retry} times, each after
  *       {@code delay_before_retry}; only then does the checker go down. A failure while already down
- *       just waits {@code delay_loop} (no retries: there is nothing left to protect).</li>
+ *       just waits {@code delay_loop} (no retries: there is nothing left to protect), except for
+ *       TCP_CHECK ({@link #retryWhileDown()}), which keepalived retries while down too.</li>
  *   <li>A success brings it up at once and resets the retry count; the next check is after
  *       {@code delay_loop}.</li>
  *   <li>The first check runs after a random delay in [0, warmup].</li>
@@ -28,6 +29,7 @@ public final class CheckerState {
     /** No result yet since a first start: its failure is final (keepalived's retries start spent). */
     private boolean firstStart = true;
     private int retryIt;
+    private boolean retryWhileDown;
     private CheckResult last;
 
     public CheckerState(boolean alpha, int retry, Duration delayLoop, Duration delayBeforeRetry, Duration warmup) {
@@ -40,6 +42,11 @@ public final class CheckerState {
 
     private static long positive(Duration d, Duration dflt) {
         return d == null || d.isNegative() || d.isZero() ? dflt.toNanos() : d.toNanos();
+    }
+
+    /** Retries also while down (keepalived's TCP_CHECK): a server back up is seen a retry earlier. */
+    public void retryWhileDown() {
+        this.retryWhileDown = true;
     }
 
     /** Carry the verdict of the same checker from before a reload: no alpha, no re-proving. */
@@ -69,7 +76,7 @@ public final class CheckerState {
             retryIt = 0;
             return new Step(changed, true, false, delayLoopNanos);
         }
-        if ((up || !hasRun) && retryIt < retry && !first) {
+        if ((up || !hasRun || retryWhileDown) && retryIt < retry && !first) {
             retryIt++;
             return new Step(false, up, true, delayBeforeRetryNanos);
         }

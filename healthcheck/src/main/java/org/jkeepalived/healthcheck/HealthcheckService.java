@@ -576,6 +576,8 @@ public final class HealthcheckService implements AutoCloseable {
             this.retry = common.retry();
             this.state = new CheckerState(common.alpha(), common.retry(), common.delayLoop(),
                     common.delayBeforeRetry(), common.warmup());
+            // keepalived's TCP_CHECK retries a server that is down too (its other checkers do not)
+            if (checker instanceof Checker.TcpCheck) state.retryWhileDown();
         }
 
         /** The probe knows its answer changed: check now instead of at the next delay_loop. */

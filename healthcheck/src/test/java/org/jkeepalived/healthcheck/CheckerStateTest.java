@@ -83,4 +83,16 @@ class CheckerStateTest {
         assertEquals(0, new CheckerState(false, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO)
                 .initialDelayNanos(rnd));
     }
+
+    @Test void tcpCheckRetriesWhileDown() {
+        CheckerState s = state(false, 2);
+        s.retryWhileDown();
+        assertFalse(s.onResult(KO).up(), "first failure at start: down");
+        assertTrue(s.onResult(KO).retrying(), "down, yet retried (keepalived's TCP_CHECK)");
+        assertTrue(s.onResult(KO).retrying());
+        var r = s.onResult(KO);
+        assertFalse(r.retrying());
+        assertEquals(10_000_000_000L, r.nextDelayNanos());
+        assertTrue(s.onResult(OK).changed());
+    }
 }

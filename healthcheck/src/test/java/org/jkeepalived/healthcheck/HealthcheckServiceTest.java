@@ -91,8 +91,9 @@ class HealthcheckServiceTest {
                 "non-alpha: in the table from the start");
         probes.set("10.0.0.2:80", false); // after the first check (at 0, passed)
         sched.advance(Duration.ofSeconds(40));
-        // checks every delay_loop; the failing one at 10 s, two retries 3 s apart, then down; then every delay_loop
-        assertEquals(List.of(0L, 10000L, 13000L, 16000L, 26000L, 36000L), probes.callsMillis("10.0.0.2:80"));
+        // checks every delay_loop; the failing one at 10 s, two retries 3 s apart, then down; then every
+        // delay_loop, each with its retries again (keepalived's TCP_CHECK retries while down too)
+        assertEquals(List.of(0L, 10000L, 13000L, 16000L, 26000L, 29000L, 32000L), probes.callsMillis("10.0.0.2:80"));
         TableChange last = changes.get(changes.size() - 1);
         assertInstanceOf(TableChange.RemoveDestination.class, last);
         assertEquals("Removing service [10.0.0.2]:tcp:80 from VS [10.0.0.1]:tcp:80",
@@ -103,7 +104,7 @@ class HealthcheckServiceTest {
         probes.set("10.0.0.2:80", true);
         sched.advance(Duration.ofSeconds(10));
         assertNotNull(dest("10.0.0.2"));
-        assertEquals(46000L, changeTimesMs.get(changes.size() - 1));
+        assertEquals(42000L, changeTimesMs.get(changes.size() - 1));
         var st = svc.status().get(0);
         assertTrue(st.alive());
         assertEquals("TCP connection to 10.0.0.2:80 failed.", st.lastFailure());
@@ -117,7 +118,8 @@ class HealthcheckServiceTest {
         assertNull(dest("10.0.0.2"));
         assertEquals(0L, changeTimesMs.get(changes.size() - 1));
         sched.advance(Duration.ofSeconds(25));
-        assertEquals(List.of(0L, 10000L, 20000L), probes.callsMillis("10.0.0.2:80"), "no retries: it is down");
+        // down at once; from then on each delay_loop check is retried (TCP_CHECK, as keepalived's)
+        assertEquals(List.of(0L, 10000L, 13000L, 16000L), probes.callsMillis("10.0.0.2:80"));
     }
 
     @Test void checksKeepTheirCadenceAndSlowOnesWaitForTheNextSlot() {
@@ -134,8 +136,9 @@ class HealthcheckServiceTest {
         sched.advance(Duration.ofSeconds(45));
         assertEquals(List.of(0L, 10000L, 20000L, 30000L, 40000L), probes.callsMillis("10.0.0.2:80"));
         assertEquals(List.of(0L, 20000L, 40000L), probes.callsMillis("10.0.0.3:80"));
-        // failing from the start: down at the first answer (no retry at start), then every delay_loop
-        assertEquals(List.of(0L, 10000L, 20000L, 30000L, 40000L), probes.callsMillis("10.0.0.4:80"));
+        // failing from the start: down at the first answer (no retry at start); then each check is
+        // retried once after delay_before_retry from its answer (TCP_CHECK retries while down)
+        assertEquals(List.of(0L, 10000L, 13300L, 23300L, 26600L, 36600L, 39900L), probes.callsMillis("10.0.0.4:80"));
         assertNull(dest("10.0.0.4"));
     }
 
