@@ -26,8 +26,6 @@ public final class CheckerState {
     private final long warmupNanos;
     private boolean up;
     private boolean hasRun;
-    /** No result yet since a first start: its failure is final (keepalived's retries start spent). */
-    private boolean firstStart = true;
     private int retryIt;
     private boolean retryWhileDown;
     private CheckResult last;
@@ -53,7 +51,6 @@ public final class CheckerState {
     public void inherit(boolean wasUp) {
         this.up = wasUp;
         this.hasRun = true;
-        this.firstStart = false;
     }
 
     /** Delay before the first check: uniformly random in [0, warmup]. */
@@ -67,8 +64,6 @@ public final class CheckerState {
 
     public Step onResult(CheckResult r) {
         last = r;
-        boolean first = firstStart;
-        firstStart = false;
         if (r.ok()) {
             boolean changed = !up;
             up = true;
@@ -76,7 +71,9 @@ public final class CheckerState {
             retryIt = 0;
             return new Step(changed, true, false, delayLoopNanos);
         }
-        if ((up || !hasRun || retryWhileDown) && retryIt < retry && !first) {
+        // no result yet since a first start (not a reload, which inherits hasRun): the failure is final,
+        // keepalived's retries start spent
+        if ((up || retryWhileDown) && hasRun && retryIt < retry) {
             retryIt++;
             return new Step(false, up, true, delayBeforeRetryNanos);
         }

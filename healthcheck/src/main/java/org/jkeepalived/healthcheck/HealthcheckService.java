@@ -425,18 +425,7 @@ public final class HealthcheckService implements AutoCloseable {
                 }
                 // the real server's verdict must agree with its checkers' (a checker added on reload starts
                 // per alpha), and its weight with their inherited dynamic weights
-                boolean agreed = true;
-                long w = r.rs.weight();
-                for (CheckerRuntime c : r.checkers) {
-                    agreed &= c.state.up();
-                    if (c.weightDelta != null) w += c.weightDelta;
-                }
-                int weight = (int) Math.max(0, Math.min(65535, w));
-                if (agreed != r.alive || weight != r.weight) {
-                    r.alive = agreed;
-                    r.weight = weight;
-                    state.initial(i, agreed, weight);
-                }
+                if (r.settle()) state.initial(i, r.alive, r.weight);
             }
             metrics.virtualServer(vs.label(), () -> quorumUp);
         }
@@ -529,6 +518,14 @@ public final class HealthcheckService implements AutoCloseable {
         }
 
         void recompute() {
+            if (settle()) vs.state.update(index, alive, weight);
+        }
+
+        /**
+         * alive and weight from the checkers: alive when every one is up, the configured weight plus
+         * their dynamic weights; true when either changed.
+         */
+        boolean settle() {
             boolean a = true;
             long w = rs.weight();
             for (CheckerRuntime c : checkers) {
@@ -536,11 +533,10 @@ public final class HealthcheckService implements AutoCloseable {
                 if (c.weightDelta != null) w += c.weightDelta;
             }
             int nw = (int) Math.max(0, Math.min(65535, w));
-            if (a != alive || nw != weight) {
-                alive = a;
-                weight = nw;
-                vs.state.update(index, a, nw);
-            }
+            if (a == alive && nw == weight) return false;
+            alive = a;
+            weight = nw;
+            return true;
         }
     }
 

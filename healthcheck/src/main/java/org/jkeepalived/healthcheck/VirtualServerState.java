@@ -147,14 +147,19 @@ public final class VirtualServerState {
         if (!fresh) {
             if (evaluateQuorum()) reconcileAll();
         } else if (quorumUp) {
-            fx.log("Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + live + " for VS " + vs.label());
-            if (vs.quorumUp() != null) fx.script(vs.quorumUp(), "quorum_up for VS " + vs.label());
-            fx.quorumChanged(true);
+            quorumNow(true, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + live);
         } else if (sorry != null) {
-            fx.log("Starting with quorum down " + q + "+" + h + "=" + (q + h) + " > " + live + " for VS " + vs.label());
-            if (vs.quorumDown() != null) fx.script(vs.quorumDown(), "quorum_down for VS " + vs.label());
-            fx.quorumChanged(false);
+            quorumNow(false, "Starting with quorum down " + q + "+" + h + "=" + (q + h) + " > " + live);
         }
+    }
+
+    /** Quorum is (now) up or down: keepalived's log line, quorum_up or quorum_down, the listeners. */
+    private void quorumNow(boolean up, String why) {
+        quorumUp = up;
+        fx.log(why + " for VS " + vs.label());
+        ScriptSpec s = up ? vs.quorumUp() : vs.quorumDown();
+        if (s != null) fx.script(s, (up ? "quorum_up" : "quorum_down") + " for VS " + vs.label());
+        fx.quorumChanged(up);
     }
 
     /** Before {@link #start()}: correct a real server's initial state (no scripts, nothing emitted). */
@@ -217,17 +222,11 @@ public final class VirtualServerState {
         long sum = live;
         int q = vs.quorum(), h = vs.hysteresis();
         if (quorumUp && (sum == 0 || sum < q - h)) {
-            quorumUp = false;
-            fx.log("Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + sum + " for VS " + vs.label());
-            if (vs.quorumDown() != null) fx.script(vs.quorumDown(), "quorum_down for VS " + vs.label());
-            fx.quorumChanged(false);
+            quorumNow(false, "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + sum);
             return true;
         }
         if (!quorumUp && sum >= q + h && sum > 0) {
-            quorumUp = true;
-            fx.log("Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + sum + " for VS " + vs.label());
-            if (vs.quorumUp() != null) fx.script(vs.quorumUp(), "quorum_up for VS " + vs.label());
-            fx.quorumChanged(true);
+            quorumNow(true, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + sum);
             return true;
         }
         return false;

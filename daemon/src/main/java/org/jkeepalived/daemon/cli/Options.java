@@ -113,7 +113,6 @@ public record Options(
                 case "-h", "--help" -> b.help = true;
                 default -> {
                     if (!NO_EFFECT.contains(name)) throw new UsageException("unknown option '" + a + "' (see jkeepalived --help)");
-                    b.noEffect.add(name);
                 }
             }
             if (inline != null && !takesValue(name) && !name.equals("-t") && !name.equals("--config-test")
@@ -195,7 +194,6 @@ public record Options(
         boolean configTest, dumpConf, logConf, strict, dontFork, logDetail, logConsole, noSyslog, vrrpOnly, checkOnly,
                 dontReleaseVrrp, dontReleaseIpvs, version, help;
         final List<String> commandArgs = new ArrayList<>();
-        final List<String> noEffect = new ArrayList<>();
 
         Options build() {
             return new Options(configFile, configTest, configTestLog, dumpConf, dumpFormat == null ? "yaml" : dumpFormat,

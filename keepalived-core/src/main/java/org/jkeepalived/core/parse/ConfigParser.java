@@ -706,12 +706,8 @@ final class ConfigParser {
             return dflt;
         }
         String v = c.arg(0);
-        long secs;
-        try {
-            secs = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            secs = -1;
-        }
+        Long n = number(v);
+        long secs = n == null ? -1 : n;
         if (secs < 0 || secs > 4294) {
             d.warn(c.args.get(0), "(" + script + "): vrrp script " + what + " '" + v + "' " + problem + " - ignoring");
             return dflt;

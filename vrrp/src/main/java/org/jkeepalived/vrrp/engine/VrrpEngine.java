@@ -862,7 +862,7 @@ public final class VrrpEngine implements AutoCloseable {
         }
         // vrrp_check_unicast_src / check_unicast_src / a peer's min_ttl or max_ttl: a unicast
         // instance hears only its unicast_peers
-        if (i.unicast && i.checksUnicastSource() && !i.isPeer(p.source())) {
+        if (i.unicast && i.checksUnicastSource() && i.peer(p.source()) == null) {
             LOG.info("({}) unicast source address {} not a unicast peer - ignoring", i.name(), p.source().getHostAddress());
             return;
         }
@@ -1312,8 +1312,8 @@ public final class VrrpEngine implements AutoCloseable {
         }
         scheduler.stop();
         closeSockets();
-        for (Instance i : instances.values()) {
-            if (release) {
+        if (release) {
+            for (Instance i : instances.values()) {
                 i.net.removeVmac(io);
             }
         }
@@ -1597,7 +1597,8 @@ public final class VrrpEngine implements AutoCloseable {
             return p == null ? "any" : minTtl(p) + "-" + maxTtl(p);
         }
 
-        private UnicastPeer peer(InetAddress src) {
+        /** The unicast_peer {@code src} is, or null. */
+        UnicastPeer peer(InetAddress src) {
             for (UnicastPeer p : config.unicastPeers()) {
                 if (p.address().equals(src)) {
                     return p;
@@ -1624,15 +1625,6 @@ public final class VrrpEngine implements AutoCloseable {
             }
             for (UnicastPeer p : config.unicastPeers()) {
                 if (p.minTtl() != null || p.maxTtl() != null) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean isPeer(InetAddress src) {
-            for (InetAddress d : destinations) {
-                if (d.equals(src)) {
                     return true;
                 }
             }
