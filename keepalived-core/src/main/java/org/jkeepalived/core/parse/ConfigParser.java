@@ -840,7 +840,7 @@ final class ConfigParser {
         List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
-        Token vipToken = null, stateToken = null, authToken = null, acceptToken = null;
+        Token vipToken = null, stateToken = null, authToken = null, acceptToken = null, versionToken = null;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
@@ -859,8 +859,21 @@ final class ConfigParser {
                 case "virtual_router_id": vrid = integer(c, 0, 1, 255); break;
                 case "priority": priority = intOr(c, 0, 1, 255, priority); break;
                 case "advert_int": advert = timer(c, 0, 0.01, 255, advert); break;
-                case "version": version = integer(c, 0, 2, 3); break;
-                case "native_ipv6": nativeV6 = true; break;
+                case "version": {
+                    Integer v = integer(c, 0, 2, 3);
+                    // keepalived decides the family from the first VIP as it reads it: version 2 after
+                    // an IPv6 address (or native_ipv6), or a second different version, is ignored
+                    boolean v6Seen = nativeV6 || vips.stream().anyMatch(a -> Addresses.isV6(a.address()));
+                    if (v != null && ((version != null && !version.equals(v)) || (v == 2 && v6Seen))) {
+                        d.warn(c.kw, "(" + name + ") version " + v + " conflicts with the version configured before"
+                                + " or deduced from IPv6 addresses; ignored");
+                    } else if (v != null) {
+                        version = v;
+                        versionToken = c.kw;
+                    }
+                    break;
+                }
+                case "native_ipv6": nativeV6 = true; version = 3; break;
                 case "nopreempt": nopreempt = true; break;
                 case "preempt": nopreempt = false; break;
                 case "preempt_delay": preemptDelay = timer(c, 0, 0, 1000, preemptDelay); break;
@@ -973,9 +986,12 @@ final class ConfigParser {
         } else if (unicastSrc != null) {
             ipv6 = ipv6 || Addresses.isV6(unicastSrc);
         }
-        int ver = version != null ? version : g.vrrpVersion();
-        if (ipv6 && ver == 2) {
-            if (version != null) d.warn(n.kw, "vrrp_instance " + name + ": IPv6 needs VRRP version 3; using 3");
+        boolean strictMode = strict != null ? strict : g.vrrpStrict();
+        // IPv6 takes version 3 unless the instance itself said version 2 before its first IPv6 VIP:
+        // then keepalived sends VRRPv2 over IPv6 (no RFC has it), except in strict mode
+        int ver = version != null ? version : ipv6 ? 3 : g.vrrpVersion();
+        if (ipv6 && ver == 2 && strictMode) {
+            d.warn(versionToken, "(" + name + ") cannot use IPv6 with VRRP version 2; setting version 3");
             ver = 3;
         }
         String own = iface;
@@ -999,6 +1015,9 @@ final class ConfigParser {
             // keepalived 2.2.7 reports each of these (so its -t exits 5) and runs without authentication
             if (ver == 3) {
                 d.warn(authToken, "vrrp_instance " + name + ": VRRP version 3 has no authentication; ignored");
+            } else if (ipv6) {
+                // keepalived says so for AH; its v2 adverts over IPv6 have no room for a password either
+                d.warn(authToken, "vrrp_instance " + name + ": no authentication with IPv6; ignored");
             } else if (auth != AuthType.NONE && (authPass == null || authPass.isEmpty())) {
                 d.warn(authToken, "vrrp_instance " + name + ": authentication without auth_pass is ignored");
             } else if (auth == AuthType.AH && state == VrrpState.MASTER) {
@@ -1017,7 +1036,10 @@ final class ConfigParser {
             evips.addAll(vips.subList(maxVips, vips.size()));
             vips = new ArrayList<>(vips.subList(0, maxVips));
         }
-        boolean strictMode = strict != null ? strict : g.vrrpStrict();
+        if (strictMode && ipv6 && peers.isEmpty() && !vips.isEmpty() && !vips.get(0).address().isLinkLocalAddress()) {
+            // RFC 5798 5.2.9; keepalived 2.2.7 reports it in strict mode only (its -t exits 5) and runs on
+            d.warn(vipToken, "(" + name + ") the first IPv6 VIP address must be link local in strict mode");
+        }
         if (strictMode && state == VrrpState.MASTER && priority != 255) {
             // keepalived 2.2.7 reports this too (so -t fails): in strict mode only the address owner starts as MASTER
             d.warn(stateToken, "vrrp_instance " + name + ": state MASTER must match being the address owner"

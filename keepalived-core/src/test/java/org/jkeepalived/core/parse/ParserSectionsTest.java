@@ -343,6 +343,34 @@ class ParserSectionsTest {
     }
 
     @Test
+    void ipv6VersionTwoAsKeepalivedDecidesIt() {
+        String v6 = " virtual_ipaddress {\n  fd00::100/64\n }\n";
+        String head = "vrrp_instance V6 {\n interface eth0\n virtual_router_id 5\n";
+        // version 2 before the first IPv6 VIP: keepalived 2.2.7 sends VRRPv2 over IPv6 (its -t is silent)
+        VrrpInstance i = ok(head + " version 2\n" + v6 + "}\n").vrrpInstances().get(0);
+        assertTrue(i.ipv6());
+        assertEquals(2, i.version());
+        // after it: "vrrp_version 2 conflicts with configured or deduced version" and ignored
+        LoadResult r = parse(head + v6 + " version 2\n}\n");
+        assertEquals(7, find(r, Severity.WARNING, "version 2 conflicts").pos().line());
+        assertEquals(3, r.config().vrrpInstances().get(0).version());
+        r = parse(head + " version 3\n version 2\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        find(r, Severity.WARNING, "version 2 conflicts");
+        assertEquals(3, r.config().vrrpInstances().get(0).version());
+        // native_ipv6 means version 3, and the global vrrp_version 2 does not reach IPv6 instances (silently)
+        assertEquals(3, ok(head + " version 2\n native_ipv6\n" + v6 + "}\n").vrrpInstances().get(0).version());
+        assertEquals(3, ok("global_defs {\n vrrp_version 2\n}\n" + head + v6 + "}\n").vrrpInstances().get(0).version());
+        // strict mode: version 3, and the first VIP must be link local (both reported, as keepalived's -t does)
+        r = parse("global_defs {\n vrrp_strict\n}\n" + head + " version 2\n" + v6 + "}\n");
+        find(r, Severity.WARNING, "cannot use IPv6 with VRRP version 2");
+        find(r, Severity.WARNING, "first IPv6 VIP address must be link local");
+        assertEquals(3, r.config().vrrpInstances().get(0).version());
+        // no password fits in a v2 advert over IPv6
+        r = parse(head + " version 2\n authentication {\n  auth_type PASS\n  auth_pass s3cret\n }\n" + v6 + "}\n");
+        find(r, Severity.WARNING, "no authentication with IPv6");
+    }
+
+    @Test
     void strictModeClearsAcceptUnlessOwner() {
         KeepalivedConfig c = ok("global_defs {\n vrrp_strict\n}\n"
                 + "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n"

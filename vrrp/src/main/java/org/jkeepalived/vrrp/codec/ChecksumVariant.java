@@ -4,7 +4,10 @@ package org.jkeepalived.vrrp.codec;
 public enum ChecksumVariant {
     /** VRRPv2: over the VRRP message only. */
     V2_MESSAGE_ONLY,
-    /** VRRPv3: with the IPv4 or IPv6 pseudo-header, as RFC 5798 section 5.2.8 says. */
+    /**
+     * VRRPv3: with the IPv4 or IPv6 pseudo-header, as RFC 5798 section 5.2.8 says; also keepalived's
+     * VRRPv2 over IPv6 (the kernel's IPV6_CHECKSUM computes the same).
+     */
     V3_PSEUDO_HEADER,
     /**
      * VRRPv3 over IPv4 unicast as older keepalived computed it and keepalived 2.2.7 still does with

@@ -12,7 +12,12 @@ import java.util.List;
  *
  * <p>Checksums: v2 over the VRRP message only (RFC 3768 5.3.8); v3 with the IPv4 pseudo-header
  * (source, destination, zero, protocol 112, VRRP length) or the IPv6 one (RFC 2460 8.1) as RFC 5798
- * 5.2.8 says. On receive, v3 over IPv4 also accepts keepalived's old unicast variant (pseudo-header
+ * 5.2.8 says.
+ *
+ * <p>VRRPv2 over IPv6 (not in any RFC; keepalived sends it for an IPv6 vrrp_instance given
+ * {@code version 2} outside strict mode): the v2 header (auth type, interval in seconds), the IPv6
+ * addresses, no authentication data, and the IPv6 pseudo-header checksum, which keepalived leaves to
+ * the kernel (IPV6_CHECKSUM). On receive, v3 over IPv4 also accepts keepalived's old unicast variant (pseudo-header
  * with 224.0.0.18 as destination, its {@code old_unicast_checksum}) and the variant without any
  * pseudo-header (some other stacks), and reports which one matched ({@link ChecksumVariant}).
  *
@@ -68,7 +73,8 @@ public final class VrrpCodec {
                 throw new IllegalArgumentException("address " + a.getHostAddress() + " is not of the packet's family");
             }
         }
-        int len = HEADER_LEN + alen * p.addresses().size() + (p.version() == 2 ? VrrpPacket.AUTH_DATA_LEN : 0);
+        boolean authData = p.version() == 2 && !v6;
+        int len = HEADER_LEN + alen * p.addresses().size() + (authData ? VrrpPacket.AUTH_DATA_LEN : 0);
         byte[] b = new byte[len];
         b[0] = (byte) ((p.version() << 4) | p.type());
         b[1] = (byte) p.vrid();
@@ -89,11 +95,11 @@ public final class VrrpCodec {
             System.arraycopy(a.getAddress(), 0, b, off, alen);
             off += alen;
         }
-        if (p.version() == 2) {
+        if (authData) {
             byte[] auth = p.authData();
             if (auth != null) System.arraycopy(auth, 0, b, off, Math.min(auth.length, VrrpPacket.AUTH_DATA_LEN));
         }
-        ChecksumVariant variant = p.version() == 2 ? ChecksumVariant.V2_MESSAGE_ONLY
+        ChecksumVariant variant = p.version() == 2 && !v6 ? ChecksumVariant.V2_MESSAGE_ONLY
                 : (oldUnicastChecksum && !v6 ? ChecksumVariant.V3_OLD_UNICAST : ChecksumVariant.V3_PSEUDO_HEADER);
         int sum = checksum(b, 0, len, variant, src, dst);
         b[6] = (byte) (sum >> 8);
@@ -145,14 +151,15 @@ public final class VrrpCodec {
         boolean v6 = src instanceof Inet6Address;
         int alen = v6 ? 16 : 4;
         int count = b[off + 3] & 0xff;
-        int expected = HEADER_LEN + count * alen + (version == 2 ? VrrpPacket.AUTH_DATA_LEN : 0);
+        boolean authData = version == 2 && !v6;
+        int expected = HEADER_LEN + count * alen + (authData ? VrrpPacket.AUTH_DATA_LEN : 0);
         if (len != expected) {
             return DecodeResult.rejected(RejectReason.PACKET_LEN_ERR,
                     "packet length " + len + " does not match " + count + " address(es): expected " + expected, src, dst, ttl);
         }
         int wireSum = ((b[off + 6] & 0xff) << 8) | (b[off + 7] & 0xff);
         ChecksumVariant matched;
-        if (version == 2) {
+        if (version == 2 && !v6) {
             matched = verifies(b, off, len, ChecksumVariant.V2_MESSAGE_ONLY, src, dst) ? ChecksumVariant.V2_MESSAGE_ONLY : null;
         } else if (verifies(b, off, len, ChecksumVariant.V3_PSEUDO_HEADER, src, dst)) {
             matched = ChecksumVariant.V3_PSEUDO_HEADER;
@@ -193,9 +200,11 @@ public final class VrrpCodec {
             p += alen;
         }
         byte[] auth = null;
-        if (version == 2) {
+        if (authData) {
             auth = new byte[VrrpPacket.AUTH_DATA_LEN];
             System.arraycopy(b, p, auth, 0, VrrpPacket.AUTH_DATA_LEN);
+        } else if (version == 2) {
+            auth = new byte[VrrpPacket.AUTH_DATA_LEN]; // v2 over IPv6 carries none: zeros, as an empty password
         }
         VrrpPacket pkt = new VrrpPacket(version, type, b[off + 1] & 0xff, b[off + 2] & 0xff, count, authType,
                 centis, rawInterval, wireSum, addrs, auth);

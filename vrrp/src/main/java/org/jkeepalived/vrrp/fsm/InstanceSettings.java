@@ -68,7 +68,8 @@ public record InstanceSettings(
     }
 
     /**
-     * Resolves a parsed vrrp_instance. keepalived rules applied here: IPv6 instances use version 3;
+     * Resolves a parsed vrrp_instance. keepalived rules applied here: IPv6 instances use version 3
+     * unless they say {@code version 2} themselves (then VRRPv2 over IPv6, except in strict mode);
      * authentication needs auth_pass and version 2; {@code state MASTER} with IPsec AH starts as
      * BACKUP (keeping nopreempt); nopreempt and preempt_delay
      * are cleared when {@code state MASTER} is configured (keepalived logs "nopreempt will not work
@@ -80,16 +81,18 @@ public record InstanceSettings(
      */
     public static InstanceSettings from(VrrpInstance vi, GlobalDefs g) {
         VrrpState initial = vi.initialState() == null ? VrrpState.BACKUP : vi.initialState();
-        int version = vi.version() == 0 ? (g == null ? 2 : g.vrrpVersion()) : vi.version();
-        if (vi.ipv6() && version == 2) {
-            // RFC 3768 is IPv4 only; keepalived does the same.
+        boolean strictMode = vi.strictMode() || (g != null && g.vrrpStrict());
+        // an IPv6 instance takes version 3 unless it says version 2 itself (the parser saw to the order
+        // keepalived requires); then VRRPv2 over IPv6 as keepalived sends it, except in strict mode
+        int version = vi.version() != 0 ? vi.version() : vi.ipv6() ? 3 : (g == null ? 2 : g.vrrpVersion());
+        if (vi.ipv6() && version == 2 && strictMode) {
             log.warn("({}) cannot use IPv6 with VRRP version 2; setting version 3", vi.name());
             version = 3;
         }
-        // keepalived ignores an authentication block without auth_pass ("no password given"), and
-        // any in version 3
-        AuthType authType = version == 2 && vi.authType() != null && vi.authPass() != null && !vi.authPass().isEmpty()
-                ? vi.authType() : AuthType.NONE;
+        // keepalived ignores an authentication block without auth_pass ("no password given"), any in
+        // version 3, and any over IPv6 (no room for a password: its v2 adverts over IPv6 carry none)
+        AuthType authType = version == 2 && !vi.ipv6() && vi.authType() != null && vi.authPass() != null
+                && !vi.authPass().isEmpty() ? vi.authType() : AuthType.NONE;
         if (initial == VrrpState.MASTER && authType == AuthType.AH) {
             // keepalived 2.2.7 does the same, before the nopreempt rule below (so nopreempt stays):
             // an AH peer starting as MASTER would send sequence numbers from 1, which a running
@@ -98,7 +101,7 @@ public record InstanceSettings(
                     vi.name());
             initial = VrrpState.BACKUP;
         }
-        if (initial == VrrpState.MASTER && vi.priority() != 255 && (vi.strictMode() || (g != null && g.vrrpStrict()))) {
+        if (initial == VrrpState.MASTER && vi.priority() != 255 && strictMode) {
             // keepalived 2.2.7 does the same: in strict mode only the address owner starts as MASTER
             log.warn("({}) State MASTER must match being address owner in strict mode - using BACKUP", vi.name());
             initial = VrrpState.BACKUP;
@@ -124,15 +127,14 @@ public record InstanceSettings(
         for (StaticAddress a : vi.virtualIpaddresses()) {
             if ((a.address() instanceof Inet6Address) == vi.ipv6()) vips.add(a.address());
         }
-        boolean strict = vi.strictMode() || (g != null && g.vrrpStrict());
         boolean lowerPrioNoAdvert = flag(vi.options(), "lower_prio_no_advert",
-                g != null ? flag(g.options(), "vrrp_lower_prio_no_advert", strict) : strict);
-        boolean higherPrioSendAdvert = !strict && flag(vi.options(), "higher_prio_send_advert",
+                g != null ? flag(g.options(), "vrrp_lower_prio_no_advert", strictMode) : strictMode);
+        boolean higherPrioSendAdvert = !strictMode && flag(vi.options(), "higher_prio_send_advert",
                 g != null && flag(g.options(), "vrrp_higher_prio_send_advert", false));
         boolean skipCheck = flag(vi.options(), "skip_check_adv_addr", g != null && g.vrrpSkipCheckAdvAddr());
         int downTimerAdverts = intOption(vi.options(), "down_timer_adverts", 3);
         boolean accept = vi.accept();
-        if (accept && strict && version == 2 && vi.priority() != 255) {
+        if (accept && strictMode && version == 2 && vi.priority() != 255) {
             // RFC 3768 has no Accept Mode; keepalived 2.2.7 turns it off under strict mode too
             log.warn("({}) accept cannot be used with strict mode and VRRP version 2 - using no_accept", vi.name());
             accept = false;

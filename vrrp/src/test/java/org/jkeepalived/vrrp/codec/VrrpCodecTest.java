@@ -30,6 +30,12 @@ class VrrpCodecTest {
     // vrid 53, priority 110, advert_int 1, VIP fe80::53
     static final String KA_V3_V6 = "31356e010064fee0" + "fe800000000000000000000000000053";
 
+    // An IPv6 vrrp_instance with "version 2" before its VIPs (not strict): keepalived sends VRRPv2 over IPv6,
+    // no authentication data, checksum by the kernel with the IPv6 pseudo-header. vrid 5, priority 150,
+    // advert_int 1, VIPs fe80::100 and fd00::100 (payload only; source below)
+    static final String KA_V2_V6 = "210596020001bee9" + "fe800000000000000000000000000100" + "fd000000000000000000000000000100";
+    static final InetAddress KA_V2_V6_SRC = ip("fe80::90a9:89ff:fe41:7572");
+
     // Unicast (unicast_src_ip 10.99.0.1, unicast_peer 10.99.0.2), vrrp_version 3, priority 130, VIP 10.99.0.100:
     // vrid 54 with old_unicast_checksum (no pseudo-header), vrid 55 without (RFC 5798 pseudo-header).
     static final String KA_V3_UNICAST_OLD = "45c0002000010000ff70a5e40a6300010a630002" + "31368201006456aa" + "0a630064";
@@ -91,15 +97,32 @@ class VrrpCodecTest {
     }
 
     @Test
-    void roundTripV2Ipv6() {
+    void roundTripV2Ipv6AsKeepalivedSendsIt() {
         VrrpPacket p = VrrpPacket.v2(7, 100, 3, VrrpPacket.AUTH_NONE, null, List.of(ip("2001:db8::7")));
         byte[] wire = VrrpCodec.encode(p, SRC6, MCAST6);
-        assertEquals(8 + 16 + 8, wire.length);
+        assertEquals(8 + 16, wire.length, "no authentication data over IPv6");
         DecodeResult r = VrrpCodec.decode(wire, SRC6, MCAST6, 255);
         assertTrue(r.ok(), r::detail);
+        assertEquals(ChecksumVariant.V3_PSEUDO_HEADER, r.checksumVariant(), "the IPv6 pseudo-header, as the kernel computes it");
         assertEquals(300, r.packet().advertIntervalCentis());
         assertEquals(p.addresses(), r.packet().addresses());
         assertTrue(r.packet().ipv6());
+        wire[2] ^= 1;
+        assertEquals(RejectReason.CHECKSUM_ERR, VrrpCodec.decode(wire, SRC6, MCAST6, 255).reason());
+    }
+
+    @Test
+    void decodesKeepalivedV2Ipv6AdvertAndReproducesIt() {
+        byte[] payload = hex(KA_V2_V6);
+        DecodeResult r = VrrpCodec.decode(payload, KA_V2_V6_SRC, MCAST6, 255);
+        assertTrue(r.ok(), r::detail);
+        assertEquals(2, r.packet().version());
+        assertEquals(5, r.packet().vrid());
+        assertEquals(150, r.packet().priority());
+        assertEquals(VrrpPacket.AUTH_NONE, r.packet().authType());
+        assertEquals(100, r.packet().advertIntervalCentis());
+        assertEquals(List.of(ip("fe80::100"), ip("fd00::100")), r.packet().addresses());
+        assertArrayEquals(payload, VrrpCodec.encode(r.packet(), KA_V2_V6_SRC, MCAST6));
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Our engine (namespace A) against Debian's keepalived 2.2.7 (namespace B) on the same VRID: the
  * side with the higher priority wins, and the other takes over when the master leaves (SIGTERM:
- * priority 0). VRRPv2 with PASS authentication and VRRPv3.
+ * priority 0). VRRPv2 with PASS authentication, VRRPv3, over IPv4 and IPv6 (VRRPv2 over IPv6 being
+ * keepalived's own: an IPv6 instance that says {@code version 2}).
  */
 @Tag("netns")
 class KeepalivedInteropNetnsTest {
@@ -43,11 +44,14 @@ class KeepalivedInteropNetnsTest {
     }
 
     private NetnsLab.Child keepalived(int version, int priority, String advertInt) {
-        String auth = version == 2 ? "    authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }\n" : "";
+        boolean v6 = vip.contains(":");
+        String auth = version == 2 && !v6 ? "    authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }\n" : "";
         String conf = "global_defs {\n    router_id ka_" + lab.prefix() + "\n    vrrp_version " + version + "\n"
                 + "    vrrp_garp_master_delay 0\n}\n"
                 + "vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 61\n"
                 + "    priority " + priority + "\n    advert_int " + advertInt + "\n" + auth
+                // an IPv6 instance runs version 3 unless it says version 2 itself, before its VIPs
+                + (v6 ? "    version " + version + "\n" : "")
                 + "    virtual_ipaddress {\n        " + vip + "\n    }\n}\n";
         return lab.keepalived(b, conf);
     }
@@ -55,7 +59,7 @@ class KeepalivedInteropNetnsTest {
     private NetnsLab.Child ours(int version, int priority, String advertInt) {
         List<String> args = new ArrayList<>(List.of("name=VI_1", "iface=eth0", "vrid=61", "version=" + version,
                 "int=" + advertInt, "prio=" + priority, "vip=" + vip, "garp_delay=0"));
-        if (version == 2) {
+        if (version == 2 && !vip.contains(":")) {
             args.add("auth=PASS:s3cret");
         }
         NetnsLab.Child e = lab.java(a, EngineMain.class, args.toArray(new String[0]));
@@ -144,5 +148,15 @@ class KeepalivedInteropNetnsTest {
         up();
         vip = "fd00::100/64";
         weWinThenLeave(3, "0.25", Duration.ofMillis(1000));
+    }
+
+    @Test
+    void v2Ipv6BothWays() throws Exception {
+        vip = "fd00::100/64";
+        keepalivedWinsThenLeaves(2, "1", Duration.ofMillis(3700));
+        lab.close();
+        up();
+        vip = "fd00::100/64";
+        weWinThenLeave(2, "1", Duration.ofMillis(3700));
     }
 }
