@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
@@ -298,17 +299,34 @@ public final class VrrpEngine implements AutoCloseable {
 
     /**
      * The instance's meters, by name, interface and VRID. A gauge registered twice stays bound to its
-     * first value holder: an instance restarted (or renamed back) by a reload reuses its meters.
+     * first value holder: an instance a reload restarts in place reuses its meters.
      */
     private void bindMeters(Instance inst, VrrpInstance vi, InstanceSettings settings) {
         if (metrics == null) {
             return;
         }
-        inst.meters = meters.computeIfAbsent(vi.name() + "\0" + vi.iface() + "\0" + settings.vrid(),
+        inst.meters = meters.computeIfAbsent(meterKey(vi),
                 k -> metrics.instance(vi.name(), vi.iface(), settings.vrid(), settings.basePriority()));
         inst.meters.setPriority(settings.basePriority());
         inst.meters.update(inst.fsm);
         labelVips(inst);
+    }
+
+    private static String meterKey(VrrpInstance vi) {
+        return vi.name() + "\0" + vi.iface() + "\0" + vi.virtualRouterId();
+    }
+
+    /** Drops the series of instances a reload removed, renamed or moved (see VrrpMetrics.Instance#remove). */
+    private void pruneMeters() {
+        Set<String> live = new HashSet<>();
+        for (Instance i : instances.values()) live.add(meterKey(i.config));
+        for (var it = meters.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!live.contains(e.getKey())) {
+                e.getValue().remove();
+                it.remove();
+            }
+        }
     }
 
     /** keepalived_vrrp_state's series: one per advertised VIP, on the interface the VIP is on. */
@@ -1036,6 +1054,7 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
         }
+        pruneMeters();
         buildGroups(cfg.vrrpSyncGroups(), groupStates);
         for (Instance i : kept) {
             // tracking rebuilt from the new config; known states carried over below

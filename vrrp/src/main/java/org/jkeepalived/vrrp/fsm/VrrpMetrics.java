@@ -2,6 +2,7 @@ package org.jkeepalived.vrrp.fsm;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.EnumMap;
@@ -64,16 +65,18 @@ public final class VrrpMetrics {
         private final Counter priZeroRcvd;
         private final Counter priZeroSent;
         private final Map<RejectReason, Counter> errors = new EnumMap<>(RejectReason.class);
+        /** Every meter registered here except the per-VIP state gauges (those are in stateByVip). */
+        private final List<Meter> own = new java.util.ArrayList<>();
 
         private Instance(String iname, String vrid, Tags tags, int basePriority) {
             this.iname = iname;
             this.vrid = vrid;
             priority.set(basePriority);
             effectivePriority.set(basePriority);
-            Gauge.builder("keepalived_vrrp_priority", priority, AtomicInteger::get)
-                    .description("configured priority").tags(tags).register(registry);
-            Gauge.builder("keepalived_vrrp_effective_priority", effectivePriority, AtomicInteger::get)
-                    .description("priority after tracking").tags(tags).register(registry);
+            own.add(Gauge.builder("keepalived_vrrp_priority", priority, AtomicInteger::get)
+                    .description("configured priority").tags(tags).register(registry));
+            own.add(Gauge.builder("keepalived_vrrp_effective_priority", effectivePriority, AtomicInteger::get)
+                    .description("priority after tracking").tags(tags).register(registry));
             advertRcvd = counter("keepalived_advert_rcvd", tags);
             advertSent = counter("keepalived_advert_sent", tags);
             becomeMaster = counter("keepalived_become_master", tags);
@@ -105,7 +108,20 @@ public final class VrrpMetrics {
         }
 
         private Counter counter(String name, Tags tags) {
-            return Counter.builder(name).tags(tags).register(registry);
+            Counter c = Counter.builder(name).tags(tags).register(registry);
+            own.add(c);
+            return c;
+        }
+
+        /**
+         * Takes every series of this instance out of the registry (an instance a reload removed or
+         * renamed): the exporters stop showing an instance keepalived no longer runs, and a stale
+         * keepalived_vrrp_state must not keep a MASTER alive on a dashboard.
+         */
+        public synchronized void remove() {
+            for (Meter m : own) registry.remove(m);
+            own.clear();
+            setVips(List.of());
         }
 
         /** Counts what a batch of state-machine actions means (call with every returned list). */

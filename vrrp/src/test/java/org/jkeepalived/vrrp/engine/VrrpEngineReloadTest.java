@@ -327,7 +327,10 @@ class VrrpEngineReloadTest {
     @Test
     void aRenamedInstanceKeepsItsStateAsKeepalivedMatchesByVrid() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
-        VrrpEngine e = start(a, config(vi("prio=150")), recorder, null);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry reg =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        VrrpEngine e = VrrpEngine.start(config(vi("prio=150")), a, MonotonicClock.SYSTEM, recorder, reg, null);
+        engines.add(e);
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
         int mark = wire.sent.size();
         events.clear();
@@ -337,6 +340,10 @@ class VrrpEngineReloadTest {
         assertTrue(a.has("eth0", "10.0.0.100"));
         assertTrue(wire.sent.subList(mark, wire.sent.size()).stream().noneMatch(s -> s.vrrp()[2] == 0), "no priority 0");
         assertTrue(events.stream().noneMatch(x -> x.startsWith("STATE")), events.toString());
+        // the series follow the new name; none stays under the old one
+        assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_WEB").gauge().value());
+        assertTrue(reg.find("keepalived_vrrp_state").tag("iname", "VI_1").gauges().isEmpty());
+        assertTrue(reg.find("keepalived_advert_sent").tag("iname", "VI_1").counters().isEmpty());
     }
 
     @Test
@@ -362,7 +369,7 @@ class VrrpEngineReloadTest {
     }
 
     @Test
-    void anInstanceRemovedAndAddedAgainKeepsLiveGauges() throws Exception {
+    void aRemovedInstanceLeavesNoSeriesAndComesBackLive() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         io.micrometer.core.instrument.simple.SimpleMeterRegistry reg =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -370,7 +377,11 @@ class VrrpEngineReloadTest {
         engines.add(e);
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
         e.reload(config(vi("name=VI_2", "vrid=52", "prio=150", "vip=10.0.0.102/24")));
-        assertEquals(0.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value(), "stopped");
+        // as the exporters show it: an instance keepalived no longer runs has no series (a frozen
+        // "2" would keep a MASTER on the dashboards)
+        assertTrue(reg.getMeters().stream().noneMatch(m -> "VI_1".equals(m.getId().getTag("iname"))),
+                () -> reg.getMeters().stream().map(m -> m.getId().toString()).toList().toString());
+        assertEquals(1, reg.find("keepalived_vrrp_state").tag("iname", "VI_2").gauges().size());
         e.reload(config(vi("prio=120")));
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master again");
         assertEquals(2.0, reg.get("keepalived_vrrp_state").tag("iname", "VI_1").gauge().value());
