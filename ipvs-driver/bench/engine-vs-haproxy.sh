@@ -257,6 +257,12 @@ warm_up() {
     wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "http://$1/" >/dev/null 2>&1
     wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Connection: close" "http://$1/" >/dev/null 2>&1
 }
+# before the measured rounds: every kind of load twice, so that the JIT has seen all of them (a fresh
+# JVM deoptimises and recompiles hot methods when a kind of load it has not profiled arrives, and runs
+# slower until the recompiled code is in: seen as 40-190 ms stalls in the first runs after a start)
+warm_up_all() {
+    for _ in 1 2; do warm_up "$1"; download "$1" >/dev/null; done
+}
 restart_engine() { kill "$ENGINE_PID"; wait "$ENGINE_PID" 2>/dev/null || true; start_engine; }
 restart_haproxy() { kill "$(cat "$WORK/haproxy.pid")"; sleep 0.5; start_haproxy; }
 
@@ -272,8 +278,8 @@ main() {
     wait_port "$BACKEND"; wait_port "$ENGINE"; wait_port "$HAPROXY"
     # warm-up: the JVM compiles its hot paths (measured: the first 10-20 s run at up to twice the CPU per
     # request); every target gets the same warm-up
-    log "warm-up (${WARMUP} keep-alive + ${WARMUP} new-connection runs per target)"
-    for t in $BACKEND $ENGINE $HAPROXY; do warm_up "$t"; done
+    log "warm-up (twice: ${WARMUP} keep-alive + ${WARMUP} new-connection runs + a download, per target)"
+    for t in $BACKEND $ENGINE $HAPROXY; do warm_up_all "$t"; done
 
     # targets interleaved, $ROUNDS rounds, best round kept: the machine may be shared and noisy
     declare -A KA CL DL
