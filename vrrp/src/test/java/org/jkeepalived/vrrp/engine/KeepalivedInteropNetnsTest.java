@@ -142,21 +142,21 @@ class KeepalivedInteropNetnsTest {
 
     @Test
     void v3Ipv6BothWays() throws Exception {
-        vip = "fd00::100/64";
-        keepalivedWinsThenLeaves(3, "0.25", Duration.ofMillis(1000));
-        lab.close();
-        up();
-        vip = "fd00::100/64";
-        weWinThenLeave(3, "0.25", Duration.ofMillis(1000));
+        ipv6BothWays(3, "0.25", Duration.ofMillis(1000));
     }
 
     @Test
     void v2Ipv6BothWays() throws Exception {
+        ipv6BothWays(2, "1", Duration.ofMillis(3700));
+    }
+
+    /** Both directions over IPv6, each in a fresh lab. */
+    private void ipv6BothWays(int version, String advertInt, Duration masterDown) throws Exception {
         vip = "fd00::100/64";
-        keepalivedWinsThenLeaves(2, "1", Duration.ofMillis(3700));
+        keepalivedWinsThenLeaves(version, advertInt, masterDown);
         lab.close();
         up();
         vip = "fd00::100/64";
-        weWinThenLeave(2, "1", Duration.ofMillis(3700));
+        weWinThenLeave(version, advertInt, masterDown);
     }
 }
