@@ -19,6 +19,9 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *                           long-lived connections that arrived while the first loop was idle on that
  *                           loop for good (wrk's 64 keep-alive connections: p99 3.8-4.9 ms against
  *                           3.0-3.6 ms spread, six interleaved runs)
+ * @param balanceLoops       an accepted connection goes to the loop holding the fewest connections when the
+ *                           accepting loop holds more than one beyond it ({@link LeastLoadedChildGroup});
+ *                           false: it stays on the loop that accepted it
  * @param transport          "native" (io_uring, else epoll, else NIO), "io_uring", "epoll" or "nio"; a
  *                           native transport that does not load on this host falls back to the next
  * @param mhTableSize        Maglev table size, one of the kernel's primes (4093 as Debian's kernel)
@@ -28,55 +31,56 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  *                           a persistent client keeps going to a server set to weight 0
  * @param sweepInterval      how often idle connections, UDP flows and templates are checked
  */
-public record EngineSettings(int ioThreads, int ioNice, boolean acceptSteering, String transport, int mhTableSize, Duration failureHoldDown,
+public record EngineSettings(int ioThreads, int ioNice, boolean acceptSteering, boolean balanceLoops, String transport, int mhTableSize, Duration failureHoldDown,
                              Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval) {
 
     public static EngineSettings defaults() {
         return new EngineSettings(Integer.getInteger("jkeepalived.engine.threads", 0),
                 Integer.getInteger("jkeepalived.engine.nice", 0),
                 Boolean.parseBoolean(System.getProperty("jkeepalived.engine.steering", "false")),
+                Boolean.parseBoolean(System.getProperty("jkeepalived.engine.balance", "true")),
                 System.getProperty("jkeepalived.engine.transport", "native"), MaglevHashing.DEFAULT_TABLE_SIZE, Duration.ofSeconds(10),
                 Duration.ofSeconds(5), false, Duration.ofSeconds(1));
     }
 
     public EngineSettings withIoThreads(int n) {
-        return new EngineSettings(n, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(n, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withIoNice(int nice) {
-        return new EngineSettings(ioThreads, nice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, nice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withAcceptSteering(boolean b) {
-        return new EngineSettings(ioThreads, ioNice, b, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, b, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withTransport(String t) {
-        return new EngineSettings(ioThreads, ioNice, acceptSteering, t, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, t, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withFailureHoldDown(Duration d) {
-        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, d, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, d, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
-        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 b, sweepInterval);
     }
 
     public EngineSettings withSweepInterval(Duration d) {
-        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, mhTableSize, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, d);
     }
 
 
     public EngineSettings withMhTableSize(int size) {
-        return new EngineSettings(ioThreads, ioNice, acceptSteering, transport, size, failureHoldDown, connectTimeout,
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, size, failureHoldDown, connectTimeout,
                 expireQuiescentTemplate, sweepInterval);
     }
 }

@@ -83,6 +83,8 @@ public final class UserspaceEngine implements LvsBackend {
     private volatile boolean closed;
     /** The event loops' threads, in the group's order (= the order of each service's listeners). */
     private final List<Thread> loopThreads;
+    /** Hands accepted connections to the least loaded loop (native transports, several loops); else null. */
+    private final LeastLoadedChildGroup childGroup;
     /** Null when every loop takes its share of new connections (one loop, NIO, or steering failed). */
     private volatile AcceptSteering steering;
     private volatile AcceptSteering.Mode steeredTo = AcceptSteering.Mode.SPREAD;
@@ -104,6 +106,7 @@ public final class UserspaceEngine implements LvsBackend {
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : cpus <= 1 ? 1 : Math.max(2, cpus / 2);
         this.group = transport.newGroup(threads, "jk-engine");
         this.loopThreads = loopThreads(group);
+        this.childGroup = transport.isNative() && threads > 1 && settings.balanceLoops() ? new LeastLoadedChildGroup(group) : null;
         if (settings.ioNice() != 0) setNice(group, settings.ioNice());
         // TCP_NODELAY is Netty's default on both transports (setting it again costs a syscall)
         // real servers are addresses, never names: no resolver lookup per connection
@@ -151,11 +154,11 @@ public final class UserspaceEngine implements LvsBackend {
     }
 
     void register(TcpConnection c) {
-        tcpConns.add(c);
+        if (tcpConns.add(c) && childGroup != null) childGroup.opened(c.front.eventLoop());
     }
 
     void unregister(TcpConnection c) {
-        tcpConns.remove(c);
+        if (tcpConns.remove(c) && childGroup != null) childGroup.closed(c.front.eventLoop());
     }
 
     void register(UdpRelay.Flow f) {
@@ -214,12 +217,14 @@ public final class UserspaceEngine implements LvsBackend {
         if (key.protocol() == L4Protocol.TCP) {
             // On io_uring/epoll every event loop gets its own listening socket (SO_REUSEPORT): the kernel spreads
             // new connections over them and each connection lives on the loop that accepted it, with no
-            // hand-over between threads. NIO has no SO_REUSEPORT: one listener feeding the whole group.
+            // hand-over between threads, unless that loop holds clearly more than another
+            // (LeastLoadedChildGroup). NIO has no SO_REUSEPORT: one listener feeding the whole group.
             List<EventLoopGroup> acceptors = new ArrayList<>();
             if (transport.isNative()) group.forEach(l -> acceptors.add((EventLoop) l));
             else acceptors.add(group);
             for (EventLoopGroup loop : acceptors) {
-                ServerBootstrap sb = new ServerBootstrap().group(loop, loop).channel(transport.serverSocket())
+                ServerBootstrap sb = new ServerBootstrap().group(loop, childGroup != null ? childGroup : loop)
+                        .channel(transport.serverSocket())
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
@@ -399,6 +404,7 @@ public final class UserspaceEngine implements LvsBackend {
     void applySteering(AcceptSteering.Mode m) {
         synchronized (steerLock) {
             steeredTo = m;
+            if (childGroup != null) childGroup.balance(m == AcceptSteering.Mode.SPREAD);
             for (EngineService s : serviceSnapshot) {
                 if (s.listeners.size() > 1 && !steerGroup(s.listeners.get(0), m)) return;
             }
@@ -417,6 +423,7 @@ public final class UserspaceEngine implements LvsBackend {
         }
         steering = null;
         steeredTo = AcceptSteering.Mode.SPREAD;
+        if (childGroup != null) childGroup.balance(true);
         for (EngineService s : serviceSnapshot) {
             if (s.listeners.size() > 1 && s.listeners.get(0) instanceof UnixChannel u) {
                 try {
