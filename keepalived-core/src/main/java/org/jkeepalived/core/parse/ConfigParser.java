@@ -395,6 +395,24 @@ final class ConfigParser {
                 case "include_check":
                     keep(c, g.options);
                     break;
+                case "vrrp_priority": {
+                    // the VRRP threads' nice value (keepalived: its VRRP process's)
+                    Integer v = integer(c, 0, -20, 19);
+                    if (v != null) g.options.put(kw, List.of(List.of(Integer.toString(v))));
+                    break;
+                }
+                case "vrrp_rt_priority": {
+                    // SCHED_RR for the VRRP threads; keepalived clamps to the scheduler's 1..99 and says so
+                    Integer v = integer(c, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                    if (v == null) break;
+                    int clamped = Math.max(1, Math.min(99, v));
+                    if (clamped != v) {
+                        d.warn(c.args.get(0), "vrrp process real-time priority " + v + (v < 1 ? " less than minimum 1"
+                                : " greater than maximum 99") + " - setting to " + clamped);
+                    }
+                    g.options.put(kw, List.of(List.of(Integer.toString(clamped))));
+                    break;
+                }
                 default: other("global_defs", c, g.options);
             }
         }

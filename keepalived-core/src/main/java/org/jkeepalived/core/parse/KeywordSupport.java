@@ -60,16 +60,17 @@ public final class KeywordSupport {
                         + "notify_fifo notify_fifo_script vrrp_notify_fifo vrrp_notify_fifo_script lvs_notify_fifo "
                         + "lvs_notify_fifo_script fifo_write_vrrp_states_on_reload "
                         + "dynamic_interfaces checker_log_all_failures include_check "
-                        + "nftables nftables_priority nftables_counters",
+                        + "nftables nftables_priority nftables_counters vrrp_lower_prio_no_advert "
+                        + "vrrp_higher_prio_send_advert vrrp_down_timer_adverts vrrp_priority vrrp_rt_priority",
                 "tmp_config_directory config_save_dir process_names process_name vrrp_process_name checker_process_name "
                         + "bfd_process_name startup_script startup_script_timeout shutdown_script shutdown_script_timeout "
                         + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults default_interface "
-                        + "vrrp_down_timer_adverts vrrp_min_garp vrrp_garp_extra_if vrrp_lower_prio_no_advert "
-                        + "vrrp_higher_prio_send_advert nftables_ifindex "
+                        + "vrrp_min_garp vrrp_garp_extra_if "
+                        + "nftables_ifindex "
                         + "nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark vrrp_iptables vrrp_ipsets "
                         + "disable_local_igmp vrrp_notify_priority_changes max_auto_priority min_auto_priority_delay "
-                        + "vrrp_priority checker_priority bfd_priority vrrp_no_swap checker_no_swap bfd_no_swap "
-                        + "vrrp_cpu_affinity checker_cpu_affinity bfd_cpu_affinity vrrp_rt_priority checker_rt_priority "
+                        + "checker_priority bfd_priority vrrp_no_swap checker_no_swap bfd_no_swap "
+                        + "vrrp_cpu_affinity checker_cpu_affinity bfd_cpu_affinity checker_rt_priority "
                         + "bfd_rt_priority vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime snmp_socket "
                         + "enable_snmp_vrrp enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2 enable_snmp_rfcv3 "
                         + "enable_snmp_keepalived enable_traps enable_dbus dbus_service_name "
@@ -96,10 +97,11 @@ public final class KeywordSupport {
                         + "track_script track_file dont_track_primary use_vmac vmac_xmit_base garp_master_delay "
                         + "garp_master_repeat garp_master_refresh garp_master_refresh_repeat garp_lower_prio_delay "
                         + "garp_lower_prio_repeat notify_master notify_backup notify_fault notify_stop notify smtp_alert "
-                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd check_unicast_src",
+                        + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd check_unicast_src "
+                        + "down_timer_adverts lower_prio_no_advert higher_prio_send_advert skip_check_adv_addr",
                 "vrf use_vmac_addr use_ipvlan track_process mcast_dst_ip track_src_ip "
-                        + "unicast_fault_no_peer garp_extra_if garp_extra_if_vmac down_timer_adverts lower_prio_no_advert "
-                        + "higher_prio_send_advert promote_secondaries skip_check_adv_addr debug notify_master_rx_lower_pri "
+                        + "unicast_fault_no_peer garp_extra_if garp_extra_if_vmac "
+                        + "promote_secondaries debug notify_master_rx_lower_pri "
                         + "notify_deleted notify_priority_changes kernel_rx_buf_size linkbeat_use_polling");
         def("authentication", "auth_type auth_pass", "");
         def("virtual_server",

@@ -343,6 +343,18 @@ class ParserSectionsTest {
     }
 
     @Test
+    void vrrpThreadPrioritiesAsKeepalivedReadsThem() {
+        LoadResult r = parse("global_defs {\n vrrp_priority -5\n vrrp_rt_priority 150\n vrrp_lower_prio_no_advert\n"
+                + " vrrp_down_timer_adverts 4\n}\n");
+        assertEquals(List.of(List.of("-5")), r.config().globalDefs().options().get("vrrp_priority"));
+        // keepalived: "vrrp process real-time priority 150 greater than maximum 99 - setting to maximum"
+        assertEquals(3, find(r, Severity.WARNING, "greater than maximum 99").pos().line());
+        assertEquals(List.of(List.of("99")), r.config().globalDefs().options().get("vrrp_rt_priority"));
+        assertTrue(r.diagnostics().stream().noneMatch(x -> x.message().contains("not yet implemented")), r.diagnostics().toString());
+        find(parse("global_defs {\n vrrp_priority 25\n}\n"), Severity.ERROR, "outside the range [-20, 19]");
+    }
+
+    @Test
     void ipv6VersionTwoAsKeepalivedDecidesIt() {
         String v6 = " virtual_ipaddress {\n  fd00::100/64\n }\n";
         String head = "vrrp_instance V6 {\n interface eth0\n virtual_router_id 5\n";

@@ -175,7 +175,8 @@ public final class VrrpEngine implements AutoCloseable {
             e.closeSockets();
             throw ex;
         }
-        e.scheduler.onThreadStart(io::prioritizeCurrentThread);
+        NetIo.ThreadPriority priority = threadPriority(global);
+        e.scheduler.onThreadStart(() -> io.prioritizeCurrentThread(priority));
         e.scheduler.start();
         for (SharedSocket s : e.sockets.values()) {
             s.thread.start();
@@ -838,10 +839,30 @@ public final class VrrpEngine implements AutoCloseable {
         listener.onNotify(n);
     }
 
+    /**
+     * global_defs' vrrp_rt_priority / vrrp_priority (the parser checked their ranges), as keepalived
+     * applies them to its VRRP process: at start (a reload does not change a running thread's).
+     */
+    static NetIo.ThreadPriority threadPriority(GlobalDefs g) {
+        if (g == null) return NetIo.ThreadPriority.DEFAULT;
+        return new NetIo.ThreadPriority(firstInt(g, "vrrp_priority", NetIo.ThreadPriority.DEFAULT.nice()),
+                firstInt(g, "vrrp_rt_priority", 0));
+    }
+
+    private static int firstInt(GlobalDefs g, String key, int dflt) {
+        List<List<String>> v = g.options() == null ? null : g.options().get(key);
+        if (v == null || v.isEmpty() || v.get(0).isEmpty()) return dflt;
+        try {
+            return Integer.parseInt(v.get(0).get(0));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
     // ------------------------------------------------------------------ receive
 
     private void receiveLoop(SharedSocket s) {
-        io.prioritizeCurrentThread();
+        io.prioritizeCurrentThread(threadPriority(global));
         while (true) {
             ReceivedPacket p;
             try {

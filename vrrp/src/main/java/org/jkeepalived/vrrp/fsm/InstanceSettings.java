@@ -132,7 +132,8 @@ public record InstanceSettings(
         boolean higherPrioSendAdvert = !strictMode && flag(vi.options(), "higher_prio_send_advert",
                 g != null && flag(g.options(), "vrrp_higher_prio_send_advert", false));
         boolean skipCheck = flag(vi.options(), "skip_check_adv_addr", g != null && g.vrrpSkipCheckAdvAddr());
-        int downTimerAdverts = intOption(vi.options(), "down_timer_adverts", 3);
+        int downTimerAdverts = intOption(vi.options(), "down_timer_adverts",
+                g != null ? intOption(g.options(), "vrrp_down_timer_adverts", 3) : 3);
         boolean accept = vi.accept();
         if (accept && strictMode && version == 2 && vi.priority() != 255) {
             // RFC 3768 has no Accept Mode; keepalived 2.2.7 turns it off under strict mode too

@@ -38,10 +38,19 @@ public interface NetIo extends Closeable {
     }
 
     /**
+     * How the engine's timer and receiver threads are scheduled: SCHED_RR at {@code rtPriority}
+     * (1..99, global_defs' vrrp_rt_priority) when it is above 0, else the fair scheduler at nice
+     * value {@code nice} (vrrp_priority; -10 when not configured, so adverts beat batch work).
+     */
+    record ThreadPriority(int nice, int rtPriority) {
+        public static final ThreadPriority DEFAULT = new ThreadPriority(-10, 0);
+    }
+
+    /**
      * Called by the engine on its timer and receiver threads: lets a real implementation raise the
      * thread's scheduling priority so timers stay on time on a busy host. No-op by default.
      */
-    default void prioritizeCurrentThread() {
+    default void prioritizeCurrentThread(ThreadPriority priority) {
     }
 
     @Override

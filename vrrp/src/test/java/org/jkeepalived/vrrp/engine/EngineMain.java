@@ -270,8 +270,8 @@ public final class EngineMain {
         }
 
         @Override
-        public void prioritizeCurrentThread() {
-            real.prioritizeCurrentThread();
+        public void prioritizeCurrentThread(ThreadPriority p) {
+            real.prioritizeCurrentThread(p);
         }
 
         @Override

@@ -37,8 +37,30 @@ class InstanceSettingsTest {
     }
 
     static GlobalDefs globals(boolean strict) {
+        return globals(strict, Map.of());
+    }
+
+    static GlobalDefs globals(boolean strict, Map<String, List<List<String>>> options) {
         return new GlobalDefs("r1", List.of(), null, null, null, false, null, null, 2, strict, null, null, null, 5,
-                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, Map.of());
+                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, options);
+    }
+
+    /** global_defs' vrrp_lower_prio_no_advert, vrrp_higher_prio_send_advert, vrrp_down_timer_adverts: the instances' defaults. */
+    @Test
+    void globalDefaultsForTheInstanceOptions() {
+        GlobalDefs g = globals(false, Map.of("vrrp_lower_prio_no_advert", List.of(List.of()),
+                "vrrp_higher_prio_send_advert", List.of(List.of()), "vrrp_down_timer_adverts", List.of(List.of("5"))));
+        InstanceSettings s = InstanceSettings.from(vi(null, 100, Duration.ofSeconds(1), 3, false, Duration.ZERO,
+                AuthType.NONE, null, Map.of()), g);
+        assertTrue(s.lowerPrioNoAdvert());
+        assertTrue(s.higherPrioSendAdvert());
+        assertEquals(5, s.downTimerAdverts());
+        s = InstanceSettings.from(vi(null, 100, Duration.ofSeconds(1), 3, false, Duration.ZERO, AuthType.NONE, null,
+                Map.of("lower_prio_no_advert", List.of(List.of("false")), "higher_prio_send_advert", List.of(List.of("false")),
+                        "down_timer_adverts", List.of(List.of("2")))), g);
+        assertFalse(s.lowerPrioNoAdvert());
+        assertFalse(s.higherPrioSendAdvert());
+        assertEquals(2, s.downTimerAdverts(), "the instance's own value wins");
     }
 
     /** As keepalived 2.2.7's -t reports it (checked there). */

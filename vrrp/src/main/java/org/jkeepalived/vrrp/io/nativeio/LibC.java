@@ -42,4 +42,7 @@ public interface LibC {
     int gettid();
 
     int setpriority(int which, int who, int prio);
+
+    /** {@code param}: struct sched_param, one int (the real-time priority). */
+    int sched_setscheduler(int pid, int policy, @In int[] param);
 }

@@ -60,16 +60,25 @@ public final class NativeNetIo implements NetIo {
         return garp;
     }
 
-    /** VRRP threads run at nice -10 (as keepalived's vrrp_priority can set): adverts beat batch work. */
-    static final int VRRP_NICE = -10;
+    private static final int SCHED_RR = 2;
 
     @Override
-    public void prioritizeCurrentThread() {
+    public void prioritizeCurrentThread(ThreadPriority p) {
+        prioritize(p);
+    }
+
+    static void prioritize(ThreadPriority p) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NativeNetIo.class);
         try {
             int tid = Native.C.gettid();
-            if (Native.C.setpriority(0 /* PRIO_PROCESS: a tid names one thread */, tid, VRRP_NICE) < 0) {
-                org.slf4j.LoggerFactory.getLogger(NativeNetIo.class).debug("setpriority: {}",
-                        Native.error("setpriority").getMessage());
+            if (p.rtPriority() > 0) {
+                if (Native.C.sched_setscheduler(tid, SCHED_RR, new int[] {p.rtPriority()}) == 0) return;
+                // not root, or RLIMIT_RTPRIO: keep to the nice value, as a daemon without the right would
+                log.warn("vrrp_rt_priority {}: {}; using nice {}", p.rtPriority(),
+                        Native.error("sched_setscheduler").getMessage(), p.nice());
+            }
+            if (Native.C.setpriority(0 /* PRIO_PROCESS: a tid names one thread */, tid, p.nice()) < 0) {
+                log.debug("setpriority: {}", Native.error("setpriority").getMessage());
             }
         } catch (RuntimeException | LinkageError e) {
             // an old libc without gettid: keep the default priority
