@@ -179,7 +179,7 @@ public final class HealthcheckService implements AutoCloseable {
         for (VsRuntime v : virtualServers) {
             if (!v.vs.label().equals(vsLabel)) continue;
             for (RealServer rs : v.vs.realServers()) {
-                if (rs.address().equals(address) && (rs.port() == 0 ? v.vs.port() : rs.port()) == port) return true;
+                if (rs.address().equals(address) && rs.portIn(v.vs) == port) return true;
             }
         }
         return false;
@@ -293,14 +293,14 @@ public final class HealthcheckService implements AutoCloseable {
                             last == null ? null : last.reason(), last == null ? null : last.message(), c.weightDelta));
                 }
                 RealServer rs = r.rs;
-                int port = rs.port() == 0 ? v.vs.port() : rs.port();
+                int port = rs.portIn(v.vs);
                 boolean inTable = v.state.inTable(rs.address(), port);
                 out.add(new RealServerStatus(v.vs.label(), v.state.keys(), rs.address(), port, r.alive, r.weight,
                         inTable, r.lastFailure, cs));
             }
             RealServer sorry = v.vs.sorryServer();
             if (sorry != null) {
-                int port = sorry.port() == 0 ? v.vs.port() : sorry.port();
+                int port = sorry.portIn(v.vs);
                 boolean inTable = v.state.inTable(sorry.address(), port);
                 out.add(new RealServerStatus(v.vs.label(), v.state.keys(), sorry.address(), port, true, sorry.weight(),
                         inTable, null, List.of()));
@@ -398,7 +398,7 @@ public final class HealthcheckService implements AutoCloseable {
             List<Boolean> initial = new ArrayList<>();
             List<RealServerStatus> before = new ArrayList<>();
             for (RealServer rs : vs.realServers()) {
-                int port = rs.port() == 0 ? vs.port() : rs.port();
+                int port = rs.portIn(vs);
                 RealServerStatus old = inherited.servers.get(Inherited.key(vs.label(), rs.address(), port));
                 before.add(old);
                 boolean alive = true;

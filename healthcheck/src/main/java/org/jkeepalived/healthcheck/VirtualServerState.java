@@ -110,7 +110,7 @@ public final class VirtualServerState {
     }
 
     private Destination destination(RealServer rs) {
-        int port = rs.port() == 0 ? vs.port() : rs.port();
+        int port = rs.portIn(vs);
         return new Destination(rs.address(), port, rs.lvsMethod() != null ? rs.lvsMethod() : vs.lvsMethod(),
                 rs.weight(), rs.uthreshold() == null ? 0 : rs.uthreshold(),
                 rs.lthreshold() == null ? 0 : rs.lthreshold(), rs.tunnel() != null ? rs.tunnel() : vs.tunnel());

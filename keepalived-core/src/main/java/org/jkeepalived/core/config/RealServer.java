@@ -30,6 +30,11 @@ public record RealServer(
         options = Options.copy(options);
     }
 
+    /** The port connections go to: its own, or the virtual server's when it has none (0). */
+    public int portIn(VirtualServer vs) {
+        return port == 0 ? vs.port() : port;
+    }
+
     /** "[10.0.0.2]:80" as keepalived's log lines print a server. */
     public String label() {
         return "[" + org.jkeepalived.core.parse.Addresses.format(address) + "]:" + port;

@@ -53,6 +53,9 @@ final class ConfigParser {
     private final List<TrackFile> trackFiles = new ArrayList<>();
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<VrrpInstance> instances = new ArrayList<>();
+    /** keepalived 2.2.7's lvs_sched names, matched exactly (so "RR" is refused there too). */
+    private static final Set<String> KEEPALIVED_SCHEDULERS = Set.of("rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh",
+            "fo", "ovf", "lblcr", "sed", "nq", "twos");
     /** virtual_server group NAME without protocol: {group name, token, label}. */
     private final List<Object[]> groupsWithoutProtocol = new ArrayList<>();
     private final List<VirtualServerGroup> vsGroups = new ArrayList<>();
@@ -1391,9 +1394,7 @@ final class ConfigParser {
                 case "lb_algo": {
                     String v = str(c, 0);
                     if (v == null) break;
-                    // keepalived 2.2.7's list, matched exactly (so "RR" is refused there too)
-                    if (Set.of("rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf", "lblcr", "sed", "nq",
-                            "twos").contains(v)) {
+                    if (KEEPALIVED_SCHEDULERS.contains(v)) {
                         sched = v;
                         schedSet = true;
                     } else {
@@ -2068,8 +2069,7 @@ final class ConfigParser {
     private boolean flagOnly(Node c) {
         noBlock(c);
         if (c.argc() > 0) {
-            StringBuilder v = new StringBuilder();
-            for (int i = 0; i < c.argc(); i++) v.append(i > 0 ? " " : "").append(c.arg(i));
+            String v = String.join(" ", c.argWords());
             d.warn(c.args.get(0), c.keyword() + " takes no value: '" + v + "' is ignored and " + c.keyword()
                     + " is ON (keepalived 2.2.7 does the same)");
         }

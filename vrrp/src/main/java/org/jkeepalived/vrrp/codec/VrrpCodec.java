@@ -200,11 +200,9 @@ public final class VrrpCodec {
             p += alen;
         }
         byte[] auth = null;
-        if (authData) {
-            auth = new byte[VrrpPacket.AUTH_DATA_LEN];
-            System.arraycopy(b, p, auth, 0, VrrpPacket.AUTH_DATA_LEN);
-        } else if (version == 2) {
+        if (version == 2) {
             auth = new byte[VrrpPacket.AUTH_DATA_LEN]; // v2 over IPv6 carries none: zeros, as an empty password
+            if (authData) System.arraycopy(b, p, auth, 0, VrrpPacket.AUTH_DATA_LEN);
         }
         VrrpPacket pkt = new VrrpPacket(version, type, b[off + 1] & 0xff, b[off + 2] & 0xff, count, authType,
                 centis, rawInterval, wireSum, addrs, auth);

@@ -845,18 +845,9 @@ public final class VrrpEngine implements AutoCloseable {
      */
     static NetIo.ThreadPriority threadPriority(GlobalDefs g) {
         if (g == null) return NetIo.ThreadPriority.DEFAULT;
-        return new NetIo.ThreadPriority(firstInt(g, "vrrp_priority", NetIo.ThreadPriority.DEFAULT.nice()),
-                firstInt(g, "vrrp_rt_priority", 0));
-    }
-
-    private static int firstInt(GlobalDefs g, String key, int dflt) {
-        List<List<String>> v = g.options() == null ? null : g.options().get(key);
-        if (v == null || v.isEmpty() || v.get(0).isEmpty()) return dflt;
-        try {
-            return Integer.parseInt(v.get(0).get(0));
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
+        return new NetIo.ThreadPriority(
+                InstanceSettings.intOption(g.options(), "vrrp_priority", NetIo.ThreadPriority.DEFAULT.nice()),
+                InstanceSettings.intOption(g.options(), "vrrp_rt_priority", 0));
     }
 
     // ------------------------------------------------------------------ receive
@@ -1029,9 +1020,7 @@ public final class VrrpEngine implements AutoCloseable {
                 continue;
             }
             for (VrrpInstance vi : wanted.values()) {
-                if (!instances.containsKey(vi.name()) && !renamedTo.containsValue(vi.name())
-                        && vi.iface().equals(i.config.iface()) && vi.virtualRouterId() == i.config.virtualRouterId()
-                        && vi.ipv6() == i.config.ipv6() && !InstanceNet.vmacChanged(vi, i.config)) {
+                if (!instances.containsKey(vi.name()) && !renamedTo.containsValue(vi.name()) && sameRouter(vi, i.config)) {
                     LOG.info("({}) renamed {} - kept", i.name(), vi.name());
                     renamedTo.put(i.name(), vi.name());
                     break;
@@ -1043,8 +1032,7 @@ public final class VrrpEngine implements AutoCloseable {
             VrrpInstance n = wanted.get(renamedTo.getOrDefault(i.name(), i.name()));
             if (n == null) {
                 stopInstance(i, now, "removed from the configuration");
-            } else if (!n.iface().equals(i.config.iface()) || n.virtualRouterId() != i.config.virtualRouterId()
-                    || n.ipv6() != i.config.ipv6() || InstanceNet.vmacChanged(n, i.config)) {
+            } else if (!sameRouter(n, i.config)) {
                 stopInstance(i, now, "interface, VRID, family or VMAC changed - restarting");
             } else {
                 kept.add(i);
@@ -1102,6 +1090,12 @@ public final class VrrpEngine implements AutoCloseable {
         }
         startFilePolling();
         LOG.info("VRRP configuration reloaded: {} kept, {} started", kept.size(), fresh.size());
+    }
+
+    /** The same virtual router across a reload: interface, VRID, family and VMAC (keepalived ignores the name). */
+    private static boolean sameRouter(VrrpInstance a, VrrpInstance b) {
+        return a.iface().equals(b.iface()) && a.virtualRouterId() == b.virtualRouterId() && a.ipv6() == b.ipv6()
+                && !InstanceNet.vmacChanged(a, b);
     }
 
     /** Reload: stops an instance for good (priority 0 and VIPs released if MASTER). */

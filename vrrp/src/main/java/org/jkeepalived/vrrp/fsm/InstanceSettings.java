@@ -193,7 +193,8 @@ public record InstanceSettings(
         return !(w.equals("false") || w.equals("no") || w.equals("off") || w.equals("0"));
     }
 
-    private static int intOption(Map<String, List<List<String>>> options, String key, int dflt) {
+    /** A kept option's integer value (the last given, as keepalived takes the last), or {@code dflt}. */
+    public static int intOption(Map<String, List<List<String>>> options, String key, int dflt) {
         if (options == null) return dflt;
         List<List<String>> v = options.get(key);
         if (v == null || v.isEmpty() || v.get(v.size() - 1).isEmpty()) return dflt;

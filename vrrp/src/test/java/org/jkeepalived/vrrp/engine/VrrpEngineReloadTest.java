@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,12 @@ class VrrpEngineReloadTest {
     }
 
     private VrrpEngine start(FakeNetIo io, KeepalivedConfig cfg, EngineListener l, ScriptRunner r) throws Exception {
-        VrrpEngine e = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, l, null, r);
+        return start(io, cfg, l, r, null);
+    }
+
+    private VrrpEngine start(FakeNetIo io, KeepalivedConfig cfg, EngineListener l, ScriptRunner r, SimpleMeterRegistry reg)
+            throws Exception {
+        VrrpEngine e = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, l, reg, r);
         engines.add(e);
         return e;
     }
@@ -327,10 +333,8 @@ class VrrpEngineReloadTest {
     @Test
     void aRenamedInstanceKeepsItsStateAsKeepalivedMatchesByVrid() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry reg =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        VrrpEngine e = VrrpEngine.start(config(vi("prio=150")), a, MonotonicClock.SYSTEM, recorder, reg, null);
-        engines.add(e);
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        VrrpEngine e = start(a, config(vi("prio=150")), recorder, null, reg);
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
         int mark = wire.sent.size();
         events.clear();
@@ -371,10 +375,8 @@ class VrrpEngineReloadTest {
     @Test
     void aRemovedInstanceLeavesNoSeriesAndComesBackLive() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry reg =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        VrrpEngine e = VrrpEngine.start(config(vi("prio=150")), a, MonotonicClock.SYSTEM, recorder, reg, null);
-        engines.add(e);
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        VrrpEngine e = start(a, config(vi("prio=150")), recorder, null, reg);
         await(() -> state(e, "VI_1") == VrrpState.MASTER, "master");
         e.reload(config(vi("name=VI_2", "vrid=52", "prio=150", "vip=10.0.0.102/24")));
         // as the exporters show it: an instance keepalived no longer runs has no series (a frozen
