@@ -35,6 +35,7 @@ import org.jkeepalived.core.table.VirtualService;
 import org.jkeepalived.core.time.MonotonicClock;
 import org.jkeepalived.ipvs.LvsBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 10,000 concurrent client connections through the engine (4 descriptors each in this one JVM:
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * FIN, keep their side open, and the engine must close them after the tcpfin timeout; at the end no
  * descriptor is leaked.
  */
+@ExtendWith(NettyLeakCheck.class)
 class EngineStressTest {
     static final int TARGET = 10_000;
 

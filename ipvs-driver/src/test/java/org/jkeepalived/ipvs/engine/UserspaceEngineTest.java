@@ -41,7 +41,9 @@ import org.jkeepalived.ipvs.engine.sched.Scheduler;
 import org.jkeepalived.ipvs.engine.sched.Schedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class UserspaceEngineTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
