@@ -17,7 +17,8 @@ public record KeepalivedConfig(
         List<VirtualServer> virtualServers,
         /** other top-level blocks of the man page, kept verbatim (see {@link RawBlock}). */
         List<RawBlock> otherBlocks,
-        List<BfdInstance> bfdInstances) {
+        List<BfdInstance> bfdInstances,
+        List<TrackProcess> trackProcesses) {
 
     public KeepalivedConfig {
         staticIpaddress = staticIpaddress == null ? List.of() : List.copyOf(staticIpaddress);
@@ -31,6 +32,18 @@ public record KeepalivedConfig(
         virtualServers = virtualServers == null ? List.of() : List.copyOf(virtualServers);
         otherBlocks = otherBlocks == null ? List.of() : List.copyOf(otherBlocks);
         bfdInstances = bfdInstances == null ? List.of() : List.copyOf(bfdInstances);
+        trackProcesses = trackProcesses == null ? List.of() : List.copyOf(trackProcesses);
+    }
+
+    /** The constructor before trackProcesses was added. */
+    public KeepalivedConfig(GlobalDefs globalDefs, List<StaticAddress> staticIpaddress,
+                            List<StaticRoute> staticRoutes, List<StaticRoute> staticRules,
+                            List<VrrpScript> vrrpScripts, List<TrackFile> trackFiles,
+                            List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
+                            List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers,
+                            List<RawBlock> otherBlocks, List<BfdInstance> bfdInstances) {
+        this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
+                vrrpInstances, virtualServerGroups, virtualServers, otherBlocks, bfdInstances, List.of());
     }
 
     /** The constructor before bfdInstances was added. */
@@ -41,7 +54,7 @@ public record KeepalivedConfig(
                             List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers,
                             List<RawBlock> otherBlocks) {
         this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
-                vrrpInstances, virtualServerGroups, virtualServers, otherBlocks, List.of());
+                vrrpInstances, virtualServerGroups, virtualServers, otherBlocks, List.of(), List.of());
     }
 
     /** The constructor before otherBlocks was added (kept for callers building configs by hand). */
@@ -51,7 +64,7 @@ public record KeepalivedConfig(
                             List<VrrpSyncGroup> vrrpSyncGroups, List<VrrpInstance> vrrpInstances,
                             List<VirtualServerGroup> virtualServerGroups, List<VirtualServer> virtualServers) {
         this(globalDefs, staticIpaddress, staticRoutes, staticRules, vrrpScripts, trackFiles, vrrpSyncGroups,
-                vrrpInstances, virtualServerGroups, virtualServers, List.of(), List.of());
+                vrrpInstances, virtualServerGroups, virtualServers, List.of(), List.of(), List.of());
     }
 
     public Optional<VrrpInstance> vrrpInstance(String name) {
@@ -64,6 +77,10 @@ public record KeepalivedConfig(
 
     public Optional<TrackFile> trackFile(String name) {
         return trackFiles.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<TrackProcess> trackProcess(String name) {
+        return trackProcesses.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     public Optional<BfdInstance> bfdInstance(String name) {

@@ -24,6 +24,7 @@ import org.jkeepalived.core.config.ScriptSpec;
 import org.jkeepalived.core.config.StaticAddress;
 import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.core.config.TrackProcess;
 import org.jkeepalived.core.config.TrackRef;
 import org.jkeepalived.core.config.TunnelSpec;
 import org.jkeepalived.core.config.UnicastPeer;
@@ -51,6 +52,7 @@ final class ConfigParser {
     private final List<StaticRoute> staticRules = new ArrayList<>();
     private final List<VrrpScript> scripts = new ArrayList<>();
     private final List<TrackFile> trackFiles = new ArrayList<>();
+    private final List<TrackProcess> trackProcesses = new ArrayList<>();
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<VrrpInstance> instances = new ArrayList<>();
     /** keepalived 2.2.7's lvs_sched names, matched exactly (so "RR" is refused there too). */
@@ -81,6 +83,7 @@ final class ConfigParser {
     }
 
     KeepalivedConfig parse(List<Node> root) {
+        rootNodes = root;
         pendingNotices("top", root);
         for (Node n : root) {
             if (n.keyword().equals("global_defs")) guard(n, () -> globalDefs(n));
@@ -106,6 +109,7 @@ final class ConfigParser {
             }
         }
         instances.replaceAll(this::withoutIgnoredWeights);
+        syncGroups.replaceAll(this::unweightedProcessesWithOwner);
         for (Object[] g : groupsWithoutProtocol) {
             boolean addresses = vsGroups.stream().anyMatch(v -> v.name().equals(g[0])
                     && v.entries().stream().anyMatch(e -> e.fwmark() == null));
@@ -114,7 +118,7 @@ final class ConfigParser {
             }
         }
         return new KeepalivedConfig(globals, staticIpaddress, staticRoutes, staticRules, scripts, trackFiles,
-                syncGroups, instances, vsGroups, virtualServers, others, bfds);
+                syncGroups, instances, vsGroups, virtualServers, others, bfds, trackProcesses);
     }
 
     /**
@@ -166,6 +170,33 @@ final class ConfigParser {
         return vi.withTracking(ifs, scr, files, bfdRefs);
     }
 
+    /**
+     * A sync group with an address owner (priority 255) among its members: keepalived 2.2.7 makes the
+     * group's weighted track_process entries unweighted, and says so. (It leaves an instance's own
+     * track_process entries alone, in a group or not: their weight applies, and none for the owner,
+     * whose priority stays 255.)
+     */
+    private VrrpSyncGroup unweightedProcessesWithOwner(VrrpSyncGroup g) {
+        boolean owner = instances.stream().anyMatch(i -> g.group().contains(i.name()) && i.addressOwner());
+        if (!owner || g.trackProcesses().isEmpty()) return g;
+        Token at = where.get(List.of("vrrp_sync_group", g.name()));
+        List<TrackRef> procs = new ArrayList<>();
+        for (TrackRef r : g.trackProcesses()) {
+            int w = r.weight() != null ? r.weight() : trackProcesses.stream().filter(p -> p.name().equals(r.name()))
+                    .mapToInt(TrackProcess::weight).findFirst().orElse(0);
+            if (w != 0) {
+                d.warn(at, "(" + g.name() + ") Cannot have weighted track process '" + r.name()
+                        + "' with member having priority 255 - setting weight 0");
+                procs.add(new TrackRef(r.name(), 0, r.reverse()));
+            } else {
+                procs.add(r);
+            }
+        }
+        return new VrrpSyncGroup(g.name(), g.group(), g.notifyMaster(), g.notifyBackup(), g.notifyFault(),
+                g.notifyStop(), g.notifyGeneric(), g.trackInterfaces(), g.trackScripts(), g.trackFiles(), g.trackBfds(),
+                procs, g.globalTracking(), g.syncGroupTrackingWeight(), g.options());
+    }
+
     /** The entries whose weight (their own, else the tracked object's) is 0; the others are reported. */
     private List<TrackRef> unweightedOnly(VrrpInstance vi, List<TrackRef> refs, String what,
                                           java.util.function.ToIntFunction<String> ownWeight, Token at, String why) {
@@ -203,6 +234,7 @@ final class ConfigParser {
             case "vrrp_script": vrrpScript(n); return;
             case "vrrp_track_file":
             case "track_file": trackFile(n); return;
+            case "vrrp_track_process": trackProcess(n); return;
             case "vrrp_sync_group": syncGroup(n); return;
             case "vrrp_instance": instance(n); return;
             case "virtual_server_group": vsGroup(n); return;
@@ -570,6 +602,195 @@ final class ConfigParser {
         }
     }
 
+    /**
+     * vrrp_track_process as keepalived 2.2.7 reads it: a value it reports and ignores is a warning
+     * here (keepalived runs on without it), a value out of range an error.
+     */
+    private void trackProcess(Node n) {
+        String name = nameArg(n);
+        if (name != null) processBlocksRead.add(name);
+        String process = null;
+        List<String> params = List.of();
+        TrackProcess.ParamMatch match = TrackProcess.ParamMatch.NONE;
+        boolean full = false, reverse = false;
+        int weight = Defaults.TRACK_PROCESS_WEIGHT, quorum = Defaults.TRACK_PROCESS_QUORUM;
+        Integer quorumMax = null;
+        Duration forkDelay = Duration.ZERO, terminateDelay = Duration.ZERO;
+        String label = "vrrp_track_process " + name;
+        for (Node c : block(n)) {
+            switch (c.keyword()) {
+                case "process": {
+                    String p = str(c, 0);
+                    if (p == null) break;
+                    if (process != null) {
+                        d.warn(c.args.get(0), "Process already set for track process " + name + " - ignoring " + p);
+                        break;
+                    }
+                    process = p;
+                    if (c.argc() > 1) {
+                        params = c.argWords().subList(1, c.argc());
+                        // parameters are matched against /proc/PID/cmdline, exactly unless param_match says otherwise
+                        if (match == TrackProcess.ParamMatch.NONE) match = TrackProcess.ParamMatch.EXACT;
+                        full = true;
+                    }
+                    break;
+                }
+                case "param_match":
+                    noBlock(c);
+                    if (c.argc() == 0) {
+                        match = TrackProcess.ParamMatch.EXACT; // no parameters at all
+                        full = true;
+                    } else if (c.arg(0).equals("initial") || c.arg(0).equals("partial")) {
+                        match = c.arg(0).equals("initial") ? TrackProcess.ParamMatch.INITIAL : TrackProcess.ParamMatch.PARTIAL;
+                        full = true;
+                    } else {
+                        d.warn(c.args.get(0), "Invalid param_match type " + c.arg(0) + " - ignoring (initial or partial)");
+                    }
+                    break;
+                case "weight": {
+                    noBlock(c);
+                    if (c.argc() == 0) {
+                        d.warn(c.kw, "No weight specified for track process " + name + " - ignoring");
+                        break;
+                    }
+                    // keepalived takes a second weight while the first is 0
+                    if (weight != 0) {
+                        d.warn(c.args.get(0), "Weight already set for track process " + name + " - ignoring " + c.arg(0));
+                        break;
+                    }
+                    Integer w = integer(c, 0, -254, 254);
+                    if (w == null) break;
+                    if (c.argc() > 1) {
+                        if (c.arg(1).equals("reverse")) reverse = true;
+                        else d.warn(c.args.get(1), label + " unknown weight option " + c.arg(1) + " (reverse)");
+                    }
+                    weight = w;
+                    break;
+                }
+                case "quorum": {
+                    Integer q = integer(c, 0, 1, 65535);
+                    if (q == null) break;
+                    if (quorumMax != null && q > quorumMax) {
+                        d.warn(c.args.get(0), "Quorum is greater than quorum_max - ignoring");
+                        break;
+                    }
+                    quorum = q;
+                    break;
+                }
+                case "quorum_max": {
+                    Integer q = integer(c, 0, 0, 65535);
+                    if (q == null) break;
+                    // quorum_max 0 (success only while none runs) is allowed unless a quorum above 1 was set
+                    if ((q != 0 || quorum > 1) && q < quorum) {
+                        d.warn(c.args.get(0), "quorum_max is less than quorum - ignoring");
+                        break;
+                    }
+                    quorumMax = q;
+                    if (q == 0) quorum = 0;
+                    else if (quorum == 0) quorum = 1;
+                    break;
+                }
+                case "fork_delay": forkDelay = processDelay(c, label, forkDelay); break;
+                case "terminate_delay": terminateDelay = processDelay(c, label, terminateDelay); break;
+                case "delay": {
+                    Duration v = processDelay(c, label, null);
+                    if (v != null) {
+                        forkDelay = v;
+                        terminateDelay = v;
+                    }
+                    break;
+                }
+                case "full_command": full = true; break; // keepalived ignores words after it, silently
+                default: other("vrrp_track_process", c, new HashMap<>());
+            }
+        }
+        boolean fresh = name != null && defined("vrrp_track_process", name, n);
+        if (process == null) {
+            if (!hasChild(n, "process") && name != null) {
+                d.warn(n.kw, "track process '" + name + "' process name not specified - ignoring it");
+            }
+            return;
+        }
+        if (fresh) {
+            trackProcesses.add(new TrackProcess(name, process, params, match, full, weight, reverse, quorum, quorumMax,
+                    forkDelay, terminateDelay));
+        }
+    }
+
+    /** fork_delay / terminate_delay / delay: seconds with up to 6 decimals, in [0.000001, 3600]. */
+    private Duration processDelay(Node c, String label, Duration dflt) {
+        noBlock(c);
+        if (c.argc() == 0) {
+            d.error(c.kw, c.keyword() + ": missing value");
+            return dflt;
+        }
+        Token t = c.args.get(0);
+        Long us = micros(t.text());
+        if (us == null || us < 1 || us > 3_600_000_000L || t.text().indexOf('.') >= 0
+                && t.text().length() - t.text().indexOf('.') - 1 > 6) {
+            d.error(t, c.keyword() + " (" + t.text() + ") for " + label + " must be between [0.000001..3600] seconds");
+            return dflt;
+        }
+        return Duration.ofNanos(us * 1000);
+    }
+
+    /**
+     * track_process { NAME [weight N [reverse|noreverse]] } as keepalived 2.2.7 reads it: the
+     * vrrp_track_process must be defined earlier in the file (keepalived looks it up there and then),
+     * a name listed twice, an unknown option or a bad weight is reported and the entry (or the
+     * weight) ignored. The entries are added to {@code out} (an instance or group may have several
+     * track_process blocks); {@code owner} is its name, as keepalived's messages give it.
+     */
+    private void addProcessRefs(List<TrackRef> out, Node c, String owner) {
+        for (Node e : block(c)) {
+            String name = e.keyword();
+            String who = "(" + owner + ") ";
+            if (trackProcesses.stream().noneMatch(p -> p.name().equals(name))) {
+                d.warn(e.kw, who + "track process " + name + " not found, ignoring..."
+                        + (!processBlocksRead.contains(name) && hasTopLevel("vrrp_track_process", name)
+                                ? " (it must be defined before it is used)" : ""));
+                continue;
+            }
+            if (out.stream().anyMatch(r -> r.name().equals(name))) {
+                d.warn(e.kw, who + "duplicate track_process " + name + " - ignoring");
+                continue;
+            }
+            Integer weight = null;
+            boolean reverse = false;
+            if (e.argc() > 0) {
+                if (!e.arg(0).equals("weight")) {
+                    d.warn(e.args.get(0), who + "unknown track process option " + e.arg(0) + " - ignoring");
+                    continue;
+                }
+                if (e.argc() == 1) {
+                    d.warn(e.args.get(0), who + "weight without value specified for track process " + name + " - ignoring");
+                    continue;
+                }
+                weight = integer(e, 1, -254, 254);
+                if (weight != null && e.argc() > 2) {
+                    String o = e.arg(2);
+                    if (o.equals("reverse")) reverse = true;
+                    else if (!o.equals("noreverse")) {
+                        d.warn(e.args.get(2), who + "unknown track_process " + name + " weight option " + o + " - ignoring");
+                    }
+                }
+            }
+            out.add(new TrackRef(name, weight, reverse));
+        }
+    }
+
+    private List<Node> rootNodes = List.of();
+    /** The vrrp_track_process blocks read so far, valid or not. */
+    private final Set<String> processBlocksRead = new HashSet<>();
+
+    /** Whether the file defines {@code keyword name} at the top level (anywhere). */
+    private boolean hasTopLevel(String keyword, String name) {
+        for (Node n : rootNodes) {
+            if (n.keyword().equals(keyword) && n.argc() > 0 && n.arg(0).equals(name)) return true;
+        }
+        return false;
+    }
+
     // ================================================================== bfd_instance
 
     private void bfdInstance(Node n) {
@@ -744,7 +965,8 @@ final class ConfigParser {
         String name = nameArg(n);
         List<String> group = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
-        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>();
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>(),
+                procs = new ArrayList<>();
         boolean globalTracking = false, tw = false;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         for (Node c : block(n)) {
@@ -769,6 +991,7 @@ final class ConfigParser {
                 case "track_script": scr = trackRefs(c, 253, "vrrp_script"); break;
                 case "track_file": files = trackRefs(c, 254, "track_file"); break;
                 case "track_bfd": bfdRefs = trackBfdRefs(c); break;
+                case "track_process": addProcessRefs(procs, c, name); break;
                 case "global_tracking":
                     d.warn(c.kw, "global_tracking is deprecated, use track_* on the sync group");
                     globalTracking = true;
@@ -783,7 +1006,7 @@ final class ConfigParser {
         }
         if (name != null && defined("vrrp_sync_group", name, n)) {
             syncGroups.add(new VrrpSyncGroup(name, group, master, backup, fault, stop, generic, ifs, scr, files,
-                    bfdRefs, globalTracking, tw, options));
+                    bfdRefs, procs, globalTracking, tw, options));
         }
     }
 
@@ -858,7 +1081,8 @@ final class ConfigParser {
         List<UnicastPeer> peers = new ArrayList<>();
         List<StaticAddress> vips = new ArrayList<>(), evips = new ArrayList<>();
         List<StaticRoute> routes = new ArrayList<>(), rules = new ArrayList<>();
-        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>();
+        List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>(),
+                procs = new ArrayList<>();
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token vipToken = null, stateToken = null, authToken = null, acceptToken = null, versionToken = null;
@@ -950,6 +1174,7 @@ final class ConfigParser {
                 case "track_script": scr.addAll(trackRefs(c, 253, "vrrp_script")); break;
                 case "track_file": files.addAll(trackRefs(c, 254, "track_file")); break;
                 case "track_bfd": bfdRefs.addAll(trackBfdRefs(c)); break;
+                case "track_process": addProcessRefs(procs, c, name); break;
                 case "dont_track_primary": dontTrack = true; break;
                 case "use_vmac":
                     useVmac = c.argc() > 0 ? c.arg(0) : "";
@@ -1079,7 +1304,7 @@ final class ConfigParser {
         Duration ld = lowerDelay != null ? lowerDelay : (globalLowerPrioDelay != null ? globalLowerPrioDelay : gd);
         int lr = lowerRepeat != null ? lowerRepeat : (globalLowerPrioRepeat != null ? globalLowerPrioRepeat : gr);
         VrrpInstance vi = new VrrpInstance(name, state, iface, vrid, priority, advert, ver, ipv6, nopreempt, preemptDelay,
-                acc, auth, authPass, mcastSrc, unicastSrc, peers, vips, evips, routes, rules, ifs, scr, files, bfdRefs, dontTrack,
+                acc, auth, authPass, mcastSrc, unicastSrc, peers, vips, evips, routes, rules, ifs, scr, files, bfdRefs, procs, dontTrack,
                 useVmac, xmitBase, gd, gr, garpRefresh != null ? garpRefresh : g.vrrpGarpMasterRefresh(),
                 garpRefreshRepeat != null ? garpRefreshRepeat : g.vrrpGarpMasterRefreshRepeat(), ld, lr,
                 master, backup, fault, stop, generic, smtp, unicastTtl, oldChecksum, strictMode, options);
@@ -1894,7 +2119,7 @@ final class ConfigParser {
 
     private final Set<Node> blockReported = new HashSet<>();
     private static final Set<String> BLOCK_KEYWORDS = Set.of("virtual_server", "real_server", "vrrp_instance",
-            "vrrp_script", "track_file", "vrrp_track_file", "vrrp_sync_group", "virtual_server_group", "HTTP_GET",
+            "vrrp_script", "track_file", "vrrp_track_file", "vrrp_track_process", "vrrp_sync_group", "virtual_server_group", "HTTP_GET",
             "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "DNS_CHECK", "MISC_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
             "BFD_CHECK", "url");
 

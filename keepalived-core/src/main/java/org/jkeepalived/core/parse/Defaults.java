@@ -37,6 +37,9 @@ final class Defaults {
     static final int HYSTERESIS = 0;
     static final int UDP_MIN_REPLY = 0;
     static final int TRACK_FILE_WEIGHT = 1;
+    /** keepalived.conf(5) says 1; keepalived 2.2.7 starts at 0 (unweighted: FAULT without quorum), as here. */
+    static final int TRACK_PROCESS_WEIGHT = 0;
+    static final int TRACK_PROCESS_QUORUM = 1;
     static final String LVS_SCHED = "wlc";
     static final LvsMethod LVS_METHOD = LvsMethod.NAT;
     static final Duration PERSISTENCE_TIMEOUT = Duration.ofSeconds(360);

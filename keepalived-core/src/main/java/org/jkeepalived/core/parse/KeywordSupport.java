@@ -46,8 +46,8 @@ public final class KeywordSupport {
         def("top",
                 "global_defs static_ipaddress static_routes static_rules vrrp_script vrrp_track_file track_file "
                         + "vrrp_sync_group vrrp_instance virtual_server_group virtual_server bfd_instance include includer includem includew "
-                        + "includeb includea include_check",
-                "vrrp_track_process SSL garp_group linkbeat_interfaces track_group interface_up_down_delays "
+                        + "includeb includea include_check vrrp_track_process",
+                "SSL garp_group linkbeat_interfaces track_group interface_up_down_delays "
                         + "net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir linkbeat_use_polling "
                         + "child_wait_time");
         def("global_defs",
@@ -86,10 +86,12 @@ public final class KeywordSupport {
                 + "max_hops weight vrrp checker", "");
         def("vrrp_script", "script interval timeout weight rise fall user init_fail", "");
         def("track_file", "file weight init_file", "");
+        def("vrrp_track_process", "process param_match weight quorum quorum_max fork_delay terminate_delay delay "
+                + "full_command", "");
         def("vrrp_sync_group",
                 "group notify_master notify_backup notify_fault notify_stop notify track_interface track_script "
-                        + "track_file track_bfd global_tracking sync_group_tracking_weight",
-                "track_process notify_deleted notify_priority_changes smtp_alert");
+                        + "track_file track_bfd track_process global_tracking sync_group_tracking_weight",
+                "notify_deleted notify_priority_changes smtp_alert");
         def("vrrp_instance",
                 "state interface virtual_router_id priority advert_int version native_ipv6 nopreempt preempt "
                         + "preempt_delay accept no_accept authentication mcast_src_ip unicast_src_ip unicast_peer "
@@ -98,8 +100,8 @@ public final class KeywordSupport {
                         + "garp_master_repeat garp_master_refresh garp_master_refresh_repeat garp_lower_prio_delay "
                         + "garp_lower_prio_repeat notify_master notify_backup notify_fault notify_stop notify smtp_alert "
                         + "unicast_ttl old_unicast_checksum strict_mode lvs_sync_daemon_interface track_bfd check_unicast_src "
-                        + "down_timer_adverts lower_prio_no_advert higher_prio_send_advert skip_check_adv_addr",
-                "vrf use_vmac_addr use_ipvlan track_process mcast_dst_ip track_src_ip "
+                        + "down_timer_adverts lower_prio_no_advert higher_prio_send_advert skip_check_adv_addr track_process",
+                "vrf use_vmac_addr use_ipvlan mcast_dst_ip track_src_ip "
                         + "unicast_fault_no_peer garp_extra_if garp_extra_if_vmac "
                         + "promote_secondaries debug notify_master_rx_lower_pri "
                         + "notify_deleted notify_priority_changes kernel_rx_buf_size linkbeat_use_polling");

@@ -21,6 +21,7 @@ class KeywordSupportTest {
             Map.entry("global_defs", "global_defs {\n@KW@\n}\n"),
             Map.entry("vrrp_script", "vrrp_script s {\n@KW@\n}\n"),
             Map.entry("track_file", "track_file t {\n@KW@\n}\n"),
+            Map.entry("vrrp_track_process", "vrrp_track_process t {\n@KW@\n}\n"),
             Map.entry("vrrp_sync_group", "vrrp_sync_group g {\n@KW@\n}\n"),
             Map.entry("vrrp_instance", "vrrp_instance v {\n@KW@\n}\n"),
             Map.entry("authentication", "vrrp_instance v {\n authentication {\n@KW@\n }\n}\n"),
@@ -78,8 +79,9 @@ class KeywordSupportTest {
     @Test
     void registryShape() {
         assertTrue(KeywordSupport.isImplemented("vrrp_instance", "priority"));
-        assertFalse(KeywordSupport.isImplemented("vrrp_instance", "track_process"));
-        assertTrue(KeywordSupport.isKnown("vrrp_instance", "track_process"));
+        assertTrue(KeywordSupport.isImplemented("vrrp_instance", "track_process"));
+        assertFalse(KeywordSupport.isImplemented("vrrp_instance", "use_ipvlan"));
+        assertTrue(KeywordSupport.isKnown("vrrp_instance", "use_ipvlan"));
         assertFalse(KeywordSupport.isKnown("vrrp_instance", "frobnicate"));
         assertTrue(KeywordSupport.implemented("virtual_server").contains("lb_algo"));
         assertTrue(KeywordSupport.markdownTable().contains("| vrrp_instance | accept advert_int authentication"));

@@ -615,19 +615,16 @@ class ParserSectionsTest {
 
     @Test
     void otherTopLevelBlocksAreKeptVerbatim() {
-        LoadResult r = parse("vrrp_track_process haproxy {\n process haproxy\n weight 10\n}\n"
-                + "bfd_instance b1 {\n neighbor_ip 10.0.0.2\n}\ngarp_group {\n garp_interval 0.1\n interfaces {\n  eth0\n }\n}\n"
+        LoadResult r = parse("bfd_instance b1 {\n neighbor_ip 10.0.0.2\n}\ngarp_group {\n garp_interval 0.1\n interfaces {\n  eth0\n }\n}\n"
                 + "linkbeat_interfaces {\n eth2\n}\nnet_namespace blue\n");
         assertTrue(r.errors().isEmpty());
         List<RawBlock> o = r.config().otherBlocks();
-        assertEquals(new RawBlock("vrrp_track_process", List.of("haproxy"), true,
-                List.of(List.of("process", "haproxy"), List.of("weight", "10"))), o.get(0));
-        assertEquals(List.of(List.of("garp_interval", "0.1"), List.of("interfaces", "{"), List.of("eth0"), List.of("}")),
-                o.get(1).body());
-        assertEquals(new RawBlock("net_namespace", List.of("blue"), false, List.of()), o.get(3));
-        assertEquals(4, o.size());
+        assertEquals(new RawBlock("garp_group", List.of(), true, List.of(List.of("garp_interval", "0.1"),
+                List.of("interfaces", "{"), List.of("eth0"), List.of("}"))), o.get(0));
+        assertEquals(new RawBlock("net_namespace", List.of("blue"), false, List.of()), o.get(2));
+        assertEquals(3, o.size());
         assertEquals("b1", r.config().bfdInstances().get(0).name());
-        assertEquals(4, r.diagnostics().stream().filter(d -> d.severity() == Severity.NOTICE).count());
+        assertEquals(3, r.diagnostics().stream().filter(d -> d.severity() == Severity.NOTICE).count());
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.jkeepalived.core.config.StaticAddress;
 import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.core.config.TrackProcess;
 import org.jkeepalived.core.config.UnicastPeer;
 import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.config.VrrpScript;
@@ -49,6 +50,7 @@ import org.jkeepalived.vrrp.fsm.VrrpMetrics;
 import org.jkeepalived.vrrp.fsm.VrrpSyncGroupFsm;
 import org.jkeepalived.vrrp.io.GarpSchedule;
 import org.jkeepalived.vrrp.io.InterfaceAddress;
+import org.jkeepalived.vrrp.io.ProcessEvent;
 import org.jkeepalived.vrrp.io.LinkInfo;
 import org.jkeepalived.vrrp.io.NetIo;
 import org.jkeepalived.vrrp.io.ReceivedPacket;
@@ -61,7 +63,9 @@ import org.jkeepalived.vrrp.track.NotifyDispatcher;
 import org.jkeepalived.vrrp.track.PriorityCalculator;
 import org.jkeepalived.vrrp.track.ProcessScriptRunner;
 import org.jkeepalived.vrrp.track.ScriptRunner;
+import org.jkeepalived.vrrp.track.ProcessTracker;
 import org.jkeepalived.vrrp.track.ScriptTracker;
+import org.jkeepalived.vrrp.track.TrackStatus;
 import org.jkeepalived.vrrp.track.TrackingState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * (send adverts, add/remove VIPs and virtual_routes and announce them, run notify scripts).
  * Tracking ({@link TrackingState}: the instance's interface, track_interface from link
  * notifications, track_script through {@link ScriptTracker}s run on a {@link ScriptRunner},
- * track_file polled every second, track_bfd as {@link #bfdStateChanged} reports it) turns into
+ * track_file polled every second, track_bfd as {@link #bfdStateChanged} reports it, track_process
+ * through a {@link ProcessTracker} fed by the {@link NetIo#processes()} monitor) turns into
  * FAULT / effective-priority events for the machines.
  *
  * <p>On start every non-owner instance releases its VIPs first, which removes addresses a killed
@@ -109,6 +114,12 @@ public final class VrrpEngine implements AutoCloseable {
     /** BFD sessions Up now, as last told by {@link #bfdStateChanged} (all others count Down). */
     private final java.util.Set<String> bfdUp = new java.util.HashSet<>();
     private final Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
+    private final Map<String, TrackProcess> processConfigs = new LinkedHashMap<>();
+    /** The vrrp_track_processes' counts and quorum; null while none is defined. */
+    private ProcessTracker processTracker;
+    private AutoCloseable processSubscription;
+    private boolean processCmdline;
+    private VrrpScheduler.Timer processTimer;
     private final Map<String, VrrpMetrics.Instance> meters = new HashMap<>();
     private ScriptRunner scriptRunner;
     private ProcessScriptRunner ownedRunner;
@@ -147,6 +158,9 @@ public final class VrrpEngine implements AutoCloseable {
         }
         for (BfdInstance b : config.bfdInstances()) {
             e.bfdConfigs.put(b.name(), b);
+        }
+        for (TrackProcess p : config.trackProcesses()) {
+            e.processConfigs.put(p.name(), p);
         }
         e.scriptRunner = scripts;
         return e.launch(config.vrrpInstances(), config.vrrpSyncGroups());
@@ -280,7 +294,7 @@ public final class VrrpEngine implements AutoCloseable {
     private Instance createInstance(VrrpInstance vi, boolean interfaceErrorsFatal) throws IOException {
         InstanceSettings settings = InstanceSettings.from(vi, global);
         Instance inst = new Instance(vi, new VrrpInstanceFsm(settings),
-                TrackingState.forInstance(vi, scriptConfigs, fileConfigs, bfdConfigs));
+                TrackingState.forInstance(vi, scriptConfigs, fileConfigs, bfdConfigs, processConfigs));
         if (inst.net.ensureVmac(io) && io.links().link(InstanceNet.socketIface(vi)).isPresent()) {
             try {
                 attach(inst);
@@ -390,7 +404,7 @@ public final class VrrpEngine implements AutoCloseable {
     private void addGroupTracking(Instance i) {
         VrrpSyncGroupFsm g = groupOf.get(i.name());
         if (g != null) {
-            i.tracking.addSyncGroup(groupConfigs.get(g.name()), scriptConfigs, fileConfigs, bfdConfigs);
+            i.tracking.addSyncGroup(groupConfigs.get(g.name()), scriptConfigs, fileConfigs, bfdConfigs, processConfigs);
         }
     }
 
@@ -454,6 +468,8 @@ public final class VrrpEngine implements AutoCloseable {
         // no_accept: a table left by a killed run must not keep dropping traffic to our VIPs
         io.vipFilter().configure(VipFilterOptions.from(global));
         io.vipFilter().clear();
+        // process counts before any instance starts, as keepalived reads /proc before it does
+        watchProcesses();
         for (Instance i : instances.values()) {
             prepare(i, now);
         }
@@ -568,6 +584,11 @@ public final class VrrpEngine implements AutoCloseable {
         for (String n : i.tracking.names(PriorityCalculator.Kind.BFD)) {
             i.tracking.setBfd(n, bfdUp.contains(n));
         }
+        for (String n : i.tracking.names(PriorityCalculator.Kind.PROCESS)) {
+            if (processTracker != null && processTracker.status(n) != TrackStatus.UNKNOWN) {
+                i.tracking.setProcess(n, processTracker.status(n));
+            }
+        }
         i.fileValues.clear();
         readTrackFiles(i);
     }
@@ -587,6 +608,95 @@ public final class VrrpEngine implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * track_process: (re)subscribes to the host's processes when vrrp_track_process blocks exist
+     * (the first snapshot is applied here, on the VRRP thread, before this returns), unsubscribes
+     * when none is left. A subscription reading the right things and a tracker that knows every
+     * definition are kept as they are.
+     */
+    private void watchProcesses() {
+        if (processConfigs.isEmpty()) {
+            unwatchProcesses();
+            processTracker = null;
+            return;
+        }
+        if (processTracker == null) {
+            processTracker = new ProcessTracker(processConfigs.values());
+        } else {
+            processTracker.reconfigure(processConfigs.values());
+        }
+        boolean cmdline = processTracker.needsCmdline();
+        if (processSubscription != null && cmdline == processCmdline && !processTracker.awaitingSnapshot()) {
+            return;
+        }
+        unwatchProcesses();
+        processCmdline = cmdline;
+        try {
+            processSubscription = io.processes().subscribe(cmdline, ev -> {
+                if (scheduler.inSchedulerThread()) {
+                    // the subscription's first snapshot: the caller reads the statuses from the tracker
+                    processTracker.onEvent(ev, clock.nanoTime());
+                    armProcessTimer();
+                } else {
+                    scheduler.execute(() -> onProcessEvent(ev));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("track_process: cannot watch processes: {} - vrrp_track_process not tracked", e.getMessage());
+        }
+    }
+
+    private void unwatchProcesses() {
+        if (processSubscription != null) {
+            try {
+                processSubscription.close();
+            } catch (Exception ignored) {
+                // nothing to undo
+            }
+            processSubscription = null;
+        }
+    }
+
+    private void onProcessEvent(ProcessEvent ev) {
+        if (stopped || processTracker == null) {
+            return;
+        }
+        applyProcessChanges(processTracker.onEvent(ev, clock.nanoTime()));
+        armProcessTimer();
+    }
+
+    /** A fork_delay / terminate_delay ran out. */
+    private void expireProcessDelays() {
+        processTimer = null;
+        if (stopped || processTracker == null) {
+            return;
+        }
+        applyProcessChanges(processTracker.expire(clock.nanoTime()));
+        armProcessTimer();
+    }
+
+    private void armProcessTimer() {
+        java.util.OptionalLong next = processTracker == null ? java.util.OptionalLong.empty() : processTracker.nextDeadline();
+        if (processTimer != null && (next.isEmpty() || processTimer.deadlineNanos() != next.getAsLong())) {
+            processTimer.cancel();
+            processTimer = null;
+        }
+        if (next.isPresent() && processTimer == null) {
+            processTimer = scheduler.at(next.getAsLong(), this::expireProcessDelays);
+        }
+    }
+
+    private void applyProcessChanges(List<ProcessTracker.Change> changes) {
+        for (ProcessTracker.Change c : changes) {
+            TrackStatus st = c.up() ? TrackStatus.UP : TrackStatus.DOWN;
+            for (Instance i : instances.values()) {
+                if (i.tracking.setProcess(c.name(), st)) {
+                    reevaluate(i);
+                }
+            }
+        }
     }
 
     private static boolean faulted(Instance i, PriorityCalculator.Result r) {
@@ -999,6 +1109,13 @@ public final class VrrpEngine implements AutoCloseable {
         for (BfdInstance b : cfg.bfdInstances()) {
             bfdConfigs.put(b.name(), b);
         }
+        processConfigs.clear();
+        for (TrackProcess p : cfg.trackProcesses()) {
+            processConfigs.put(p.name(), p);
+        }
+        // unchanged vrrp_track_processes keep their counts; new ones are counted before anything uses them
+        watchProcesses();
+        armProcessTimer();
         Map<String, VrrpInstance> wanted = new LinkedHashMap<>();
         for (VrrpInstance vi : cfg.vrrpInstances()) {
             wanted.put(vi.name(), vi);
@@ -1067,7 +1184,7 @@ public final class VrrpEngine implements AutoCloseable {
         buildGroups(cfg.vrrpSyncGroups(), groupStates);
         for (Instance i : kept) {
             // tracking rebuilt from the new config; known states carried over below
-            i.tracking = TrackingState.forInstance(i.config, scriptConfigs, fileConfigs, bfdConfigs);
+            i.tracking = TrackingState.forInstance(i.config, scriptConfigs, fileConfigs, bfdConfigs, processConfigs);
             addGroupTracking(i);
         }
         for (Instance i : fresh) {
@@ -1344,6 +1461,7 @@ public final class VrrpEngine implements AutoCloseable {
                 // nothing to undo
             }
         }
+        unwatchProcesses();
         scheduler.stop();
         closeSockets();
         if (release) {

@@ -38,6 +38,14 @@ public interface NetIo extends Closeable {
     }
 
     /**
+     * The host's processes for vrrp_track_process; implementations without them may leave this
+     * unsupported. The real one is opened on first use.
+     */
+    default ProcessMonitor processes() {
+        throw new UnsupportedOperationException("track_process is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
      * How the engine's timer and receiver threads are scheduled: SCHED_RR at {@code rtPriority}
      * (1..99, global_defs' vrrp_rt_priority) when it is above 0, else the fair scheduler at nice
      * value {@code nice} (vrrp_priority; -10 when not configured, so adverts beat batch work).

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * keepalived's effective-priority rules, pure.
  * <ul>
- * <li>track_interface / track_script / track_bfd with weight 0 (unweighted): DOWN → FAULT
+ * <li>track_interface / track_script / track_bfd / track_process with weight 0 (unweighted): DOWN → FAULT
  *     ({@code reverse}: UP → FAULT).</li>
  * <li>weight &gt; 0: added while UP; weight &lt; 0: added (so subtracted) while DOWN;
  *     {@code reverse} negates the adjustment (man page: "the priority is decreased when up and
@@ -23,7 +23,7 @@ public final class PriorityCalculator {
     private PriorityCalculator() {
     }
 
-    public enum Kind { INTERFACE, SCRIPT, FILE, BFD }
+    public enum Kind { INTERFACE, SCRIPT, FILE, BFD, PROCESS }
 
     /**
      * One tracked object as an instance sees it. {@code status} is used for interfaces and scripts,
@@ -70,10 +70,14 @@ public final class PriorityCalculator {
             String what = switch (t.kind()) {
                 case INTERFACE -> "track_interface ";
                 case BFD -> "track_bfd ";
+                case PROCESS -> "track_process ";
                 default -> "track_script ";
             } + t.name();
             if (t.weight() == 0) {
-                if (t.reverse() ? up : !up) faults.add(what + (up ? " up (reverse)" : " down"));
+                if (t.reverse() ? up : !up) {
+                    faults.add(what + (t.kind() == Kind.PROCESS ? (up ? " quorum achieved (reverse)" : " quorum not achieved")
+                            : (up ? " up (reverse)" : " down")));
+                }
                 continue;
             }
             int c = t.weight() > 0 ? (up ? t.weight() : 0) : (up ? 0 : t.weight());

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jkeepalived.core.config.BfdInstance;
-import org.jkeepalived.core.config.BfdInstance;
 import org.jkeepalived.core.config.TrackFile;
+import org.jkeepalived.core.config.TrackProcess;
 import org.jkeepalived.core.config.TrackRef;
 import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.config.VrrpScript;
@@ -36,10 +36,20 @@ public final class TrackingState {
      */
     public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
                                             Map<String, BfdInstance> bfds) {
+        return forInstance(vi, scripts, files, bfds, Map.of());
+    }
+
+    /** ... and track_process, weight and reverse from the reference if it gives a weight, else from the vrrp_track_process. */
+    public static TrackingState forInstance(VrrpInstance vi, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
+                                            Map<String, BfdInstance> bfds, Map<String, TrackProcess> processes) {
         TrackingState t = new TrackingState(vi.priority());
         if (!vi.dontTrackPrimary() && vi.iface() != null) t.trackInterface(vi.iface(), 0, false);
         t.addRefs(vi.trackInterfaces(), vi.trackScripts(), vi.trackFiles(), scripts, files);
         t.addBfdRefs(vi.trackBfds(), bfds);
+        for (TrackRef r : vi.trackProcesses()) {
+            TrackProcess p = processes == null ? null : processes.get(r.name());
+            if (p != null) t.trackProcess(r.name(), weight(r, p.weight()), reverse(r, p.weightReverse()));
+        }
         return t;
     }
 
@@ -50,9 +60,38 @@ public final class TrackingState {
     /** Adds a sync group's track_* (they apply to every member). */
     public TrackingState addSyncGroup(VrrpSyncGroup g, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
                                       Map<String, BfdInstance> bfds) {
+        return addSyncGroup(g, scripts, files, bfds, Map.of());
+    }
+
+    /**
+     * ... and the group's track_process. A process the instance tracks itself too is tracked once,
+     * as keepalived does: with the group's weight, unless the instance's own entry is unweighted
+     * (which stays so), and the instance's reverse.
+     */
+    public TrackingState addSyncGroup(VrrpSyncGroup g, Map<String, VrrpScript> scripts, Map<String, TrackFile> files,
+                                      Map<String, BfdInstance> bfds, Map<String, TrackProcess> processes) {
         addRefs(g.trackInterfaces(), g.trackScripts(), g.trackFiles(), scripts, files);
         addBfdRefs(g.trackBfds(), bfds);
+        for (TrackRef r : g.trackProcesses()) {
+            TrackProcess p = processes == null ? null : processes.get(r.name());
+            if (p == null) continue;
+            int w = weight(r, p.weight());
+            int at = indexOf(PriorityCalculator.Kind.PROCESS, r.name());
+            if (at < 0) {
+                trackProcess(r.name(), w, reverse(r, p.weightReverse()));
+            } else if (items.get(at).weight() != 0) {
+                PriorityCalculator.Tracked own = items.get(at);
+                items.set(at, new PriorityCalculator.Tracked(own.kind(), own.name(), w, own.reverse(), own.status(), null));
+            }
+        }
         return this;
+    }
+
+    private int indexOf(PriorityCalculator.Kind kind, String name) {
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).kind() == kind && items.get(i).name().equals(name)) return i;
+        }
+        return -1;
     }
 
     private void addBfdRefs(List<TrackRef> refs, Map<String, BfdInstance> bfds) {
@@ -103,6 +142,17 @@ public final class TrackingState {
     public TrackingState trackBfd(String name, int weight, boolean reverse) {
         items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.BFD, name, weight, reverse, TrackStatus.DOWN, null));
         return this;
+    }
+
+    /** A vrrp_track_process: UNKNOWN (counting neither way) until its processes have been read. */
+    public TrackingState trackProcess(String name, int weight, boolean reverse) {
+        items.add(new PriorityCalculator.Tracked(PriorityCalculator.Kind.PROCESS, name, weight, reverse, TrackStatus.UNKNOWN, null));
+        return this;
+    }
+
+    /** A vrrp_track_process's quorum status ({@link ProcessTracker}); false if this instance does not track it. */
+    public boolean setProcess(String name, TrackStatus status) {
+        return set(PriorityCalculator.Kind.PROCESS, name, status, null);
     }
 
     /** A BFD session's state (Up or not); returns false if this instance does not track it. */

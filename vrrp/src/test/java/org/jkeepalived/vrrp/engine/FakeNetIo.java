@@ -19,6 +19,9 @@ import org.jkeepalived.vrrp.io.InterfaceAddress;
 import org.jkeepalived.vrrp.io.LinkInfo;
 import org.jkeepalived.vrrp.io.LinkMonitor;
 import org.jkeepalived.vrrp.io.NetIo;
+import org.jkeepalived.vrrp.io.ProcInfo;
+import org.jkeepalived.vrrp.io.ProcessEvent;
+import org.jkeepalived.vrrp.io.ProcessMonitor;
 import org.jkeepalived.vrrp.io.ReceivedPacket;
 import org.jkeepalived.vrrp.io.VipAddress;
 import org.jkeepalived.vrrp.io.VrrpSocket;
@@ -86,6 +89,54 @@ final class FakeNetIo implements NetIo {
      * "clear @N", N being how many address changes preceded it (rule-before-VIP ordering).
      */
     final List<String> filterOps = new CopyOnWriteArrayList<>();
+
+    /** The host's processes: tests start and end them, subscribers hear of it as from the kernel. */
+    static final class FakeProcesses implements ProcessMonitor {
+        final Map<Integer, ProcInfo> table = new ConcurrentHashMap<>();
+        final List<Consumer<ProcessEvent>> listeners = new CopyOnWriteArrayList<>();
+
+        synchronized void exec(int pid, ProcInfo info) {
+            table.put(pid, info);
+            send(new ProcessEvent.Exec(pid, info));
+        }
+
+        synchronized void fork(int parent, int child) {
+            table.put(child, table.get(parent));
+            send(new ProcessEvent.Fork(parent, child));
+        }
+
+        synchronized void exit(int pid) {
+            table.remove(pid);
+            send(new ProcessEvent.Exit(pid));
+        }
+
+        private void send(ProcessEvent e) {
+            for (Consumer<ProcessEvent> l : listeners) l.accept(e);
+        }
+
+        @Override
+        public synchronized AutoCloseable subscribe(boolean cmdline, Consumer<ProcessEvent> listener) {
+            listener.accept(new ProcessEvent.Snapshot(Map.copyOf(table)));
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public boolean kernelEvents() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    final FakeProcesses processes = new FakeProcesses();
+
+    @Override
+    public ProcessMonitor processes() {
+        return processes;
+    }
 
     FakeNetIo(String name, Wire wire) {
         this.name = name;

@@ -46,6 +46,7 @@ final class Native {
     static final int MSG_DONTWAIT = 0x40;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ENOBUFS = 105;
 
     private Native() {}
 

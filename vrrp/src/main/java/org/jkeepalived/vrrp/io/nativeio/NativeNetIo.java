@@ -18,6 +18,7 @@ public final class NativeNetIo implements NetIo {
     private final org.jkeepalived.vrrp.io.VipFilter vipFilter = org.jkeepalived.vrrp.io.NftVipFilter.system(3000);
     private NetlinkRuleManager rules;
     private NetlinkVmacManager vmacs;
+    private org.jkeepalived.vrrp.io.ProcessMonitor processes;
 
     private NativeNetIo(NetlinkAddressManager addresses, NetlinkLinkMonitor links, PacketGratuitousArp garp) {
         this.addresses = addresses;
@@ -129,8 +130,32 @@ public final class NativeNetIo implements NetIo {
         return vmacs;
     }
 
+    /**
+     * Opened on first use (vrrp_track_process): the kernel's process events connector, else (not
+     * root, a network namespace other than the initial one, no CONFIG_PROC_EVENTS) /proc read every
+     * second, with a warning.
+     */
+    @Override
+    public synchronized org.jkeepalived.vrrp.io.ProcessMonitor processes() {
+        if (processes == null) {
+            org.jkeepalived.vrrp.io.ProcFs proc = org.jkeepalived.vrrp.io.ProcFs.SYSTEM;
+            try {
+                processes = ProcConnectorMonitor.open(proc);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                org.slf4j.LoggerFactory.getLogger(NativeNetIo.class).warn(
+                        "track_process: cannot follow the kernel's process events ({}) - reading /proc every second instead",
+                        e.getMessage());
+                processes = new org.jkeepalived.vrrp.io.PollingProcessMonitor(proc, java.time.Duration.ofSeconds(1));
+            }
+        }
+        return processes;
+    }
+
     @Override
     public synchronized void close() {
+        if (processes != null) {
+            processes.close();
+        }
         if (routes != null) {
             routes.close();
         }

@@ -5,16 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A NETLINK_ROUTE socket: request/ack and dump exchanges, or (with groups) notifications. */
+/**
+ * A netlink socket, NETLINK_ROUTE unless told otherwise: request/ack and dump exchanges, or (with
+ * groups) notifications.
+ */
 final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0;
+    /** The kernel connector (process events among others). */
+    static final int NETLINK_CONNECTOR = 11;
     private static final AtomicInteger SEQ = new AtomicInteger((int) (System.nanoTime() & 0xffff));
 
     private final PollableFd fd;
     private final byte[] buf = new byte[256 * 1024];
 
     NetlinkSocket(int groups) throws IOException {
-        int s = Native.check(Native.C.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, NETLINK_ROUTE),
+        this(NETLINK_ROUTE, groups);
+    }
+
+    NetlinkSocket(int protocol, int groups) throws IOException {
+        int s = Native.check(Native.C.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, protocol),
                 "socket(netlink)");
         byte[] sa = Structs.sockaddrNl(0, groups);
         if (Native.C.bind(s, sa, sa.length) < 0) {
