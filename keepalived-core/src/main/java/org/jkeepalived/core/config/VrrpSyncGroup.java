@@ -3,7 +3,7 @@ package org.jkeepalived.core.config;
 import java.util.List;
 import java.util.Map;
 
-/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* (track_bfd too) global_tracking sync_group_tracking_weight }. */
+/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* (track_bfd too) global_tracking sync_group_tracking_weight smtp_alert }. */
 public record VrrpSyncGroup(
         String name,
         List<String> group,
@@ -18,6 +18,8 @@ public record VrrpSyncGroup(
         List<TrackRef> trackBfds,
         boolean globalTracking,
         boolean syncGroupTrackingWeight,
+        /** smtp_alert as written (null: not set, see {@link GlobalDefs.SmtpAlerts#forVrrp}). */
+        Boolean smtpAlert,
         Map<String, List<List<String>>> options) {
 
     public VrrpSyncGroup {
