@@ -2,7 +2,6 @@ package org.jkeepalived.healthcheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -188,6 +187,5 @@ class CheckerSmtpAlertTest {
         }
         // and the decisions were made all the same
         assertTrue(svc.status().stream().anyMatch(s -> s.address().getHostAddress().equals("10.0.0.3") && s.alive()));
-        assertNull(server.awaitMail(Duration.ofMillis(100)));
     }
 }

@@ -47,7 +47,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** Answers this code to a command (HELO, MAIL, RCPT, DATA, BODY for the message, QUIT), e.g. 550. */
+    /** Answers this code to a command (HELO, MAIL, RCPT, DATA, BODY for the message, QUIT), e.g. 550; QUIT -1: no answer. */
     public FakeSmtpServer reply(String command, int code) {
         replies.put(command, code);
         return this;
@@ -131,7 +131,14 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     break;
                 case "QUIT":
-                    say(out, replyFor("QUIT", 221) + " bye");
+                    code = replyFor("QUIT", 221);
+                    if (code < 0) { // a server that hangs after taking the mail
+                        while (s.getInputStream().read() != -1) {
+                            // discard until the client gives up
+                        }
+                        return;
+                    }
+                    say(out, code + " bye");
                     return;
                 default:
                     code = 500;

@@ -86,15 +86,9 @@ public final class SmtpAlerter implements AutoCloseable {
     }
 
     /** There is a server and a recipient: keepalived mails nothing otherwise, whatever smtp_alert says. */
-    public boolean enabled() {
+    boolean enabled() {
         GlobalDefs g = globals;
         return g != null && g.sendsEmail();
-    }
-
-    /** The smtp_alert settings in effect (defaults before {@link #configure}). */
-    public GlobalDefs.SmtpAlerts settings() {
-        GlobalDefs g = globals;
-        return g == null ? GlobalDefs.SmtpAlerts.DEFAULT : g.smtpAlerts();
     }
 
     /**
@@ -207,8 +201,12 @@ public final class SmtpAlerter implements AutoCloseable {
                     out.flush();
                     o = expect(250, "BODY");
                     if (o != null) return o;
-                    // the mail is accepted: a server that then fumbles QUIT does not unsend it
-                    command("QUIT", 221, step, "QUIT");
+                    // the mail is accepted: a server that then fumbles QUIT (error, silence, reset) does not unsend it
+                    try {
+                        command("QUIT", 221, step, "QUIT");
+                    } catch (IOException afterDelivery) {
+                        log.debug("SMTP server {} did not close cleanly after the mail: {}", m.where(), reason(afterDelivery));
+                    }
                     return Outcome.SENT;
                 } catch (SocketTimeoutException e) {
                     quietQuit();

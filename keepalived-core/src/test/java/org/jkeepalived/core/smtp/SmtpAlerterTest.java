@@ -124,6 +124,15 @@ class SmtpAlerterTest {
     }
 
     @Test
+    void aMailTheServerAcceptedIsSentEvenIfItThenHangsOnQuit() throws Exception {
+        server.reply("QUIT", -1);
+        alerter.configure(withTimeout(globals(server.port(), ""), Duration.ofMillis(300)));
+        SmtpAlerter.Outcome o = outcome(alerter.alert("accepted", "b"));
+        assertTrue(o.sent(), o.reason());
+        assertNotNull(server.awaitMail(Duration.ofSeconds(2)));
+    }
+
+    @Test
     void aRejectedMessageIsReported() throws Exception {
         server.reply("BODY", 554);
         alerter.configure(globals(server.port(), ""));

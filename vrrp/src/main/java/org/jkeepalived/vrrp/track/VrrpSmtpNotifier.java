@@ -13,8 +13,8 @@ import org.jkeepalived.vrrp.fsm.Action;
 
 /**
  * keepalived's VRRP email alerts: fed the same {@link Action.Notify} events the notify scripts and
- * FIFOs get (so a sync group member that moves with its group mails nothing of its own, as it runs
- * no script), it mails MASTER, BACKUP, FAULT and STOP of the instances and sync groups whose
+ * FIFOs get (a sync group member is mailed as well as its group: keepalived moves the members first,
+ * each with its own mail), it mails MASTER, BACKUP, FAULT and STOP of the instances and sync groups whose
  * smtp_alert is on (their own, else smtp_alert_vrrp, else smtp_alert). Like keepalived, a state is
  * mailed once however often it is notified, and no_email_faults leaves FAULT out. Subjects and
  * bodies are keepalived 2.2.7's; {@link SmtpAlerter} adds the "[router_id] " prefix and sends.
