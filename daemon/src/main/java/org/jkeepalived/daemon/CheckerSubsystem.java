@@ -67,10 +67,12 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
 
     private final BfdSubsystem bfd;
     private final NotifyFifos fifos;
+    private final EmailAlerts mail;
 
     CheckerSubsystem(String engineChoice, boolean keepTableOnStop, MeterRegistry registry, BfdSubsystem bfd,
-                     NotifyFifos fifos, boolean vrrpRuns) {
+                     NotifyFifos fifos, EmailAlerts mail, boolean vrrpRuns) {
         this.vrrpRuns = vrrpRuns;
+        this.mail = mail;
         this.fifos = fifos;
         this.engineChoice = engineChoice;
         this.keepTableOnStop = keepTableOnStop;
@@ -103,6 +105,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
 
     private HealthcheckService newCheckers(KeepalivedConfig cfg, HealthcheckService previous) {
         if (fifos != null) fifos.applyConfig(cfg);
+        if (mail != null) mail.applyConfig(cfg);
         HealthcheckService.Builder b = HealthcheckService.builder(cfg).eventLoopGroup(group).meterRegistry(registry)
                 .listener(new org.jkeepalived.healthcheck.HealthcheckListener() {
                     @Override public void onChange(org.jkeepalived.core.table.TableChange change) {
@@ -120,6 +123,7 @@ final class CheckerSubsystem implements Subsystem, Daemon.ControlHandler {
                 });
         // BFD_CHECK reads the daemon's sessions (shared with track_bfd), not sessions of its own
         if (bfd != null && bfd.apply(cfg) != null) b.bfd(bfd.service());
+        if (mail != null) b.smtpAlerter(mail.alerter());
         if (previous != null) b.inheritFrom(previous);
         return b.build();
     }

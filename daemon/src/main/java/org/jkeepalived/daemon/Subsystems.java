@@ -14,16 +14,18 @@ final class Subsystems {
         List<Subsystem> out = new ArrayList<>();
         BfdSubsystem bfd = new BfdSubsystem(!o.checkOnly(), !o.vrrpOnly());
         NotifyFifos fifos = new NotifyFifos();
+        EmailAlerts mail = new EmailAlerts();
         CheckerSubsystem checkers = o.vrrpOnly() ? null
-                : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd, fifos, !o.checkOnly());
+                : new CheckerSubsystem(o.engine(), o.dontReleaseIpvs(), registry, bfd, fifos, mail, !o.checkOnly());
         if (!o.checkOnly()) {
             out.add(new VrrpSubsystem(registry, o.dontReleaseVrrp(), (instance, state) -> {
                 if (checkers != null) checkers.vrrpStateChanged(instance, state);
-            }, bfd, fifos));
+            }, bfd, fifos, mail));
         }
         if (checkers != null) out.add(checkers);
-        out.add(bfd); // these two last: they close after the others (see their classes)
+        out.add(bfd); // these last: they close after the others (see their classes)
         out.add(fifos);
+        out.add(mail);
         return out;
     }
 }

@@ -42,13 +42,18 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
     private List<VirtualRule> staticRules = List.of();
     private volatile VrrpEngine engine;
     private final NotifyFifos fifos;
+    private final EmailAlerts mail;
+    /** smtp_alert of instances and sync groups, fed the notifications the FIFOs get. */
+    private final org.jkeepalived.vrrp.track.VrrpSmtpNotifier smtp;
     private volatile KeepalivedConfig config;
 
     private final BfdSubsystem bfd;
 
     VrrpSubsystem(MeterRegistry registry, boolean keepVipsOnStop, BiConsumer<VrrpInstance, VrrpState> stateListener,
-                  BfdSubsystem bfd, NotifyFifos fifos) {
+                  BfdSubsystem bfd, NotifyFifos fifos, EmailAlerts mail) {
         this.fifos = fifos;
+        this.mail = mail;
+        this.smtp = mail == null ? null : new org.jkeepalived.vrrp.track.VrrpSmtpNotifier(mail.alerter());
         this.registry = registry;
         this.keepVipsOnStop = keepVipsOnStop;
         this.stateListener = stateListener;
@@ -84,6 +89,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         applyStatic(cfg);
         if (bfd != null) bfd.apply(cfg);
         if (fifos != null) fifos.applyConfig(cfg);
+        applyMail(cfg);
         if (!cfg.vrrpInstances().isEmpty()) {
             engine = VrrpEngine.start(cfg, io, MonotonicClock.SYSTEM, listener(), registry, null);
             seedBfd(engine);
@@ -135,6 +141,12 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         staticRules = wantRules;
     }
 
+    private void applyMail(KeepalivedConfig cfg) {
+        if (mail == null) return;
+        mail.applyConfig(cfg);
+        smtp.configure(cfg);
+    }
+
     private void toFifos(String target, String name, VrrpState state, int priority) {
         if (fifos != null) fifos.vrrp(target, name, state.name(), priority);
     }
@@ -158,6 +170,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         return new EngineListener() {
             @Override public void onNotify(Action.Notify n) {
                 if (n.state() != VrrpState.INIT) toFifos(n.target().name(), n.name(), n.state(), n.priority());
+                if (smtp != null) smtp.onNotify(n);
             }
 
             @Override public void onStateChanged(Action.StateChanged c) {
@@ -182,6 +195,7 @@ final class VrrpSubsystem implements Subsystem, Daemon.ControlHandler {
         }
         if (bfd != null) bfd.apply(cfg);
         if (fifos != null) fifos.applyConfig(cfg);
+        applyMail(cfg);
         try {
             engine.reload(cfg);
         } catch (IllegalArgumentException e) {

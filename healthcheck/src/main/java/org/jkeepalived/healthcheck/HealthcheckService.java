@@ -15,10 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jkeepalived.core.config.Checker;
 import org.jkeepalived.core.config.CheckerCommon;
+import org.jkeepalived.core.config.GlobalDefs;
 import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.RealServer;
 import org.jkeepalived.core.config.ScriptSpec;
 import org.jkeepalived.core.config.VirtualServer;
+import org.jkeepalived.core.smtp.SmtpAlerter;
 import org.jkeepalived.core.table.DesiredTable;
 import org.jkeepalived.core.table.ServiceKey;
 import org.jkeepalived.core.table.TableChange;
@@ -49,6 +51,9 @@ public final class HealthcheckService implements AutoCloseable {
     private final Duration scriptTimeout;
     private final HealthcheckMetrics metrics;
     private final org.jkeepalived.healthcheck.bfd.BfdService bfd;
+    /** smtp_alert: mails go through this (null: no mail from this set). */
+    private final SmtpAlerter smtp;
+    private final GlobalDefs.SmtpAlerts smtpSettings;
     private final List<HealthcheckListener> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<CompletableFuture<Integer>> pendingScripts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<VsRuntime> virtualServers = new ArrayList<>();
@@ -74,6 +79,8 @@ public final class HealthcheckService implements AutoCloseable {
                         org.jkeepalived.healthcheck.check.HttpFetch.DEFAULT_BODY_LIMIT,
                         b.bfd != null ? b.bfd : inheritedBfd(b), b.bfd == null);
         this.metrics = new HealthcheckMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
+        this.smtp = b.smtp;
+        this.smtpSettings = config.globalDefs() != null ? config.globalDefs().smtpAlerts() : GlobalDefs.SmtpAlerts.DEFAULT;
         if (b.listener != null) listeners.add(b.listener);
         // keepalived runs every bfd_instance, used by a BFD_CHECK or not: a peer may want the session
         this.bfd = b.bfd != null ? b.bfd
@@ -361,8 +368,22 @@ public final class HealthcheckService implements AutoCloseable {
         if (r.ok() && r.weightDelta() != null) c.weightDelta = r.weightDelta();
         // keepalived: once a MISC_CHECK has used its retries and fails, its dynamic weight is dropped
         if (!r.ok() && step.changed() && !c.state.up() && c.probe.type().equals("MISC_CHECK")) c.weightDelta = null;
+        boolean rsWasAlive = rs.alive;
         rs.recompute();
+        if (step.changed()) checkerAlert(c, rsWasAlive);
         if (!stopped) schedule(c, nextDelay(c, step));
+    }
+
+    /**
+     * keepalived mails a checker's change from the checker itself (so the body names the check), with
+     * the real server's resulting state in the subject; no_checker_emails keeps only the changes that
+     * moved the real server.
+     */
+    private void checkerAlert(CheckerRuntime c, boolean rsWasAlive) {
+        RsRuntime rs = c.rs;
+        if (!rs.smtpAlert || (rs.alive == rsWasAlive && smtpSettings.noCheckerEmails())) return;
+        String body = CheckerAlerts.body(c.checker, c.state.up(), c.state.last());
+        if (body != null) smtp.alert(CheckerAlerts.realServerSubject(rs.label, rs.vs.vs.label(), rs.alive), body);
     }
 
     /**
@@ -390,11 +411,13 @@ public final class HealthcheckService implements AutoCloseable {
         final VirtualServer vs;
         final VirtualServerState state;
         final List<RsRuntime> servers = new ArrayList<>();
+        final boolean smtpAlert;
         boolean suspended;
         volatile boolean quorumUp;
 
         VsRuntime(VirtualServer vs, List<ServiceKey> keys, Inherited inherited) {
             this.vs = vs;
+            this.smtpAlert = smtp != null && smtpSettings.forVirtualServer(vs.smtpAlert());
             List<Boolean> initial = new ArrayList<>();
             List<RealServerStatus> before = new ArrayList<>();
             for (RealServer rs : vs.realServers()) {
@@ -467,6 +490,15 @@ public final class HealthcheckService implements AutoCloseable {
             quorumUp = up;
             tell(l -> l.onQuorum(vs.label(), up), vs.label());
         }
+
+        @Override public void quorumAlert(boolean up, String body) {
+            if (smtpAlert) smtp.alert(CheckerAlerts.virtualServerSubject(vs.label(), up), body);
+        }
+
+        @Override public void realServerAlert(int index, String body) {
+            RsRuntime r = servers.size() > index ? servers.get(index) : null;
+            if (r != null && r.smtpAlert) smtp.alert(CheckerAlerts.realServerSubject(r.label, vs.label(), false), body);
+        }
     }
 
     /** Verdicts taken from the service a reload replaces. */
@@ -502,6 +534,7 @@ public final class HealthcheckService implements AutoCloseable {
         final RealServer rs;
         final String label;
         final List<CheckerRuntime> checkers = new ArrayList<>();
+        final boolean smtpAlert;
         volatile boolean alive;
         volatile int weight;
         volatile String lastFailure;
@@ -510,6 +543,7 @@ public final class HealthcheckService implements AutoCloseable {
             this.vs = vs;
             this.index = index;
             this.rs = vs.vs.realServers().get(index);
+            this.smtpAlert = smtp != null && smtpSettings.forRealServer(rs.smtpAlert());
             this.label = vs.state.rsLabel(index);
             this.alive = alive;
             this.weight = rs.weight();
@@ -599,6 +633,7 @@ public final class HealthcheckService implements AutoCloseable {
         private HealthcheckListener listener;
         private HealthcheckService previous;
         private org.jkeepalived.healthcheck.bfd.BfdService bfd;
+        private SmtpAlerter smtp;
 
         private Builder(KeepalivedConfig config) {
             this.config = config;
@@ -625,6 +660,12 @@ public final class HealthcheckService implements AutoCloseable {
         public Builder scriptTimeout(Duration d) { this.scriptTimeout = d; return this; }
 
         public Builder listener(HealthcheckListener l) { this.listener = l; return this; }
+
+        /**
+         * Mails real server and quorum changes (smtp_alert) through this alerter, which the caller
+         * configures and closes; without it nothing is mailed.
+         */
+        public Builder smtpAlerter(SmtpAlerter a) { this.smtp = a; return this; }
 
         /**
          * The BFD sessions BFD_CHECK reads (the caller starts and closes them). Without it the default

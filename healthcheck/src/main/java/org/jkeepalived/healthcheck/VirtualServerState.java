@@ -39,6 +39,12 @@ public final class VirtualServerState {
 
         /** A real server went up or down (rsLabel as keepalived prints it); when its notify_up/down would run. */
         default void realServerChanged(String rsLabel, boolean up) {}
+
+        /** The virtual server's smtp_alert is due (quorum up or down) with keepalived's body for it. */
+        default void quorumAlert(boolean up, String body) {}
+
+        /** The smtp_alert of the real server at this index, taken down by a reload or an omega stop. */
+        default void realServerAlert(int index, String body) {}
     }
 
     /** A real server's live state as the checkers report it. */
@@ -147,19 +153,25 @@ public final class VirtualServerState {
         if (!fresh) {
             if (evaluateQuorum()) reconcileAll();
         } else if (quorumUp) {
-            quorumNow(true, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + live);
+            quorumNow(true, true, q + h, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + live);
         } else if (sorry != null) {
-            quorumNow(false, "Starting with quorum down " + q + "+" + h + "=" + (q + h) + " > " + live);
+            quorumNow(false, true, q + h, "Starting with quorum down " + q + "+" + h + "=" + (q + h) + " > " + live);
         }
     }
 
-    /** Quorum is (now) up or down: keepalived's log line, quorum_up or quorum_down, the listeners. */
-    private void quorumNow(boolean up, String why) {
+    /**
+     * Quorum is (now) up or down: keepalived's log line, quorum_up or quorum_down, the listeners, and
+     * the mail, whose body keepalived writes as "q+h=threshold <= live weight" whichever way it went.
+     */
+    private void quorumNow(boolean up, boolean starting, long threshold, String why) {
         quorumUp = up;
         fx.log(why + " for VS " + vs.label());
         ScriptSpec s = up ? vs.quorumUp() : vs.quorumDown();
         if (s != null) fx.script(s, (up ? "quorum_up" : "quorum_down") + " for VS " + vs.label());
         fx.quorumChanged(up);
+        String event = up ? (starting ? "Starting with quorum up" : "Gained quorum")
+                : (starting ? "Starting with quorum down" : "Lost quorum");
+        fx.quorumAlert(up, "=> " + event + " " + vs.quorum() + "+" + vs.hysteresis() + "=" + threshold + " <= " + live + " <=");
     }
 
     /** Before {@link #start()}: correct a real server's initial state (no scripts, nothing emitted). */
@@ -196,20 +208,27 @@ public final class VirtualServerState {
      * longer has (notify_down and the FIFO line, omega or not) and leaves the others alone.
      */
     public void retire(java.util.function.Predicate<Destination> kept) {
-        for (Member m : members) {
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
             if (!m.alive || kept.test(m.base)) continue;
             if (m.rs.notifyDown() != null) fx.script(m.rs.notifyDown(), "notify_down for " + rsLabel(m.base) + " (removed)");
             fx.realServerChanged(rsLabel(m.base), false);
+            fx.realServerAlert(i, "=> Removing <=");
         }
     }
 
-    /** On shutdown with omega: run the down notifiers of live servers and quorum_down. */
+    /** On shutdown with omega: run the down notifiers of live servers and quorum_down, and mail them down. */
     public void shutdown() {
         if (!vs.omega()) return;
-        for (Member m : members) {
-            if (m.alive && m.rs.notifyDown() != null) fx.script(m.rs.notifyDown(), "notify_down (omega) for " + rsLabel(m.base));
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            if (!m.alive) continue;
+            if (m.rs.notifyDown() != null) fx.script(m.rs.notifyDown(), "notify_down (omega) for " + rsLabel(m.base));
+            fx.realServerAlert(i, "=> Shutting down <=");
         }
         if (quorumUp && vs.quorumDown() != null) fx.script(vs.quorumDown(), "quorum_down (omega) for VS " + vs.label());
+        // keepalived mails the virtual server down at an omega stop whatever its quorum was
+        fx.quorumAlert(false, "=> Shutting down <=");
     }
 
     /** Sum of the weights of live real servers. */
@@ -222,11 +241,11 @@ public final class VirtualServerState {
         long sum = live;
         int q = vs.quorum(), h = vs.hysteresis();
         if (quorumUp && (sum == 0 || sum < q - h)) {
-            quorumNow(false, "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + sum);
+            quorumNow(false, false, q - h, "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + sum);
             return true;
         }
         if (!quorumUp && sum >= q + h && sum > 0) {
-            quorumNow(true, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + sum);
+            quorumNow(true, false, q + h, "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + sum);
             return true;
         }
         return false;

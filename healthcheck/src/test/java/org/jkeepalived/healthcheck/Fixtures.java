@@ -59,7 +59,7 @@ public final class Fixtures {
     public static RealServer rs(String ip, int port, int weight, boolean inhibit, ScriptSpec up, ScriptSpec down,
                                 Checker... checkers) {
         return new RealServer(ip(ip), port, weight, null, null, inhibit, false, null, null, up, down, null,
-                List.of(checkers), Map.of());
+                List.of(checkers), null, Map.of());
     }
 
     public static RealServer rs(String ip, int port, int weight, Checker... checkers) {
@@ -71,7 +71,7 @@ public final class Fixtures {
                                    RealServer... servers) {
         return new VirtualServer(ip(ip), port, null, null, null, L4Protocol.TCP, "wlc", List.of(), false,
                 LvsMethod.NAT, null, null, null, null, Duration.ofSeconds(10), haSuspend, false, omega, quorum,
-                hysteresis, quorumUp, quorumDown, false, null, sorry, false, List.of(servers), Map.of());
+                hysteresis, quorumUp, quorumDown, false, null, sorry, false, List.of(servers), null, Map.of());
     }
 
     public static VirtualServer vs(String ip, int port, RealServer... servers) {
@@ -81,7 +81,7 @@ public final class Fixtures {
     public static VirtualServer groupVs(String group, int port, RealServer... servers) {
         return new VirtualServer(null, port, null, group, null, L4Protocol.TCP, "wlc", List.of(), false,
                 LvsMethod.NAT, null, null, null, null, Duration.ofSeconds(10), false, false, false, 1, 0,
-                null, null, false, null, null, false, List.of(servers), Map.of());
+                null, null, false, null, null, false, List.of(servers), null, Map.of());
     }
 
     public static KeepalivedConfig config(List<VirtualServerGroup> groups, List<TrackFile> trackFiles,

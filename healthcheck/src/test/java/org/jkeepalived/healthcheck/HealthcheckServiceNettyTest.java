@@ -116,7 +116,7 @@ class HealthcheckServiceNettyTest {
         ScriptSpec notifyDown = new ScriptSpec(down.toString(), List.of(down.toString()), null, null);
         // two real servers on the same backend (different addresses on lo), and an endless-body one
         RealServer flapping = new RealServer(ip("127.0.0.1"), port, 1, null, null, false, false, null, null,
-                notifyUp, notifyDown, null, List.of(http(cc(port), false, null, url("/"))), java.util.Map.of());
+                notifyUp, notifyDown, null, List.of(http(cc(port), false, null, url("/"))), null, java.util.Map.of());
         CheckerCommon steadyCommon = new CheckerCommon(ip("127.0.0.1"), port, null, null, null, null,
                 Duration.ofMillis(500), 0, Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(150), false, false);
         RealServer steady = rs("127.0.0.2", port, 1, new Checker.TcpCheck(steadyCommon));

@@ -127,7 +127,7 @@ class VirtualServerStateTest {
         VirtualServer base = vs("10.0.0.1", 80, 1, 0, rs("10.0.0.9", 80, 3), null, null, false, false, rs("10.0.0.2", 80, 1));
         VirtualServer vs = new VirtualServer(base.address(), base.port(), null, null, null, base.protocol(), "wlc",
                 List.of(), false, base.lvsMethod(), null, null, null, null, base.delayLoop(), false, false, false, 1, 0,
-                null, null, false, null, base.sorryServer(), true, base.realServers(), java.util.Map.of());
+                null, null, false, null, base.sorryServer(), true, base.realServers(), null, java.util.Map.of());
         VirtualServerState s = state(vs, true);
         var sorry = new org.jkeepalived.core.table.Destination.DestinationKey(ip("10.0.0.9"), 80);
         assertEquals(0, table.service(KEY).orElseThrow().destination(sorry).orElseThrow().weight());

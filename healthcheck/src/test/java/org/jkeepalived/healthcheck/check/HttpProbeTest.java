@@ -213,9 +213,9 @@ class HttpProbeTest extends ProbeTestSupport {
         VirtualServer vsWithHost = new VirtualServer(ip("127.0.0.1"), 80, null, null, null,
                 org.jkeepalived.core.config.L4Protocol.TCP, "wlc", List.of(), false, null, null, null, null, null,
                 Duration.ofSeconds(5), false, false, false, 1, 0, null, null, false, "vs.example", null, false,
-                List.of(), java.util.Map.of());
+                List.of(), null, java.util.Map.of());
         RealServer rsWithHost = new RealServer(ip("127.0.0.1"), p, 1, null, null, false, false, null, null, null,
-                null, "rs.example", List.of(), java.util.Map.of());
+                null, "rs.example", List.of(), null, java.util.Map.of());
         RealServer rsPlain = Fixtures.rs("127.0.0.1", p, 1);
 
         // url > checker > real_server > virtual_server

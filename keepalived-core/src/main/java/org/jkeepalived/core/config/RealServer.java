@@ -23,6 +23,8 @@ public record RealServer(
         ScriptSpec notifyDown,
         String virtualhost,
         List<Checker> checkers,
+        /** smtp_alert as written (null: not set, see {@link GlobalDefs.SmtpAlerts#forRealServer}). */
+        Boolean smtpAlert,
         Map<String, List<List<String>>> options) {
 
     public RealServer {

@@ -40,6 +40,8 @@ public record VirtualServer(
         RealServer sorryServer,
         boolean sorryServerInhibit,
         List<RealServer> realServers,
+        /** smtp_alert as written (null: not set, see {@link GlobalDefs.SmtpAlerts#forVirtualServer}). */
+        Boolean smtpAlert,
         Map<String, List<List<String>>> options) {
 
     public VirtualServer {

@@ -56,7 +56,8 @@ public record VrrpInstance(
         ScriptSpec notifyFault,
         ScriptSpec notifyStop,
         ScriptSpec notifyGeneric,
-        boolean smtpAlert,
+        /** smtp_alert as written (null: not set, see {@link GlobalDefs.SmtpAlerts#forVrrp}). */
+        Boolean smtpAlert,
         Integer unicastTtl,
         boolean oldUnicastChecksum,
         boolean strictMode,

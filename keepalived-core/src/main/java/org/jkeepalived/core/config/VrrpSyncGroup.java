@@ -3,7 +3,7 @@ package org.jkeepalived.core.config;
 import java.util.List;
 import java.util.Map;
 
-/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* (track_bfd, track_process too) global_tracking sync_group_tracking_weight }. */
+/** vrrp_sync_group NAME { group { VI_1 VI_2 } notify_* track_* (track_bfd, track_process too) global_tracking sync_group_tracking_weight smtp_alert }. */
 public record VrrpSyncGroup(
         String name,
         List<String> group,
@@ -20,6 +20,8 @@ public record VrrpSyncGroup(
         List<TrackRef> trackProcesses,
         boolean globalTracking,
         boolean syncGroupTrackingWeight,
+        /** smtp_alert as written (null: not set, see {@link GlobalDefs.SmtpAlerts#forVrrp}). */
+        Boolean smtpAlert,
         Map<String, List<List<String>>> options) {
 
     public VrrpSyncGroup {
@@ -30,15 +32,5 @@ public record VrrpSyncGroup(
         trackBfds = trackBfds == null ? List.of() : List.copyOf(trackBfds);
         trackProcesses = trackProcesses == null ? List.of() : List.copyOf(trackProcesses);
         options = Options.copy(options);
-    }
-
-    /** The constructor before trackProcesses was added. */
-    public VrrpSyncGroup(String name, List<String> group, ScriptSpec notifyMaster, ScriptSpec notifyBackup,
-                         ScriptSpec notifyFault, ScriptSpec notifyStop, ScriptSpec notifyGeneric,
-                         List<TrackRef> trackInterfaces, List<TrackRef> trackScripts, List<TrackRef> trackFiles,
-                         List<TrackRef> trackBfds, boolean globalTracking, boolean syncGroupTrackingWeight,
-                         Map<String, List<List<String>>> options) {
-        this(name, group, notifyMaster, notifyBackup, notifyFault, notifyStop, notifyGeneric, trackInterfaces,
-                trackScripts, trackFiles, trackBfds, List.of(), globalTracking, syncGroupTrackingWeight, options);
     }
 }

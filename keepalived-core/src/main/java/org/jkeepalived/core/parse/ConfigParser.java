@@ -194,7 +194,7 @@ final class ConfigParser {
         }
         return new VrrpSyncGroup(g.name(), g.group(), g.notifyMaster(), g.notifyBackup(), g.notifyFault(),
                 g.notifyStop(), g.notifyGeneric(), g.trackInterfaces(), g.trackScripts(), g.trackFiles(), g.trackBfds(),
-                procs, g.globalTracking(), g.syncGroupTrackingWeight(), g.options());
+                procs, g.globalTracking(), g.syncGroupTrackingWeight(), g.smtpAlert(), g.options());
     }
 
     /** The entries whose weight (their own, else the tracked object's) is 0; the others are reported. */
@@ -341,6 +341,10 @@ final class ConfigParser {
         String routerId, emailFrom, smtpServer, scriptUser, scriptGroup, lvsFlushOnstop, notifyFifo, vrrpFifo, lvsFifo;
         List<String> emails = new ArrayList<>();
         Duration smtpTimeout = Defaults.SMTP_CONNECT_TIMEOUT;
+        int smtpPort = GlobalDefs.SmtpAlerts.SMTP_PORT;
+        String smtpHelo;
+        Boolean smtpAlert, smtpAlertVrrp, smtpAlertChecker;
+        boolean noEmailFaults, noCheckerEmails;
         boolean scriptSecurity, strict, skipCheckAdv, checkUnicastSrc, lvsFlush, dynamicIf, fifoStatesOnReload;
         int version = Defaults.VRRP_VERSION;
         InetAddress mcast4 = Defaults.MCAST4, mcast6 = Defaults.MCAST6;
@@ -362,21 +366,46 @@ final class ConfigParser {
             String kw = c.keyword();
             switch (kw) {
                 case "router_id": g.routerId = str(c, 0); break;
-                case "notification_email":
-                    for (Node e : block(c)) {
+                case "notification_email": {
+                    List<Node> addrs = block(c);
+                    if (c.children != null && addrs.isEmpty()) d.warn(c.kw, "Warning - empty notification_email block");
+                    for (Node e : addrs) {
                         g.emails.add(e.keyword());
                         for (Token t : e.args) g.emails.add(t.text());
                     }
                     break;
-                case "notification_email_from": g.emailFrom = str(c, 0); break;
+                }
+                case "notification_email_from":
+                    // keepalived reports a missing address and keeps the default (it still starts)
+                    noBlock(c);
+                    if (c.argc() == 0) d.warn(c.kw, "notification_email_from: address missing - ignoring");
+                    else g.emailFrom = c.arg(0);
+                    break;
                 case "smtp_server":
                     g.smtpServer = str(c, 0);
                     if (c.argc() > 1) {
-                        integer(c, 1, 1, 65535);
-                        keep(c, g.options);
+                        Integer port = integer(c, 1, 1, 65535);
+                        if (port != null) g.smtpPort = port;
                     }
                     break;
-                case "smtp_connect_timeout": g.smtpTimeout = timer(c, 0, 0.000001, 86400, g.smtpTimeout); break;
+                case "smtp_connect_timeout": g.smtpTimeout = smtpConnectTimeout(c, g.smtpTimeout); break;
+                case "smtp_helo_name":
+                    // keepalived takes a bare smtp_helo_name silently and keeps the default HELO name
+                    noBlock(c);
+                    if (c.argc() == 0) d.notice(c.kw, "smtp_helo_name without a name: the host name is used");
+                    else g.smtpHelo = c.arg(0);
+                    break;
+                case "smtp_alert": g.smtpAlert = smtpAlert(c, g.smtpAlert, "global smtp_alert"); break;
+                case "smtp_alert_vrrp": g.smtpAlertVrrp = smtpAlert(c, g.smtpAlertVrrp, "global smtp_alert_vrrp"); break;
+                case "smtp_alert_checker":
+                    g.smtpAlertChecker = smtpAlert(c, g.smtpAlertChecker, "global smtp_alert_checker");
+                    break;
+                case "no_email_faults": g.noEmailFaults = flagOnly(c); break;
+                case "no_checker_emails": {
+                    Boolean v = smtpAlert(c, g.noCheckerEmails, "global no_checker_emails");
+                    g.noCheckerEmails = v;
+                    break;
+                }
                 case "enable_script_security": g.scriptSecurity = flagOnly(c); break;
                 case "script_user":
                     g.scriptUser = str(c, 0);
@@ -464,7 +493,50 @@ final class ConfigParser {
                 g.scriptUser, g.scriptGroup, g.version, g.strict, g.mcast4, g.mcast6, g.garpDelay, g.garpRepeat,
                 g.garpRefresh, g.garpRefreshRepeat, g.garpInterval, g.gnaInterval, g.skipCheckAdv, g.checkUnicastSrc,
                 g.lvsFlush, g.lvsFlushOnstop, g.timeouts, g.sync, g.notifyFifo, g.fifoScript, g.vrrpFifo,
-                g.vrrpFifoScript, g.lvsFifo, g.lvsFifoScript, g.fifoStatesOnReload, g.dynamicIf, g.options);
+                g.vrrpFifoScript, g.lvsFifo, g.lvsFifoScript, g.fifoStatesOnReload, g.dynamicIf,
+                new GlobalDefs.SmtpAlerts(g.smtpPort, g.smtpHelo, g.smtpAlert, g.smtpAlertVrrp, g.smtpAlertChecker,
+                        g.noEmailFaults, g.noCheckerEmails),
+                g.options);
+    }
+
+    /**
+     * smtp_connect_timeout: whole seconds in [1, 4294] as keepalived reads it; 0 is taken as 1 and
+     * anything else ignored, each with keepalived's report (it starts with them, so: warnings).
+     */
+    private Duration smtpConnectTimeout(Node c, Duration had) {
+        noBlock(c);
+        if (c.argc() == 0) {
+            d.warn(c.kw, "smtp_connect_timeout: missing value - ignoring");
+            return had;
+        }
+        Token t = c.args.get(0);
+        Long v = number(t.text());
+        if (v == null || v < 0 || v > 4294) {
+            d.warn(t, "smtp_connect_timeout '" + t.text() + "' must be in [0, 4294] - ignoring");
+            return had;
+        }
+        if (v == 0) {
+            d.warn(t, "smtp_connect_timeout must be greater than 0, setting to 1");
+            v = 1L;
+        }
+        return Duration.ofSeconds(v);
+    }
+
+    /**
+     * smtp_alert and its kin take keepalived's BOOL: nothing means on, on|true|yes / off|false|no
+     * (lower case only, as keepalived compares them); anything else is reported and the keyword
+     * ignored, which keepalived also starts with (so: a warning).
+     */
+    private Boolean smtpAlert(Node c, Boolean had, String what) {
+        noBlock(c);
+        if (c.argc() == 0) return true;
+        switch (c.arg(0)) {
+            case "on": case "true": case "yes": return true;
+            case "off": case "false": case "no": return false;
+            default:
+                d.warn(c.args.get(0), "Invalid " + what + " value '" + c.arg(0) + "' (on|off|true|false|yes|no) - ignoring");
+                return had;
+        }
     }
 
     private GlobalDefs.LvsTimeouts lvsTimeouts(Node c) {
@@ -526,7 +598,7 @@ final class ConfigParser {
                 g.vrrpGarpInterval(), g.vrrpGnaInterval(), g.vrrpSkipCheckAdvAddr(), g.vrrpCheckUnicastSrc(),
                 g.lvsFlush(), g.lvsFlushOnstop(), g.lvsTimeouts(), s, g.notifyFifo(), g.notifyFifoScript(),
                 g.vrrpNotifyFifo(), g.vrrpNotifyFifoScript(), g.lvsNotifyFifo(), g.lvsNotifyFifoScript(),
-                g.fifoWriteVrrpStatesOnReload(), g.dynamicInterfaces(),
+                g.fifoWriteVrrpStatesOnReload(), g.dynamicInterfaces(), g.smtpAlerts(),
                 g.options());
     }
 
@@ -968,6 +1040,7 @@ final class ConfigParser {
         List<TrackRef> ifs = new ArrayList<>(), scr = new ArrayList<>(), files = new ArrayList<>(), bfdRefs = new ArrayList<>(),
                 procs = new ArrayList<>();
         boolean globalTracking = false, tw = false;
+        Boolean smtp = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         for (Node c : block(n)) {
             switch (c.keyword()) {
@@ -997,6 +1070,7 @@ final class ConfigParser {
                     globalTracking = true;
                     break;
                 case "sync_group_tracking_weight": tw = true; break;
+                case "smtp_alert": smtp = smtpAlert(c, smtp, "vrrp_sync_group smtp_alert"); break;
                 default: other("vrrp_sync_group", c, options);
             }
         }
@@ -1006,7 +1080,7 @@ final class ConfigParser {
         }
         if (name != null && defined("vrrp_sync_group", name, n)) {
             syncGroups.add(new VrrpSyncGroup(name, group, master, backup, fault, stop, generic, ifs, scr, files,
-                    bfdRefs, procs, globalTracking, tw, options));
+                    bfdRefs, procs, globalTracking, tw, smtp, options));
         }
     }
 
@@ -1073,8 +1147,8 @@ final class ConfigParser {
         int priority = Defaults.PRIORITY;
         Duration advert = Defaults.ADVERT_INT, preemptDelay = Defaults.PREEMPT_DELAY, garpDelay = null, garpRefresh = null,
                 lowerDelay = null;
-        boolean nativeV6 = false, nopreempt = false, dontTrack = false, xmitBase = false, smtp = false,
-                oldChecksum = false;
+        boolean nativeV6 = false, nopreempt = false, dontTrack = false, xmitBase = false, oldChecksum = false;
+        Boolean smtp = null;
         Boolean accept = null, strict = null;
         AuthType auth = AuthType.NONE;
         InetAddress mcastSrc = null, unicastSrc = null;
@@ -1192,7 +1266,7 @@ final class ConfigParser {
                 case "notify_fault": fault = firstScript(c, fault); break;
                 case "notify_stop": stop = firstScript(c, stop); break;
                 case "notify": generic = firstScript(c, generic); break;
-                case "smtp_alert": smtp = bool(c, 0); break;
+                case "smtp_alert": smtp = smtpAlert(c, smtp, "vrrp_instance smtp_alert"); break;
                 case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); break;
                 case "old_unicast_checksum":
                     oldChecksum = true;
@@ -1603,6 +1677,7 @@ final class ConfigParser {
         Duration persistence = null;
         int quorum = Defaults.QUORUM, hysteresis = Defaults.HYSTERESIS;
         ScriptSpec qUp = null, qDown = null;
+        Boolean vsSmtp = null;
         Inherit h = new Inherit();
         Node sorryNode = null;
         LvsMethod sorryMethod = null;
@@ -1670,6 +1745,7 @@ final class ConfigParser {
                 case "quorum": quorum = intOr(c, 0, 1, Integer.MAX_VALUE, quorum); break;
                 case "hysteresis": hysteresis = intOr(c, 0, 0, Integer.MAX_VALUE, hysteresis); break;
                 case "quorum_up": qUp = script(c, true); break;
+                case "smtp_alert": vsSmtp = smtpAlert(c, vsSmtp, "virtual_server smtp_alert"); break;
                 case "quorum_down": qDown = script(c, true); break;
                 case "ip_family": {
                     String f = str(c, 0);
@@ -1735,7 +1811,7 @@ final class ConfigParser {
             TunnelSpec st = sorryMethod != null ? sorryTunnel : h.tunnel;
             if (sa != null) {
                 sorry = new RealServer(sa, sp, Defaults.WEIGHT, sm, st, sorryInhibit, false, null, null, null, null, null,
-                        List.of(), Map.of());
+                        List.of(), null, Map.of());
             }
         }
         if (ipFamily == null) {
@@ -1765,7 +1841,7 @@ final class ConfigParser {
                 method(h), h.method == LvsMethod.TUN ? h.tunnel : null, persistence, granularity, engine,
                 h.delayLoop != null ? h.delayLoop : Defaults.DELAY_LOOP, haSuspend, Boolean.TRUE.equals(h.alpha), omega,
                 quorum, hysteresis, qUp, qDown, Boolean.TRUE.equals(h.inhibit), h.virtualhost, sorry, sorryInhibit, rss,
-                options));
+                vsSmtp, options));
     }
 
     private static LvsMethod method(Inherit h) {
@@ -1827,6 +1903,7 @@ final class ConfigParser {
         int weight = Defaults.WEIGHT;
         Integer uth = null, lth = null;
         ScriptSpec up = null, down = null;
+        Boolean smtp = null;
         List<Node> checkerNodes = new ArrayList<>();
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         for (Node c : block(n)) {
@@ -1843,6 +1920,7 @@ final class ConfigParser {
                 }
                 case "notify_up": up = script(c, true); break;
                 case "notify_down": down = script(c, true); break;
+                case "smtp_alert": smtp = smtpAlert(c, smtp, "real_server smtp_alert"); break;
                 case "uthreshold": uth = integer(c, 0, 0, Integer.MAX_VALUE); break;
                 case "lthreshold": lth = integer(c, 0, 0, Integer.MAX_VALUE); break;
                 case "virtualhost": h.virtualhost = str(c, 0); break;
@@ -1863,7 +1941,7 @@ final class ConfigParser {
         LvsMethod m = method(h);
         return new RealServer(a, port, weight, m, m == LvsMethod.TUN ? (h.tunnel != null ? h.tunnel : TunnelSpec.IPIP) : null,
                 Boolean.TRUE.equals(h.inhibit), Boolean.TRUE.equals(h.alpha), uth, lth, up, down, h.virtualhost, checkers,
-                options);
+                smtp, options);
     }
 
     // ================================================================== checkers

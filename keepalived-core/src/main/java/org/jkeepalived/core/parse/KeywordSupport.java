@@ -25,9 +25,7 @@ public final class KeywordSupport {
     private static final Map<String, Set<String>> PENDING = new LinkedHashMap<>();
 
     static {
-        PENDING.put("global_defs", set("notification_email notification_email_from smtp_server smtp_connect_timeout "
-                + "dynamic_interfaces"));
-        PENDING.put("vrrp_instance", set("smtp_alert"));
+        PENDING.put("global_defs", set("dynamic_interfaces"));
         PENDING.put("vrrp_sync_group", set("global_tracking"));
     }
 
@@ -61,10 +59,11 @@ public final class KeywordSupport {
                         + "lvs_notify_fifo_script fifo_write_vrrp_states_on_reload "
                         + "dynamic_interfaces checker_log_all_failures include_check "
                         + "nftables nftables_priority nftables_counters vrrp_lower_prio_no_advert "
-                        + "vrrp_higher_prio_send_advert vrrp_down_timer_adverts vrrp_priority vrrp_rt_priority",
+                        + "vrrp_higher_prio_send_advert vrrp_down_timer_adverts vrrp_priority vrrp_rt_priority "
+                        + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults no_checker_emails",
                 "tmp_config_directory config_save_dir process_names process_name vrrp_process_name checker_process_name "
                         + "bfd_process_name startup_script startup_script_timeout shutdown_script shutdown_script_timeout "
-                        + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults default_interface "
+                        + "default_interface "
                         + "vrrp_min_garp vrrp_garp_extra_if "
                         + "nftables_ifindex "
                         + "nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark vrrp_iptables vrrp_ipsets "
@@ -78,7 +77,7 @@ public final class KeywordSupport {
                         + "vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs lvs_netlink_cmd_rcv_bufs_force "
                         + "lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs "
                         + "process_monitor_rcv_bufs_force vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier rs_init_notifies "
-                        + "no_checker_emails umask vrrp_startup_delay log_unknown_vrids vmac_prefix vmac_addr_prefix "
+                        + "umask vrrp_startup_delay log_unknown_vrids vmac_prefix vmac_addr_prefix "
                         + "random_seed reload_check_config reload_time_file reload_repeat reload_file data_use_instance "
                         + "linkbeat_use_polling net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir "
                         + "child_wait_time script_group");
@@ -90,8 +89,8 @@ public final class KeywordSupport {
                 + "full_command", "");
         def("vrrp_sync_group",
                 "group notify_master notify_backup notify_fault notify_stop notify track_interface track_script "
-                        + "track_file track_bfd track_process global_tracking sync_group_tracking_weight",
-                "notify_deleted notify_priority_changes smtp_alert");
+                        + "track_file track_bfd track_process global_tracking sync_group_tracking_weight smtp_alert",
+                "notify_deleted notify_priority_changes");
         def("vrrp_instance",
                 "state interface virtual_router_id priority advert_int version native_ipv6 nopreempt preempt "
                         + "preempt_delay accept no_accept authentication mcast_src_ip unicast_src_ip unicast_peer "
@@ -111,13 +110,13 @@ public final class KeywordSupport {
                         + "persistence_engine persistence_timeout persistence_granularity protocol ha_suspend virtualhost "
                         + "alpha omega quorum hysteresis quorum_up quorum_down ip_family sorry_server sorry_server_inhibit "
                         + "sorry_server_lvs_method connect_timeout retry nb_get_retry delay_before_retry warmup delay_loop "
-                        + "inhibit_on_failure real_server",
-                "smtp_alert snmp_name");
+                        + "inhibit_on_failure real_server smtp_alert",
+                "snmp_name");
         def("real_server",
                 "weight lvs_method notify_up notify_down uthreshold lthreshold virtualhost alpha connect_timeout "
                         + "retry nb_get_retry delay_before_retry warmup delay_loop inhibit_on_failure HTTP_GET SSL_GET "
-                        + "TCP_CHECK SMTP_CHECK DNS_CHECK MISC_CHECK UDP_CHECK PING_CHECK FILE_CHECK BFD_CHECK",
-                "smtp_alert snmp_name");
+                        + "TCP_CHECK SMTP_CHECK DNS_CHECK MISC_CHECK UDP_CHECK PING_CHECK FILE_CHECK BFD_CHECK smtp_alert",
+                "snmp_name");
         def("checker",
                 "connect_ip connect_port bindto bind_if bind_port fwmark alpha connect_timeout retry nb_get_retry "
                         + "delay_before_retry warmup delay_loop log_all_failures",

@@ -70,7 +70,7 @@ class ScriptPolicyTest {
     void scriptUserFromGlobalDefs() {
         GlobalDefs g = new GlobalDefs(null, null, null, null, null, true, "alice", "staff", 2, false, null, null, null, 0,
                 null, 0, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false,
-                false, java.util.Map.of());
+                false, null, java.util.Map.of());
         ScriptPolicy p = ScriptPolicy.of(g);
         if (ScriptPolicy.runningAsRoot()) {
             List<String> c = p.commandLine(spec("/x", null, null), List.of());

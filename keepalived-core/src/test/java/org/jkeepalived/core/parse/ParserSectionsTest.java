@@ -65,7 +65,7 @@ class ParserSectionsTest {
     @Test
     void globalDefsValues() {
         GlobalDefs g = ok("global_defs {\n router_id LVS_1\n notification_email {\n  a@example.com\n  b@example.com\n }\n"
-                + " notification_email_from kad@example.com\n smtp_server 192.0.2.1\n smtp_connect_timeout 12.5\n"
+                + " notification_email_from kad@example.com\n smtp_server 192.0.2.1\n smtp_connect_timeout 12\n"
                 + " enable_script_security\n script_user ka kagrp\n vrrp_version 3\n vrrp_strict\n"
                 + " vrrp_mcast_group4 224.0.0.19\n vrrp_mcast_group6 ff02::13\n vrrp_garp_master_delay 10\n"
                 + " vrrp_garp_master_repeat 1\n vrrp_garp_master_refresh 60\n vrrp_garp_master_refresh_repeat 2\n"
@@ -81,7 +81,7 @@ class ParserSectionsTest {
         assertEquals("LVS_1", g.routerId());
         assertEquals(List.of("a@example.com", "b@example.com"), g.notificationEmail());
         assertEquals("192.0.2.1", g.smtpServer());
-        assertEquals(s(12.5), g.smtpConnectTimeout());
+        assertEquals(s(12), g.smtpConnectTimeout());
         assertTrue(g.enableScriptSecurity());
         assertEquals("ka", g.scriptUser());
         assertEquals("kagrp", g.scriptGroup());
@@ -213,7 +213,7 @@ class ParserSectionsTest {
         assertEquals(List.of(new TrackRef("chk", -5, true)), g.trackScripts());
         assertEquals(List.of(new TrackRef("tf", null, false)), g.trackFiles());
         assertTrue(g.syncGroupTrackingWeight());
-        assertEquals(List.of(List.<String>of()), g.options().get("smtp_alert"));
+        assertEquals(Boolean.TRUE, g.smtpAlert());
         assertEquals(c.vrrpSyncGroups().get(0), c.syncGroupOf("VI_2").get());
     }
 

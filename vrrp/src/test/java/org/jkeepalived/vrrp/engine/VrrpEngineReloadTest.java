@@ -468,6 +468,6 @@ class VrrpEngineReloadTest {
 
     static VrrpSyncGroup group(String name, String... members) {
         return new VrrpSyncGroup(name, List.of(members), null, null, null, null, null, List.of(), List.of(),
-                List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), false, false, null, null);
     }
 }

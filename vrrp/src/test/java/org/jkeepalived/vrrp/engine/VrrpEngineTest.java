@@ -265,7 +265,7 @@ class VrrpEngineTest {
         VrrpInstance v2 = EngineMain.instance("name=VI_2", "vrid=52", "prio=150", "version=3", "int=0.05",
                 "garp_delay=0", "vip=10.0.0.101/24");
         VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
-                List.of(), List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), List.of(), false, false, null, null);
         org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
                 List.of(), List.of(), List.of(), List.of(chk), List.of(), List.of(g), List.of(v1, v2), List.of(),
                 List.of());
@@ -316,7 +316,7 @@ class VrrpEngineTest {
         VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3", "int=0.05",
                 "garp_delay=0", "vip=10.1.0.100/24");
         VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
-                List.of(), List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), List.of(), false, false, null, null);
         VrrpEngine e = engine(a, List.of(g), null, v1, v2);
         await(() -> e.status().stream().allMatch(s -> s.state() == VrrpState.MASTER), "group master");
         a.setLink("eth1", false);
@@ -431,7 +431,7 @@ class VrrpEngineTest {
         VrrpInstance v2 = EngineMain.instance("name=VI_2", "iface=eth1", "vrid=52", "prio=150", "version=3",
                 "int=0.05", "garp_delay=0", "vip=10.1.0.100/24");
         VrrpSyncGroup g = new VrrpSyncGroup("G1", List.of("VI_1", "VI_2"), null, null, null, null, null, List.of(),
-                List.of(), List.of(), List.of(), false, false, null);
+                List.of(), List.of(), List.of(), List.of(), false, false, null, null);
         VrrpEngine e = engine(a, List.of(g), null, v1, v2);
         Thread.sleep(300);
         assertTrue(e.status().stream().allMatch(s -> s.state() == VrrpState.FAULT), e.status().toString());

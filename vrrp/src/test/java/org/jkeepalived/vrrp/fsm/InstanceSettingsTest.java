@@ -42,7 +42,7 @@ class InstanceSettingsTest {
 
     static GlobalDefs globals(boolean strict, Map<String, List<List<String>>> options) {
         return new GlobalDefs("r1", List.of(), null, null, null, false, null, null, 2, strict, null, null, null, 5,
-                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, options);
+                null, 1, null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, null, options);
     }
 
     /** global_defs' vrrp_lower_prio_no_advert, vrrp_higher_prio_send_advert, vrrp_down_timer_adverts: the instances' defaults. */

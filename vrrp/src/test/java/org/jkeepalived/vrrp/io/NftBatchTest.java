@@ -94,6 +94,6 @@ class NftBatchTest {
 
     static GlobalDefs global(Map<String, List<List<String>>> options) {
         return new GlobalDefs(null, null, null, null, null, false, null, null, 2, false, null, null, null, 0, null, 0,
-                null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, options);
+                null, null, false, false, false, null, null, null, null, null, null, null, null, null, false, false, null, options);
     }
 }
