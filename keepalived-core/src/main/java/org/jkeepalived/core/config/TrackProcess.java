@@ -45,6 +45,15 @@ public record TrackProcess(
         if (terminateDelay == null) terminateDelay = Duration.ZERO;
     }
 
+    /**
+     * Whether {@code o} matches the same processes and makes quorum alike: a reload changing only
+     * weight, reverse or the delays keeps the counts (equals would not).
+     */
+    public boolean countsLike(TrackProcess o) {
+        return process.equals(o.process) && params.equals(o.params) && paramMatch == o.paramMatch
+                && fullCommand == o.fullCommand && quorum == o.quorum && java.util.Objects.equals(quorumMax, o.quorumMax);
+    }
+
     /** Whether {@code count} matching processes make quorum. */
     public boolean inQuorum(int count) {
         return count >= quorum && (quorumMax == null || count <= quorumMax);

@@ -108,6 +108,7 @@ final class ConfigParser {
                 }
             }
         }
+        inheritReverse();
         instances.replaceAll(this::withoutIgnoredWeights);
         syncGroups.replaceAll(this::unweightedProcessesWithOwner);
         for (Object[] g : groupsWithoutProtocol) {
@@ -477,6 +478,37 @@ final class ConfigParser {
                     g.options.put(kw, List.of(List.of(Integer.toString(clamped))));
                     break;
                 }
+                case "process_monitor_rcv_bufs": {
+                    // keepalived 2.2.7: an unsigned 32-bit size; 0 leaves the default
+                    noBlock(c);
+                    if (c.argc() == 0) {
+                        d.error(c.kw, "process_monitor_rcv_bufs size missing");
+                        break;
+                    }
+                    Long v = c.arg(0).startsWith("-") ? null : number(c.arg(0));
+                    if (v == null || v > 0xffffffffL) {
+                        d.error(c.args.get(0), "process_monitor_rcv_bufs size (" + c.arg(0) + ") invalid");
+                        break;
+                    }
+                    if (v > 0) g.options.put(kw, List.of(List.of(Long.toString(v))));
+                    break;
+                }
+                case "process_monitor_rcv_bufs_force": {
+                    // keepalived's check_true_false: lower case only, nothing means true
+                    noBlock(c);
+                    String v = c.argc() == 0 ? "true" : c.arg(0);
+                    Boolean on = switch (v) {
+                        case "true", "on", "yes" -> true;
+                        case "false", "off", "no" -> false;
+                        default -> null;
+                    };
+                    if (on == null) {
+                        d.error(c.args.get(0), "Invalid value '" + v + "' for global process_monitor_rcv_bufs_force specified");
+                        break;
+                    }
+                    g.options.put(kw, List.of(List.of(Boolean.toString(on))));
+                    break;
+                }
                 default: other("global_defs", c, g.options);
             }
         }
@@ -828,7 +860,9 @@ final class ConfigParser {
                 continue;
             }
             Integer weight = null;
-            boolean reverse = false;
+            // keepalived starts from the definition's reverse; only reverse / noreverse change it
+            boolean reverse = trackProcesses.stream().filter(p -> p.name().equals(name)).findFirst()
+                    .map(TrackProcess::weightReverse).orElse(false);
             if (e.argc() > 0) {
                 if (!e.arg(0).equals("weight")) {
                     d.warn(e.args.get(0), who + "unknown track process option " + e.arg(0) + " - ignoring");
@@ -839,10 +873,11 @@ final class ConfigParser {
                     continue;
                 }
                 weight = integer(e, 1, -254, 254);
-                if (weight != null && e.argc() > 2) {
+                if (e.argc() > 2) {
                     String o = e.arg(2);
                     if (o.equals("reverse")) reverse = true;
-                    else if (!o.equals("noreverse")) {
+                    else if (o.equals("noreverse")) reverse = false;
+                    else {
                         d.warn(e.args.get(2), who + "unknown track_process " + name + " weight option " + o + " - ignoring");
                     }
                 }
@@ -1089,6 +1124,7 @@ final class ConfigParser {
         for (Node e : block(c)) {
             Integer weight = null;
             boolean reverse = false;
+            boolean reverseGiven = false;
             for (int i = 0; i < e.argc(); i++) {
                 String a = e.arg(i);
                 if (a.equals("weight")) {
@@ -1096,8 +1132,10 @@ final class ConfigParser {
                     i++;
                 } else if (a.equals("reverse")) {
                     reverse = true;
+                    reverseGiven = true;
                 } else if (a.equals("noreverse") || a.equals("no_reverse")) {
                     reverse = false;
+                    reverseGiven = true;
                 } else {
                     d.error(e.args.get(i), c.keyword() + ": unexpected '" + a + "' (weight N [reverse])");
                 }
@@ -1106,7 +1144,41 @@ final class ConfigParser {
             else if (c.keyword().equals("track_interface")) {
                 checkInterface(e, -1, "tracked interface " + e.keyword());
             }
-            out.add(new TrackRef(e.keyword(), weight, reverse));
+            TrackRef r = new TrackRef(e.keyword(), weight, reverse);
+            if (refKind != null && !reverseGiven) reverseFromDefinition.add(r);
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * track_script / track_file / track_bfd entries without reverse or noreverse: keepalived gives
+     * them the definition's reverse, weighted or not. Identity matters (equal entries may differ here).
+     */
+    private final Set<TrackRef> reverseFromDefinition = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Resolved once every definition is read (a vrrp_script may follow the instance using it). */
+    private void inheritReverse() {
+        java.util.function.UnaryOperator<List<TrackRef>> scr = l -> inheritReverse(l,
+                n -> scripts.stream().filter(x -> x.name().equals(n)).map(VrrpScript::weightReverse).findFirst());
+        java.util.function.UnaryOperator<List<TrackRef>> fls = l -> inheritReverse(l,
+                n -> trackFiles.stream().filter(x -> x.name().equals(n)).map(TrackFile::weightReverse).findFirst());
+        java.util.function.UnaryOperator<List<TrackRef>> bfd = l -> inheritReverse(l,
+                n -> bfds.stream().filter(x -> x.name().equals(n)).map(BfdInstance::weightReverse).findFirst());
+        instances.replaceAll(vi -> vi.withTracking(vi.trackInterfaces(), scr.apply(vi.trackScripts()),
+                fls.apply(vi.trackFiles()), bfd.apply(vi.trackBfds())));
+        syncGroups.replaceAll(g -> new VrrpSyncGroup(g.name(), g.group(), g.notifyMaster(), g.notifyBackup(),
+                g.notifyFault(), g.notifyStop(), g.notifyGeneric(), g.trackInterfaces(), scr.apply(g.trackScripts()),
+                fls.apply(g.trackFiles()), bfd.apply(g.trackBfds()), g.trackProcesses(), g.globalTracking(),
+                g.syncGroupTrackingWeight(), g.smtpAlert(), g.options()));
+    }
+
+    private List<TrackRef> inheritReverse(List<TrackRef> refs,
+                                          java.util.function.Function<String, java.util.Optional<Boolean>> defReverse) {
+        List<TrackRef> out = new ArrayList<>(refs.size());
+        for (TrackRef r : refs) {
+            boolean inherit = reverseFromDefinition.contains(r) && defReverse.apply(r.name()).orElse(false);
+            out.add(inherit ? new TrackRef(r.name(), r.weight(), true) : r);
         }
         return out;
     }

@@ -60,7 +60,8 @@ public final class KeywordSupport {
                         + "dynamic_interfaces checker_log_all_failures include_check "
                         + "nftables nftables_priority nftables_counters vrrp_lower_prio_no_advert "
                         + "vrrp_higher_prio_send_advert vrrp_down_timer_adverts vrrp_priority vrrp_rt_priority "
-                        + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults no_checker_emails",
+                        + "smtp_helo_name smtp_alert smtp_alert_vrrp smtp_alert_checker no_email_faults no_checker_emails "
+                        + "process_monitor_rcv_bufs process_monitor_rcv_bufs_force",
                 "tmp_config_directory config_save_dir process_names process_name vrrp_process_name checker_process_name "
                         + "bfd_process_name startup_script startup_script_timeout shutdown_script shutdown_script_timeout "
                         + "default_interface "
@@ -75,8 +76,8 @@ public final class KeywordSupport {
                         + "enable_snmp_keepalived enable_traps enable_dbus dbus_service_name "
                         + "vrrp_netlink_cmd_rcv_bufs vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs "
                         + "vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs lvs_netlink_cmd_rcv_bufs_force "
-                        + "lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs "
-                        + "process_monitor_rcv_bufs_force vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier rs_init_notifies "
+                        + "lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force "
+                        + "vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier rs_init_notifies "
                         + "umask vrrp_startup_delay log_unknown_vrids vmac_prefix vmac_addr_prefix "
                         + "random_seed reload_check_config reload_time_file reload_repeat reload_file data_use_instance "
                         + "linkbeat_use_polling net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir "

@@ -104,7 +104,36 @@ class TrackProcessParseTest {
         VrrpInstance v1 = c.vrrpInstance("VI_1").orElseThrow();
         assertEquals(List.of(new TrackRef("p1", null, false), new TrackRef("p2", 30, false)), v1.trackProcesses());
         assertEquals(List.of(new TrackRef("p2", -7, true)), c.vrrpInstance("VI_2").orElseThrow().trackProcesses());
-        assertEquals(List.of(new TrackRef("p2", null, false)), c.vrrpSyncGroups().get(0).trackProcesses());
+        // the entry carries the definition's reverse (TrackingState ORs it in either way)
+        assertEquals(List.of(new TrackRef("p2", null, true)), c.vrrpSyncGroups().get(0).trackProcesses());
+    }
+
+    @Test
+    void aWeightedEntryKeepsTheDefinitionsReverseUnlessItSaysOtherwise() {
+        // keepalived's alloc_track_process starts from the vrrp_track_process's weight_reverse
+        KeepalivedConfig c = ok("vrrp_track_process P {\n process x\n weight 5 reverse\n}\n"
+                + instance("VI_1", 1, 100, tracking("  P weight 20\n"))
+                + instance("VI_2", 2, 100, tracking("  P weight 20 noreverse\n"))
+                + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n sync_group_tracking_weight\n"
+                + " track_process {\n  P weight -3\n }\n}\n");
+        assertEquals(List.of(new TrackRef("P", 20, true)), c.vrrpInstance("VI_1").orElseThrow().trackProcesses());
+        assertEquals(List.of(new TrackRef("P", 20, false)), c.vrrpInstance("VI_2").orElseThrow().trackProcesses());
+        assertEquals(List.of(new TrackRef("P", -3, true)), c.vrrpSyncGroups().get(0).trackProcesses());
+    }
+
+    @Test
+    void aWeightedTrackScriptEntryKeepsTheScriptsReverseToo() {
+        // alloc_track_script (and _file, _bfd) do the same; the vrrp_script may even come later here
+        KeepalivedConfig c = ok(instance("VI_1", 1, 100, " track_script {\n  chk weight 20\n  plain weight 4\n }\n"
+                        + " track_file {\n  tf weight 3\n }\n")
+                + instance("VI_2", 2, 100, " track_script {\n  chk weight 20 noreverse\n }\n")
+                + "vrrp_script chk {\n script /bin/true\n weight 5 reverse\n}\n"
+                + "vrrp_script plain {\n script /bin/true\n weight 5\n}\n"
+                + "vrrp_track_file tf {\n file /tmp/tf\n weight 2 reverse\n}\n");
+        VrrpInstance v1 = c.vrrpInstance("VI_1").orElseThrow();
+        assertEquals(List.of(new TrackRef("chk", 20, true), new TrackRef("plain", 4, false)), v1.trackScripts());
+        assertEquals(List.of(new TrackRef("tf", 3, true)), v1.trackFiles());
+        assertEquals(List.of(new TrackRef("chk", 20, false)), c.vrrpInstance("VI_2").orElseThrow().trackScripts());
     }
 
     @Test
@@ -209,5 +238,26 @@ class TrackProcessParseTest {
                 + instance("VI_1", 1, 100, tracking("  p1 weight -3\n")));
         assertEquals(c, ConfigMapper.fromYaml(ConfigMapper.toYaml(c)));
         assertEquals(c, ConfigMapper.fromJson(ConfigMapper.toJson(c)));
+    }
+
+    @Test
+    void processMonitorReceiveBuffersAsKeepalivedReadsThem() {
+        KeepalivedConfig c = ok("global_defs {\n process_monitor_rcv_bufs 500000\n process_monitor_rcv_bufs_force\n}\n");
+        assertEquals(List.of(List.of("500000")), c.globalDefs().options().get("process_monitor_rcv_bufs"));
+        assertEquals(List.of(List.of("true")), c.globalDefs().options().get("process_monitor_rcv_bufs_force"));
+        assertEquals(List.of(List.of("false")), ok("global_defs {\n process_monitor_rcv_bufs_force off\n}\n")
+                .globalDefs().options().get("process_monitor_rcv_bufs_force"));
+        assertNull(ok("global_defs {\n process_monitor_rcv_bufs 0\n}\n").globalDefs().options()
+                .get("process_monitor_rcv_bufs"), "0 keeps the default, silently");
+        assertTrue(KeywordSupport.isImplemented("global_defs", "process_monitor_rcv_bufs"));
+        assertTrue(KeywordSupport.isImplemented("global_defs", "process_monitor_rcv_bufs_force"));
+        // keepalived -t fails on each of these, with these words
+        find(parse("global_defs {\n process_monitor_rcv_bufs\n}\n"), Severity.ERROR, "process_monitor_rcv_bufs size missing");
+        for (String bad : List.of("abc", "-5", "4294967296", "1.5")) {
+            find(parse("global_defs {\n process_monitor_rcv_bufs " + bad + "\n}\n"), Severity.ERROR,
+                    "process_monitor_rcv_bufs size (" + bad + ") invalid");
+        }
+        find(parse("global_defs {\n process_monitor_rcv_bufs_force TRUE\n}\n"), Severity.ERROR,
+                "Invalid value 'TRUE' for global process_monitor_rcv_bufs_force specified");
     }
 }

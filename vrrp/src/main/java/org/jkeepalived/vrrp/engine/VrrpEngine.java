@@ -51,6 +51,7 @@ import org.jkeepalived.vrrp.fsm.VrrpSyncGroupFsm;
 import org.jkeepalived.vrrp.io.GarpSchedule;
 import org.jkeepalived.vrrp.io.InterfaceAddress;
 import org.jkeepalived.vrrp.io.ProcessEvent;
+import org.jkeepalived.vrrp.io.ProcessMonitor;
 import org.jkeepalived.vrrp.io.LinkInfo;
 import org.jkeepalived.vrrp.io.NetIo;
 import org.jkeepalived.vrrp.io.ReceivedPacket;
@@ -118,6 +119,8 @@ public final class VrrpEngine implements AutoCloseable {
     /** The vrrp_track_processes' counts and quorum; null while none is defined. */
     private ProcessTracker processTracker;
     private AutoCloseable processSubscription;
+    /** Which subscription's events count (a replaced one's may still be queued). */
+    private long processGeneration;
     private boolean processCmdline;
     private VrrpScheduler.Timer processTimer;
     private final Map<String, VrrpMetrics.Instance> meters = new HashMap<>();
@@ -612,9 +615,11 @@ public final class VrrpEngine implements AutoCloseable {
 
     /**
      * track_process: (re)subscribes to the host's processes when vrrp_track_process blocks exist
-     * (the first snapshot is applied here, on the VRRP thread, before this returns), unsubscribes
-     * when none is left. A subscription reading the right things and a tracker that knows every
-     * definition are kept as they are.
+     * (the first snapshot is applied here, on the VRRP thread, before this returns, unless /proc
+     * cannot be read: then it comes later, as events do), unsubscribes when none is left. A
+     * subscription reading the right things and a tracker that knows every definition are kept as
+     * they are. A new subscription is made before the old one is closed, so the monitor is not
+     * closed and reopened in between; events of the old one are ignored from then on.
      */
     private void watchProcesses() {
         if (processConfigs.isEmpty()) {
@@ -629,38 +634,58 @@ public final class VrrpEngine implements AutoCloseable {
         }
         boolean cmdline = processTracker.needsCmdline();
         if (processSubscription != null && cmdline == processCmdline && !processTracker.awaitingSnapshot()) {
+            io.processes(processMonitorSettings()); // new process_monitor_rcv_bufs, if any
             return;
         }
-        unwatchProcesses();
+        AutoCloseable old = processSubscription;
+        processSubscription = null;
         processCmdline = cmdline;
+        long gen = ++processGeneration;
         try {
-            processSubscription = io.processes().subscribe(cmdline, ev -> {
+            processSubscription = io.processes(processMonitorSettings()).subscribe(cmdline, ev -> {
                 if (scheduler.inSchedulerThread()) {
-                    // the subscription's first snapshot: the caller reads the statuses from the tracker
-                    processTracker.onEvent(ev, clock.nanoTime());
-                    armProcessTimer();
+                    // the subscription's first snapshot: the statuses are read from the tracker by
+                    // prepare() / refreshTracking(), so the returned changes are not needed here
+                    if (gen == processGeneration && processTracker != null) {
+                        processTracker.onEvent(ev, clock.nanoTime());
+                        armProcessTimer();
+                    }
                 } else {
-                    scheduler.execute(() -> onProcessEvent(ev));
+                    scheduler.execute(() -> onProcessEvent(gen, ev));
                 }
             });
         } catch (RuntimeException e) {
             LOG.error("track_process: cannot watch processes: {} - vrrp_track_process not tracked", e.getMessage());
         }
+        close(old);
+    }
+
+    private ProcessMonitor.Settings processMonitorSettings() {
+        Map<String, List<List<String>>> o = global.options();
+        List<List<String>> bufs = o.get("process_monitor_rcv_bufs");
+        List<List<String>> force = o.get("process_monitor_rcv_bufs_force");
+        return new ProcessMonitor.Settings(bufs == null ? 0 : Long.parseLong(bufs.get(bufs.size() - 1).get(0)),
+                force == null ? null : Boolean.valueOf(force.get(force.size() - 1).get(0)));
     }
 
     private void unwatchProcesses() {
-        if (processSubscription != null) {
+        processGeneration++;
+        close(processSubscription);
+        processSubscription = null;
+    }
+
+    private static void close(AutoCloseable subscription) {
+        if (subscription != null) {
             try {
-                processSubscription.close();
+                subscription.close();
             } catch (Exception ignored) {
                 // nothing to undo
             }
-            processSubscription = null;
         }
     }
 
-    private void onProcessEvent(ProcessEvent ev) {
-        if (stopped || processTracker == null) {
+    private void onProcessEvent(long gen, ProcessEvent ev) {
+        if (stopped || processTracker == null || gen != processGeneration) {
             return;
         }
         applyProcessChanges(processTracker.onEvent(ev, clock.nanoTime()));

@@ -39,9 +39,10 @@ public interface NetIo extends Closeable {
 
     /**
      * The host's processes for vrrp_track_process; implementations without them may leave this
-     * unsupported. The real one is opened on first use.
+     * unsupported. The real one is opened on first use (and again after its last listener left);
+     * {@code settings}: global_defs process_monitor_rcv_bufs[_force].
      */
-    default ProcessMonitor processes() {
+    default ProcessMonitor processes(ProcessMonitor.Settings settings) {
         throw new UnsupportedOperationException("track_process is not supported by " + getClass().getSimpleName());
     }
 

@@ -1,35 +1,36 @@
 package org.jkeepalived.vrrp.io;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@link ProcessMonitor} without the kernel's connector (not root, not the initial network
+ * {@link ProcessMonitor} without the kernel's connector (not root, not the initial PID / user
  * namespace, no CONFIG_PROC_EVENTS): /proc is read again every {@code interval} on a daemon thread
  * and each listener gets the whole table. A process living less than an interval may go unseen.
+ * Command lines are read only for processes not seen by the previous poll.
  */
 public final class PollingProcessMonitor implements ProcessMonitor {
-    private static final Logger LOG = LoggerFactory.getLogger(PollingProcessMonitor.class);
-
     private final ProcFs proc;
     private final long intervalMillis;
-    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-    private final Object lock = new Object();
+    private final ProcessSubscribers subscribers = new ProcessSubscribers(() -> {}, () -> {});
     private final Thread thread;
     private volatile boolean closed;
-
-    private record Subscriber(boolean cmdline, Consumer<ProcessEvent> listener) {}
+    /** The last poll's table when it read command lines (touched under the subscribers' lock only). */
+    private Map<Integer, ProcInfo> lastWithCmdline = Map.of();
 
     public PollingProcessMonitor(ProcFs proc, Duration interval) {
+        this(proc, interval, true);
+    }
+
+    PollingProcessMonitor(ProcFs proc, Duration interval, boolean start) {
         this.proc = proc;
         this.intervalMillis = Math.max(1, interval.toMillis());
         this.thread = new Thread(this::run, "vrrp-process-poll");
         this.thread.setDaemon(true);
-        this.thread.start();
+        if (start) {
+            this.thread.start();
+        }
     }
 
     private void run() {
@@ -39,40 +40,27 @@ public final class PollingProcessMonitor implements ProcessMonitor {
             } catch (InterruptedException e) {
                 return;
             }
-            if (subscribers.isEmpty()) {
-                continue;
-            }
-            synchronized (lock) {
-                boolean cmdline = subscribers.stream().anyMatch(Subscriber::cmdline);
-                ProcessEvent.Snapshot s = new ProcessEvent.Snapshot(proc.scan(cmdline));
-                for (Subscriber sub : subscribers) {
-                    deliver(sub.listener(), s);
-                }
-            }
+            poll();
         }
     }
 
-    static void deliver(Consumer<ProcessEvent> listener, ProcessEvent e) {
-        try {
-            listener.accept(e);
-        } catch (RuntimeException ex) {
-            LOG.warn("process listener failed on {}", e.getClass().getSimpleName(), ex);
+    /** One poll: a snapshot to every listener, or nothing when /proc could not be read whole. */
+    void poll() {
+        subscribers.snapshot(this::scan);
+    }
+
+    private Map<Integer, ProcInfo> scan(boolean cmdline) throws java.io.IOException {
+        if (!cmdline) {
+            return proc.scan(false);
         }
+        Map<Integer, ProcInfo> t = proc.scan(true, lastWithCmdline);
+        lastWithCmdline = t;
+        return t;
     }
 
     @Override
     public AutoCloseable subscribe(boolean cmdline, Consumer<ProcessEvent> listener) {
-        Subscriber sub = new Subscriber(cmdline, listener);
-        synchronized (lock) {
-            deliver(listener, new ProcessEvent.Snapshot(proc.scan(cmdline)));
-            subscribers.add(sub);
-        }
-        return () -> subscribers.remove(sub);
-    }
-
-    @Override
-    public boolean kernelEvents() {
-        return false;
+        return subscribers.add(cmdline, listener, this::scan);
     }
 
     @Override

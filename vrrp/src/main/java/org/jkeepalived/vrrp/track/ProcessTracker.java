@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * While a delay runs, a count back on the old side of the quorum cancels it (the bounce the
  * delays are for), a further change the same way leaves it running, and when it ends the status
  * is whatever the count says then.
+ *
+ * <p>A pid counts once per vrrp_track_process (keepalived may count a child that forked from a
+ * counted parent and then exec'd a matching program twice; see the README).
  */
 public final class ProcessTracker {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTracker.class);
@@ -41,7 +44,7 @@ public final class ProcessTracker {
     private enum Cause { EXEC, FORK, EXIT }
 
     private static final class Tracked {
-        final TrackProcess config;
+        TrackProcess config;
         final Set<Integer> pids = new HashSet<>();
         TrackStatus status = TrackStatus.UNKNOWN;
         boolean timerSet;
@@ -65,7 +68,8 @@ public final class ProcessTracker {
     }
 
     /**
-     * New definitions (a reload): unchanged ones keep their processes, status and any running delay;
+     * New definitions (a reload): ones matching and counting as before ({@link TrackProcess#countsLike};
+     * weight, reverse and delays may differ) keep their processes, status and any running delay;
      * new and changed ones are UNKNOWN until the next snapshot; removed ones are forgotten.
      */
     public void reconfigure(Collection<TrackProcess> configs) {
@@ -73,12 +77,13 @@ public final class ProcessTracker {
         byName.clear();
         for (TrackProcess p : configs) {
             Tracked old = before.get(p.name());
-            byName.putIfAbsent(p.name(), old != null && old.config.equals(p) ? old : new Tracked(p));
+            if (old != null && old.config.countsLike(p)) {
+                old.config = p; // later delays are the new ones
+                byName.putIfAbsent(p.name(), old);
+            } else {
+                byName.putIfAbsent(p.name(), new Tracked(p));
+            }
         }
-    }
-
-    public boolean isEmpty() {
-        return byName.isEmpty();
     }
 
     /** Whether any vrrp_track_process matches command lines (so the monitor must read them). */
@@ -112,9 +117,11 @@ public final class ProcessTracker {
     }
 
     /**
-     * Every process now. A vrrp_track_process without a status yet takes it from here as it is;
-     * for the others the differences count as the events that would have told them: a process gone
-     * as an exit, a new one as a fork when its parent was counted, else as an exec.
+     * Every process now. A vrrp_track_process without a status yet takes it from here as it is.
+     * For the others only the net change of the count matters (one old process ending while a new
+     * one starts, as haproxy -sf or an nginx binary upgrade do between two polls, changes nothing):
+     * fewer count as exits (terminate_delay), more as forks (fork_delay) when a new process's
+     * parent was counted, else as execs. So at most one change per vrrp_track_process.
      */
     public List<Change> snapshot(Map<Integer, ProcInfo> table, long now) {
         List<Change> out = new ArrayList<>();
@@ -131,17 +138,16 @@ public final class ProcessTracker {
                 out.add(new Change(t.config.name(), t.status == TrackStatus.UP));
                 continue;
             }
-            for (Integer pid : new ArrayList<>(t.pids)) {
-                if (!matching.contains(pid)) {
-                    t.pids.remove(pid);
-                    quorumCheck(t, Cause.EXIT, now, out);
-                }
-            }
-            Set<Integer> counted = new HashSet<>(t.pids);
+            boolean forked = false;
             for (Integer pid : matching) {
-                if (t.pids.add(pid)) {
-                    quorumCheck(t, counted.contains(table.get(pid).ppid()) ? Cause.FORK : Cause.EXEC, now, out);
-                }
+                forked |= !t.pids.contains(pid) && t.pids.contains(table.get(pid).ppid());
+            }
+            int before = t.pids.size();
+            t.pids.clear();
+            t.pids.addAll(matching);
+            int after = t.pids.size();
+            if (after != before) {
+                quorumCheck(t, after < before ? Cause.EXIT : forked ? Cause.FORK : Cause.EXEC, now, out);
             }
         }
         return out;

@@ -114,16 +114,15 @@ final class FakeNetIo implements NetIo {
             for (Consumer<ProcessEvent> l : listeners) l.accept(e);
         }
 
+        /** How many times someone subscribed (each one a full scan on a real monitor). */
+        int subscriptions;
+
         @Override
         public synchronized AutoCloseable subscribe(boolean cmdline, Consumer<ProcessEvent> listener) {
+            subscriptions++;
             listener.accept(new ProcessEvent.Snapshot(Map.copyOf(table)));
             listeners.add(listener);
             return () -> listeners.remove(listener);
-        }
-
-        @Override
-        public boolean kernelEvents() {
-            return true;
         }
 
         @Override
@@ -134,7 +133,7 @@ final class FakeNetIo implements NetIo {
     final FakeProcesses processes = new FakeProcesses();
 
     @Override
-    public ProcessMonitor processes() {
+    public ProcessMonitor processes(ProcessMonitor.Settings settings) {
         return processes;
     }
 

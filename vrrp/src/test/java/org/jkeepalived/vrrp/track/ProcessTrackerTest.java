@@ -222,4 +222,49 @@ class ProcessTrackerTest {
         assertEquals(TrackStatus.UNKNOWN, t.status("a"), "a changed definition starts afresh");
         assertEquals(-1, t.count("b"));
     }
+
+    @Test
+    void aReplacementStartingBeforeTheOldOneEndsIsNoChange() {
+        // haproxy -sf / an nginx binary upgrade: between two polls (or within one resync) the new
+        // process appears and the old one exits; no delay here, so a DOWN then UP would be a real flap
+        TrackProcess p = new TrackProcess("ha", "haproxy", List.of(), ParamMatch.NONE, false, 0, false, 1, null, null, null);
+        ProcessTracker t = new ProcessTracker(List.of(p));
+        t.snapshot(table(10, "haproxy"), clock.nanoTime());
+        assertEquals(List.of(), t.snapshot(table(11, "haproxy"), clock.nanoTime()));
+        assertEquals(TrackStatus.UP, t.status("ha"));
+        assertEquals(java.util.Set.of(11), t.pids("ha"));
+        // a net loss is one change, however many processes went
+        Map<Integer, ProcInfo> two = new HashMap<>(table(11, "haproxy"));
+        two.put(12, proc("haproxy"));
+        t.snapshot(two, clock.nanoTime());
+        assertEquals(List.of(new Change("ha", false)), t.snapshot(table(), clock.nanoTime()));
+    }
+
+    @Test
+    void aNetGainPicksForkDelayWhenAParentWasCounted() {
+        TrackProcess p = new TrackProcess("w", "nginx", List.of(), ParamMatch.NONE, false, 0, false, 3, null,
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        ProcessTracker t = new ProcessTracker(List.of(p));
+        t.snapshot(table(10, "nginx"), clock.nanoTime());
+        Map<Integer, ProcInfo> more = new HashMap<>();
+        more.put(10, proc("nginx"));
+        more.put(11, new ProcInfo("nginx", List.of(), false, 10));
+        more.put(12, new ProcInfo("nginx", List.of(), false, 10));
+        assertEquals(List.of(), t.snapshot(more, clock.nanoTime()), "fork_delay, not terminate_delay nor at once");
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(List.of(new Change("w", true)), t.expire(clock.nanoTime()));
+    }
+
+    @Test
+    void aReloadChangingOnlyWeightOrReverseKeepsTheCount() {
+        TrackProcess a = byName("a", "alpha");
+        ProcessTracker t = new ProcessTracker(List.of(a));
+        t.snapshot(table(1, "alpha"), clock.nanoTime());
+        t.reconfigure(List.of(new TrackProcess("a", "alpha", List.of(), ParamMatch.NONE, false, -20, true, 1, null,
+                null, Duration.ofSeconds(1))));
+        assertEquals(TrackStatus.UP, t.status("a"));
+        assertFalse(t.awaitingSnapshot(), "no rescan needed");
+        assertEquals(List.of(), t.exit(1, clock.nanoTime()), "the new terminate_delay applies");
+        assertTrue(t.nextDeadline().isPresent());
+    }
 }

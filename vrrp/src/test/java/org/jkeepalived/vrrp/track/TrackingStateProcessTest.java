@@ -96,6 +96,20 @@ class TrackingStateProcessTest {
     }
 
     @Test
+    void aWeightedEntryKeepsTheDefinitionsReverse() {
+        KeepalivedConfig c = parse(PROCESSES + "vrrp_track_process P {\n process p\n weight 5 reverse\n}\n"
+                + "vrrp_script chk {\n script /bin/true\n weight 5 reverse\n}\n"
+                + instance("VI_1", 1, 100, "  P weight 20\n").replace(" track_process {", " track_script {\n  chk weight 30\n }\n track_process {"));
+        Map<String, org.jkeepalived.core.config.VrrpScript> scripts = c.vrrpScripts().stream()
+                .collect(Collectors.toMap(org.jkeepalived.core.config.VrrpScript::name, Function.identity()));
+        TrackingState t = TrackingState.forInstance(c.vrrpInstance("VI_1").orElseThrow(), scripts, Map.of(), Map.of(), byName(c));
+        t.setInterface("eth0", true);
+        t.setProcess("P", TrackStatus.UP);
+        t.setScript("chk", TrackStatus.UP);
+        assertEquals(100 - 20 - 30, t.evaluate().effectivePriority(), "reversed: decreased while up, as keepalived");
+    }
+
+    @Test
     void addressOwnerKeepsItsPriority() {
         TrackingState t = tracking(parse(PROCESSES + instance("VI_1", 1, 255, "  minus\n  must\n")), "VI_1");
         t.setProcess("minus", TrackStatus.DOWN);

@@ -25,6 +25,8 @@ public interface LibC {
 
     @ssize_t long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
 
+    @ssize_t long recvfrom(int fd, @Out byte[] buf, @size_t long len, int flags, @Out byte[] addr, @In @Out int[] addrlen);
+
     int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);
 
     int close(int fd);

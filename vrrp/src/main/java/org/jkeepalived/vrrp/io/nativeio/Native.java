@@ -19,6 +19,8 @@ final class Native {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
+    /** As SO_RCVBUF, past net.core.rmem_max (needs CAP_NET_ADMIN). */
+    static final int SO_RCVBUFFORCE = 33;
     static final int SO_BINDTODEVICE = 25;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;

@@ -131,16 +131,24 @@ public final class NativeNetIo implements NetIo {
     }
 
     /**
-     * Opened on first use (vrrp_track_process): the kernel's process events connector, else (not
-     * root, a network namespace other than the initial one, no CONFIG_PROC_EVENTS) /proc read every
-     * second, with a warning.
+     * Opened on first use (vrrp_track_process), and again after the last listener left (which
+     * closes the connector): the kernel's process events connector, else (not root, a PID or user
+     * namespace other than the initial one, no CONFIG_PROC_EVENTS) /proc read every second, with a
+     * warning.
      */
     @Override
-    public synchronized org.jkeepalived.vrrp.io.ProcessMonitor processes() {
+    public synchronized org.jkeepalived.vrrp.io.ProcessMonitor processes(org.jkeepalived.vrrp.io.ProcessMonitor.Settings settings) {
+        if (processes instanceof ProcConnectorMonitor m) {
+            if (!m.isClosed()) {
+                m.apply(settings);
+                return m;
+            }
+            processes = null;
+        }
         if (processes == null) {
             org.jkeepalived.vrrp.io.ProcFs proc = org.jkeepalived.vrrp.io.ProcFs.SYSTEM;
             try {
-                processes = ProcConnectorMonitor.open(proc);
+                processes = ProcConnectorMonitor.open(proc, settings);
             } catch (IOException | RuntimeException | LinkageError e) {
                 org.slf4j.LoggerFactory.getLogger(NativeNetIo.class).warn(
                         "track_process: cannot follow the kernel's process events ({}) - reading /proc every second instead",

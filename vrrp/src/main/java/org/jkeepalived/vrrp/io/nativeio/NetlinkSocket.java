@@ -31,8 +31,30 @@ final class NetlinkSocket implements AutoCloseable {
             Native.C.close(s);
             throw e;
         }
-        Native.setInt(s, Native.SOL_SOCKET, Native.SO_RCVBUF, 1 << 20, "SO_RCVBUF");
+        try {
+            Native.setInt(s, Native.SOL_SOCKET, Native.SO_RCVBUF, 1 << 20, "SO_RCVBUF");
+        } catch (IOException | RuntimeException e) {
+            Native.C.close(s);
+            throw e;
+        }
         this.fd = new PollableFd(s);
+    }
+
+    /**
+     * The receive buffer: with {@code force} SO_RCVBUFFORCE, past net.core.rmem_max, falling back
+     * to SO_RCVBUF (capped there) without CAP_NET_ADMIN. Returns whether it was forced.
+     */
+    boolean setReceiveBuffer(int bytes, boolean force) throws IOException {
+        int s = fd.enter();
+        try {
+            if (force && Native.C.setsockopt(s, Native.SOL_SOCKET, Native.SO_RCVBUFFORCE, Structs.int32(bytes), 4) == 0) {
+                return true;
+            }
+            Native.setInt(s, Native.SOL_SOCKET, Native.SO_RCVBUF, bytes, "SO_RCVBUF");
+            return false;
+        } finally {
+            fd.exit();
+        }
     }
 
     static int nextSeq() {
@@ -65,6 +87,35 @@ final class NetlinkSocket implements AutoCloseable {
                     return List.of();
                 }
                 throw Native.error("netlink recv");
+            }
+            return Nl.parse(buf, (int) n);
+        } finally {
+            fd.exit();
+        }
+    }
+
+    /**
+     * As {@link #read}, keeping only datagrams the kernel sent (sender nl_pid 0): a multicast group
+     * may also hear from other privileged processes.
+     */
+    synchronized List<Nl.Msg> readFromKernel(int timeoutMillis) throws IOException {
+        int s = fd.enter();
+        try {
+            if (!fd.awaitReadable(timeoutMillis)) {
+                return List.of();
+            }
+            byte[] from = new byte[12];
+            int[] fromLen = {from.length};
+            long n = Native.C.recvfrom(s, buf, buf.length, Native.MSG_DONTWAIT, from, fromLen);
+            if (n < 0) {
+                int e = Native.errno();
+                if (e == Native.EAGAIN || e == Native.EINTR) {
+                    return List.of();
+                }
+                throw Native.error("netlink recv");
+            }
+            if (fromLen[0] < 8 || java.nio.ByteBuffer.wrap(from).order(java.nio.ByteOrder.nativeOrder()).getInt(4) != 0) {
+                return List.of();
             }
             return Nl.parse(buf, (int) n);
         } finally {

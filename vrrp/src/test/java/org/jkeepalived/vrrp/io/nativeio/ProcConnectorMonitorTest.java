@@ -1,7 +1,9 @@
 package org.jkeepalived.vrrp.io.nativeio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -31,11 +33,155 @@ class ProcConnectorMonitorTest {
 
     /** body of a connector message: cn_msg + proc_event header + event data. */
     private static Nl.Msg event(int idx, int what, int... data) {
+        return message(Nl.NLMSG_DONE, idx, 7, 0, what, data);
+    }
+
+    private static Nl.Msg message(int type, int idx, int seq, int ack, int what, int... data) {
         ByteBuffer b = ByteBuffer.allocate(36 + Math.max(24, data.length * 4)).order(ByteOrder.nativeOrder());
-        b.putInt(idx).putInt(1).putInt(7).putInt(0).putShort((short) 40).putShort((short) 0);
-        b.putInt(what).putInt(0).putLong(123456789L);
+        b.putInt(idx).putInt(1).putInt(seq).putInt(ack).putShort((short) 40).putShort((short) 0);
+        b.putInt(what).putInt(-1).putLong(123456789L);
         for (int d : data) b.putInt(d);
-        return new Nl.Msg(Nl.NLMSG_DONE, 0, 0, 0, b.array());
+        return new Nl.Msg(type, 0, seq, 0, b.array());
+    }
+
+    @Test
+    void onlyTheKernelsAnswerToOurRequestIsOurAck() {
+        int nonce = 4242;
+        // the seq is the kernel's per-CPU event counter (530 as a 6.18 kernel sent it), not ours
+        assertEquals(0, ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 1, 530, nonce + 1, 0, 0), nonce));
+        assertEquals(1, ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 1, 530, nonce + 1, 0, 1), nonce), "EPERM");
+        assertNull(ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 1, 530, 1, 0, 0), nonce),
+                "another listener's answer, multicast to us too");
+        assertNull(ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 1, 530, nonce, 0, 0), nonce),
+                "the kernel sets ack to the request's + 1");
+        assertNull(ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 1, 530, nonce + 1, 0x2, 0), nonce), "an exec event");
+        assertNull(ProcConnectorMonitor.ackError(message(Nl.NLMSG_DONE, 2, 530, nonce + 1, 0, 0), nonce), "another connector");
+        assertNull(ProcConnectorMonitor.ackError(message(Nl.NLMSG_ERROR, 1, 530, nonce + 1, 0, 0), nonce), "NLMSG_ERROR");
+        assertNull(ProcConnectorMonitor.ackError(message(1, 1, 530, nonce + 1, 0, 0), nonce), "NLMSG_NOOP");
+        assertNull(ProcConnectorMonitor.ackError(new Nl.Msg(Nl.NLMSG_DONE, 0, 0, 0, new byte[20]), nonce), "short");
+    }
+
+    /** A socket that hands out what the test queued; an empty queue reads as a timeout. */
+    private static final class FakeChannel implements ProcConnectorMonitor.Channel {
+        final java.util.ArrayDeque<Object> reads = new java.util.ArrayDeque<>();
+        final List<byte[]> sent = new java.util.ArrayList<>();
+        final List<Integer> buffers = new java.util.ArrayList<>();
+        boolean closed;
+
+        @Override
+        public void send(byte[] msg) {
+            sent.add(msg);
+        }
+
+        @Override
+        public List<Nl.Msg> read(int timeoutMillis) throws java.io.IOException {
+            Object r = reads.poll();
+            if (r instanceof java.io.IOException e) throw e;
+            if (r instanceof Nl.Msg m) return List.of(m);
+            return List.of();
+        }
+
+        @Override
+        public boolean setReceiveBuffer(int bytes, boolean force) {
+            buffers.add(bytes);
+            return force;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        void enobufs() {
+            reads.add(new Native.NativeIoException("netlink recv: No buffer space available", Native.ENOBUFS));
+        }
+    }
+
+    @Test
+    void listenSkipsOtherAnswersAndFailsOnSilence() throws Exception {
+        FakeChannel ch = new FakeChannel();
+        ch.reads.add(message(Nl.NLMSG_DONE, 1, 99, 1, 0, 0));
+        ch.reads.add(message(Nl.NLMSG_DONE, 1, 100, 6, 0, 0));
+        ProcConnectorMonitor.listen(ch, 5, 200);
+        ByteBuffer sent = ByteBuffer.wrap(ch.sent.get(0)).order(ByteOrder.nativeOrder());
+        assertEquals(5, sent.getInt(28), "cn_msg.ack: the nonce");
+        FakeChannel silent = new FakeChannel();
+        silent.reads.add(message(Nl.NLMSG_DONE, 1, 99, 1, 0, 0));
+        assertThrows(java.io.IOException.class, () -> ProcConnectorMonitor.listen(silent, 6, 50),
+                "a non-initial namespace: the kernel says nothing");
+    }
+
+    @Test
+    void lostEventsGrowTheBufferAndResyncAtMostOnceASecond(@TempDir Path proc) throws Exception {
+        FakeChannel ch = new FakeChannel();
+        long[] now = {0};
+        ProcConnectorMonitor m = new ProcConnectorMonitor(ch, new ProcFs(proc), () -> now[0], 1 << 20, true);
+        List<ProcessEvent> got = new java.util.ArrayList<>();
+        AutoCloseable sub = m.subscribe(false, got::add);
+        assertEquals(1, got.size(), "the first snapshot");
+        ch.enobufs();
+        m.step(); // ENOBUFS
+        assertEquals(List.of(2 << 20), ch.buffers, "doubled");
+        m.step(); // the resync, at once
+        assertEquals(2, got.size());
+        assertTrue(got.get(1) instanceof ProcessEvent.Snapshot);
+        for (int i = 0; i < 3; i++) {
+            now[0] += 100_000_000L;
+            ch.enobufs();
+            m.step();
+            m.step(); // a read timing out: no resync yet
+        }
+        assertEquals(2, got.size(), "resyncs coalesced within a second");
+        assertEquals(16 << 20, m.receiveBuffer());
+        now[0] += 700_000_000L;
+        m.step();
+        assertEquals(3, got.size(), "one resync for the three losses");
+        assertTrue(got.get(2) instanceof ProcessEvent.Snapshot);
+        for (int i = 0; i < 10; i++) {
+            ch.enobufs();
+            m.step();
+        }
+        assertEquals(ProcConnectorMonitor.MAX_RCVBUF, m.receiveBuffer(), "capped");
+        sub.close();
+    }
+
+    @Test
+    void aProcUnreadableOnResyncDeliversNothingAndRetries(@TempDir Path dir) throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        FakeChannel ch = new FakeChannel();
+        long[] now = {0};
+        ProcConnectorMonitor m = new ProcConnectorMonitor(ch, new ProcFs(proc), () -> now[0], 1 << 20, true);
+        List<ProcessEvent> got = new java.util.ArrayList<>();
+        m.subscribe(false, got::add);
+        Files.delete(proc);
+        ch.enobufs();
+        m.step();
+        m.step();
+        assertEquals(1, got.size(), "no empty table: that would be every process exiting");
+        Files.createDirectories(proc);
+        now[0] += 1_000_000_000L;
+        m.step();
+        assertEquals(2, got.size(), "retried a second later");
+    }
+
+    @Test
+    void theLastListenerLeavingStopsListeningAndCloses(@TempDir Path proc) throws Exception {
+        FakeChannel ch = new FakeChannel();
+        ProcConnectorMonitor m = new ProcConnectorMonitor(ch, new ProcFs(proc), System::nanoTime, 1 << 20, true);
+        List<ProcessEvent> got = new java.util.ArrayList<>();
+        AutoCloseable a = m.subscribe(false, got::add);
+        AutoCloseable b = m.subscribe(false, ev -> {});
+        a.close();
+        assertFalse(ch.closed);
+        ch.reads.add(event(1, 0x2, 20, 20));
+        m.step();
+        assertEquals(1, got.size(), "no events after unsubscribing");
+        b.close();
+        assertTrue(ch.closed);
+        assertTrue(m.isClosed());
+        ByteBuffer last = ByteBuffer.wrap(ch.sent.get(ch.sent.size() - 1)).order(ByteOrder.nativeOrder());
+        assertEquals(ProcConnectorMonitor.PROC_CN_MCAST_IGNORE, last.getInt(36));
+        assertThrows(IllegalStateException.class, () -> m.subscribe(false, ev -> {}));
     }
 
     @Test
@@ -53,16 +199,19 @@ class ProcConnectorMonitorTest {
         assertNull(ProcConnectorMonitor.decode(event(1, 0, 0)), "the listen acknowledgement");
         assertNull(ProcConnectorMonitor.decode(event(1, 0x4, 50, 50)), "uid change");
         assertNull(ProcConnectorMonitor.decode(event(2, 0x2, 60, 60)), "another connector");
+        assertNull(ProcConnectorMonitor.decode(message(Nl.NLMSG_ERROR, 1, 7, 0, 0x2, 60, 60)), "a netlink error");
     }
 
     @Test
     void listenMessageIsAProcConnectorMcastOp() {
-        ByteBuffer b = ByteBuffer.wrap(ProcConnectorMonitor.mcastOp(ProcConnectorMonitor.PROC_CN_MCAST_LISTEN))
+        ByteBuffer b = ByteBuffer.wrap(ProcConnectorMonitor.mcastOp(ProcConnectorMonitor.PROC_CN_MCAST_LISTEN, 77, 0))
                 .order(ByteOrder.nativeOrder());
         assertEquals(40, b.getInt(0), "nlmsghdr + cn_msg + the op");
         assertEquals(Nl.NLMSG_DONE, b.getShort(4));
         assertEquals(1, b.getInt(16), "CN_IDX_PROC");
         assertEquals(1, b.getInt(20), "CN_VAL_PROC");
+        assertEquals(77, b.getInt(8), "nlmsg_seq");
+        assertEquals(77, b.getInt(24), "cn_msg.seq");
         assertEquals(4, b.getShort(32), "cn_msg.len");
         assertEquals(1, b.getInt(36), "PROC_CN_MCAST_LISTEN");
     }
@@ -109,8 +258,7 @@ class ProcConnectorMonitorTest {
         Assumptions.assumeTrue(ScriptPolicy.runningAsRoot(),
                 "needs root (CAP_NET_ADMIN) for the kernel's process events connector");
         Path exe = uniqueSleep(dir);
-        try (ProcConnectorMonitor m = ProcConnectorMonitor.open(ProcFs.SYSTEM)) {
-            assertTrue(m.kernelEvents());
+        try (ProcConnectorMonitor m = ProcConnectorMonitor.open(ProcFs.SYSTEM, ProcessMonitor.Settings.DEFAULT)) {
             // kernel events arrive within milliseconds; a poll would need a second
             upThenDown(m, exe, Duration.ofMillis(900));
         }
