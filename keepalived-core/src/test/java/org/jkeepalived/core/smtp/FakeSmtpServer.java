@@ -19,10 +19,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A tiny SMTP server on 127.0.0.1 (ephemeral port) for tests of smtp_alert, as {@link
- * org.jkeepalived.core.time.FakeClock} is for timers: it records each session's dialogue and the
- * mails it accepted. It answers as a mail server would, except where told to reply with another code
- * to a command, or to stay silent (a hung server).
+ * A tiny SMTP server on 127.0.0.1 (ephemeral port) for the smtp_alert tests of every module (shipped
+ * to them in keepalived-core's test jar): it records each session's dialogue and the mails it
+ * accepted, and answers as a mail server would, except where told to reply with another code to a
+ * command or to stay silent (a hung server).
  */
 public final class FakeSmtpServer implements AutoCloseable {
 
