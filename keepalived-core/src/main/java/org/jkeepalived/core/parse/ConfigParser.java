@@ -396,14 +396,14 @@ final class ConfigParser {
                     if (c.argc() == 0) d.notice(c.kw, "smtp_helo_name without a name: the host name is used");
                     else g.smtpHelo = c.arg(0);
                     break;
-                case "smtp_alert": g.smtpAlert = smtpAlert(c, g.smtpAlert, "global smtp_alert"); break;
-                case "smtp_alert_vrrp": g.smtpAlertVrrp = smtpAlert(c, g.smtpAlertVrrp, "global smtp_alert_vrrp"); break;
+                case "smtp_alert": g.smtpAlert = warnedBool(c, g.smtpAlert, "global smtp_alert"); break;
+                case "smtp_alert_vrrp": g.smtpAlertVrrp = warnedBool(c, g.smtpAlertVrrp, "global smtp_alert_vrrp"); break;
                 case "smtp_alert_checker":
-                    g.smtpAlertChecker = smtpAlert(c, g.smtpAlertChecker, "global smtp_alert_checker");
+                    g.smtpAlertChecker = warnedBool(c, g.smtpAlertChecker, "global smtp_alert_checker");
                     break;
                 case "no_email_faults": g.noEmailFaults = flagOnly(c); break;
                 case "no_checker_emails": {
-                    Boolean v = smtpAlert(c, g.noCheckerEmails, "global no_checker_emails");
+                    Boolean v = warnedBool(c, g.noCheckerEmails, "global no_checker_emails");
                     g.noCheckerEmails = v;
                     break;
                 }
@@ -555,20 +555,19 @@ final class ConfigParser {
     }
 
     /**
-     * smtp_alert and its kin take keepalived's BOOL: nothing means on, on|true|yes / off|false|no
+     * smtp_alert and its kin (no_checker_emails too) take keepalived's BOOL: nothing means on, on|true|yes / off|false|no
      * (lower case only, as keepalived compares them); anything else is reported and the keyword
      * ignored, which keepalived also starts with (so: a warning).
      */
-    private Boolean smtpAlert(Node c, Boolean had, String what) {
+    private Boolean warnedBool(Node c, Boolean had, String what) {
         noBlock(c);
         if (c.argc() == 0) return true;
-        switch (c.arg(0)) {
-            case "on": case "true": case "yes": return true;
-            case "off": case "false": case "no": return false;
-            default:
-                d.warn(c.args.get(0), "Invalid " + what + " value '" + c.arg(0) + "' (on|off|true|false|yes|no) - ignoring");
-                return had;
+        Boolean v = trueFalse(c.arg(0));
+        if (v == null) {
+            d.warn(c.args.get(0), "Invalid " + what + " value '" + c.arg(0) + "' (on|off|true|false|yes|no) - ignoring");
+            return had;
         }
+        return v;
     }
 
     private GlobalDefs.LvsTimeouts lvsTimeouts(Node c) {
@@ -1105,7 +1104,7 @@ final class ConfigParser {
                     globalTracking = true;
                     break;
                 case "sync_group_tracking_weight": tw = true; break;
-                case "smtp_alert": smtp = smtpAlert(c, smtp, "vrrp_sync_group smtp_alert"); break;
+                case "smtp_alert": smtp = warnedBool(c, smtp, "vrrp_sync_group smtp_alert"); break;
                 default: other("vrrp_sync_group", c, options);
             }
         }
@@ -1338,7 +1337,7 @@ final class ConfigParser {
                 case "notify_fault": fault = firstScript(c, fault); break;
                 case "notify_stop": stop = firstScript(c, stop); break;
                 case "notify": generic = firstScript(c, generic); break;
-                case "smtp_alert": smtp = smtpAlert(c, smtp, "vrrp_instance smtp_alert"); break;
+                case "smtp_alert": smtp = warnedBool(c, smtp, "vrrp_instance smtp_alert"); break;
                 case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); break;
                 case "old_unicast_checksum":
                     oldChecksum = true;
@@ -1817,7 +1816,7 @@ final class ConfigParser {
                 case "quorum": quorum = intOr(c, 0, 1, Integer.MAX_VALUE, quorum); break;
                 case "hysteresis": hysteresis = intOr(c, 0, 0, Integer.MAX_VALUE, hysteresis); break;
                 case "quorum_up": qUp = script(c, true); break;
-                case "smtp_alert": vsSmtp = smtpAlert(c, vsSmtp, "virtual_server smtp_alert"); break;
+                case "smtp_alert": vsSmtp = warnedBool(c, vsSmtp, "virtual_server smtp_alert"); break;
                 case "quorum_down": qDown = script(c, true); break;
                 case "ip_family": {
                     String f = str(c, 0);
@@ -1992,7 +1991,7 @@ final class ConfigParser {
                 }
                 case "notify_up": up = script(c, true); break;
                 case "notify_down": down = script(c, true); break;
-                case "smtp_alert": smtp = smtpAlert(c, smtp, "real_server smtp_alert"); break;
+                case "smtp_alert": smtp = warnedBool(c, smtp, "real_server smtp_alert"); break;
                 case "uthreshold": uth = integer(c, 0, 0, Integer.MAX_VALUE); break;
                 case "lthreshold": lth = integer(c, 0, 0, Integer.MAX_VALUE); break;
                 case "virtualhost": h.virtualhost = str(c, 0); break;
@@ -2426,14 +2425,21 @@ final class ConfigParser {
     private boolean bool(Node c, int i) {
         noBlock(c);
         if (i >= c.argc()) return true;
-        String v = c.arg(i).toLowerCase();
-        switch (v) {
-            case "on": case "true": case "yes": return true;
-            case "off": case "false": case "no": return false;
-            default:
-                d.error(c.args.get(i), c.keyword() + ": '" + c.arg(i) + "' is not one of on|off|true|false|yes|no");
-                return true;
+        Boolean v = trueFalse(c.arg(i).toLowerCase());
+        if (v == null) {
+            d.error(c.args.get(i), c.keyword() + ": '" + c.arg(i) + "' is not one of on|off|true|false|yes|no");
+            return true;
         }
+        return v;
+    }
+
+    /** keepalived's BOOL words; null for anything else. */
+    private static Boolean trueFalse(String word) {
+        return switch (word) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> null;
+        };
     }
 
     /**
