@@ -38,7 +38,7 @@ final class EngineService {
     private final PersistenceTable<EngineDest> templates = new PersistenceTable<>();
     final StatsCounters stats = new StatsCounters();
     /** The TCP listening sockets: one per event loop on epoll (SO_REUSEPORT), one on NIO; UDP: {@link #udp}. */
-    volatile List<Channel> listeners = List.of();
+    volatile List<TcpListener> listeners = List.of();
     volatile UdpRelay udp;
     private long lastNoDestLog;
 

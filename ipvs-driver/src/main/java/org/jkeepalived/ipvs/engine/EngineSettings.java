@@ -30,9 +30,14 @@ import org.jkeepalived.ipvs.engine.sched.MaglevHashing;
  * @param expireQuiescentTemplate the kernel's expire_quiescent_template sysctl: when false (its default)
  *                           a persistent client keeps going to a server set to weight 0
  * @param sweepInterval      how often idle connections, UDP flows and templates are checked
+ * @param directRelay        on io_uring, TCP connections are relayed by {@link UringTcpConnection} (plain
+ *                           sockets, recv/send through one buffer per loop) rather than by Netty channels
+ *                           ({@link TcpConnection}, also what epoll and NIO use); property
+ *                           jkeepalived.engine.relay=netty turns it off
  */
 public record EngineSettings(int ioThreads, int ioNice, boolean acceptSteering, boolean balanceLoops, String transport, int mhTableSize, Duration failureHoldDown,
-                             Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval) {
+                             Duration connectTimeout, boolean expireQuiescentTemplate, Duration sweepInterval,
+                             boolean directRelay) {
 
     public static EngineSettings defaults() {
         return new EngineSettings(Integer.getInteger("jkeepalived.engine.threads", 0),
@@ -40,47 +45,53 @@ public record EngineSettings(int ioThreads, int ioNice, boolean acceptSteering, 
                 Boolean.parseBoolean(System.getProperty("jkeepalived.engine.steering", "false")),
                 Boolean.parseBoolean(System.getProperty("jkeepalived.engine.balance", "true")),
                 System.getProperty("jkeepalived.engine.transport", "native"), MaglevHashing.DEFAULT_TABLE_SIZE, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, Duration.ofSeconds(1));
+                Duration.ofSeconds(5), false, Duration.ofSeconds(1),
+                !"netty".equals(System.getProperty("jkeepalived.engine.relay", "direct")));
     }
 
     public EngineSettings withIoThreads(int n) {
         return new EngineSettings(n, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
     public EngineSettings withIoNice(int nice) {
         return new EngineSettings(ioThreads, nice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
     public EngineSettings withAcceptSteering(boolean b) {
         return new EngineSettings(ioThreads, ioNice, b, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
     public EngineSettings withTransport(String t) {
         return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, t, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
     public EngineSettings withFailureHoldDown(Duration d) {
         return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, d, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
         return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
-                b, sweepInterval);
+                b, sweepInterval, directRelay);
     }
 
     public EngineSettings withSweepInterval(Duration d) {
         return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, d);
+                expireQuiescentTemplate, d, directRelay);
     }
 
 
     public EngineSettings withMhTableSize(int size) {
         return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, size, failureHoldDown, connectTimeout,
-                expireQuiescentTemplate, sweepInterval);
+                expireQuiescentTemplate, sweepInterval, directRelay);
+    }
+
+    public EngineSettings withDirectRelay(boolean b) {
+        return new EngineSettings(ioThreads, ioNice, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
+                expireQuiescentTemplate, sweepInterval, b);
     }
 }

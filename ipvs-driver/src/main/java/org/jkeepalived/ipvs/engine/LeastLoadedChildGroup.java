@@ -75,7 +75,8 @@ final class LeastLoadedChildGroup extends AbstractEventExecutorGroup implements 
         return -1;
     }
 
-    private EventLoop choose() {
+    /** The loop for a connection accepted on the current thread (see {@link #choose(int[], int, int)}). */
+    EventLoop choose() {
         int[] now = new int[loops.length];
         int current = -1;
         for (int i = 0; i < loops.length; i++) {

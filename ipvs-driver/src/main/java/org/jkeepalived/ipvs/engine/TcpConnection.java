@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * do), the data and our FIN leave in one segment (MSG_MORE, then shutdown), as HAProxy does. That saves
  * the client's separate ACK and our separate FIN: about 10 % of the machine's CPU per short connection.
  */
-final class TcpConnection extends ChannelInboundHandlerAdapter {
+final class TcpConnection extends ChannelInboundHandlerAdapter implements ProxiedTcp {
     private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
 
     static final int CONNECTING = 0, ESTABLISHED = 1, CLOSING = 2, CLOSED = 3;
@@ -60,6 +60,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     TcpConnection(EngineService svc, Channel front) {
         this.svc = svc;
         this.front = front;
+    }
+
+    @Override public io.netty.channel.EventLoop loop() {
+        return front.eventLoop();
     }
 
     @Override public void channelActive(ChannelHandlerContext ctx) {
@@ -260,7 +264,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Closes both sides (after flushing what is queued) and releases the server binding. */
-    void close() {
+    @Override public void close() {
         if (state == CLOSED) return;
         state = CLOSED;
         ReferenceCountUtil.release(toFront);
@@ -298,8 +302,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         return ob == null || (ob.isEmpty() && ob.totalPendingWriteBytes() == 0);
     }
 
-    /** Called by the idle sweeper. */
-    void checkIdle(long now, long tcpTimeoutNanos, long finTimeoutNanos) {
+    @Override public void checkIdle(long now, long tcpTimeoutNanos, long finTimeoutNanos) {
         int s = state;
         if (s == CLOSED || s == CONNECTING) return;
         long limit = s == ESTABLISHED ? tcpTimeoutNanos : finTimeoutNanos;

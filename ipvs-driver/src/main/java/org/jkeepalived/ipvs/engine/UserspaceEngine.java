@@ -9,10 +9,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -74,7 +75,7 @@ public final class UserspaceEngine implements LvsBackend {
     private final Map<ServiceKey, EngineService> services = new LinkedHashMap<>();
     /** A copy for the event loops' periodic tasks, which must never wait for the table lock. */
     private volatile List<EngineService> serviceSnapshot = List.of();
-    private final Set<TcpConnection> tcpConns = ConcurrentHashMap.newKeySet();
+    private final Set<ProxiedTcp> tcpConns = ConcurrentHashMap.newKeySet();
     private final Set<UdpRelay.Flow> udpFlows = ConcurrentHashMap.newKeySet();
     private final Bootstrap backendBase;
     private final Map<EventLoop, Bootstrap> backendPerLoop;
@@ -89,6 +90,8 @@ public final class UserspaceEngine implements LvsBackend {
     private volatile AcceptSteering steering;
     private volatile AcceptSteering.Mode steeredTo = AcceptSteering.Mode.SPREAD;
     private final Object steerLock = new Object();
+    /** Direct relay (io_uring): each loop's read buffer; empty when TCP goes through Netty channels. */
+    private final Map<EventLoop, UringLoopBuffer> loopBuffers;
     private static final long STEERING_PERIOD_MS = 100;
 
     public UserspaceEngine() {
@@ -119,6 +122,11 @@ public final class UserspaceEngine implements LvsBackend {
         Map<EventLoop, Bootstrap> perLoop = new IdentityHashMap<>();
         group.forEach(l -> perLoop.put((EventLoop) l, backendBase.clone((EventLoop) l)));
         this.backendPerLoop = perLoop;
+        Map<EventLoop, UringLoopBuffer> buffers = new IdentityHashMap<>();
+        if (transport == Transport.IO_URING && settings.directRelay()) {
+            group.forEach(l -> buffers.put((EventLoop) l, new UringLoopBuffer()));
+        }
+        this.loopBuffers = buffers;
         long sweepNanos = settings.sweepInterval().toNanos();
         group.next().scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
         group.next().scheduleAtFixedRate(this::estimate, 2, 2, TimeUnit.SECONDS);
@@ -128,7 +136,8 @@ public final class UserspaceEngine implements LvsBackend {
             steering = new AcceptSteering(threads);
             group.next().scheduleAtFixedRate(() -> steer(tmx), 0, STEERING_PERIOD_MS, TimeUnit.MILLISECONDS);
         }
-        log.info("userspace engine started: {} transport, {} I/O threads", transport.label(), threads);
+        log.info("userspace engine started: {} transport{}, {} I/O threads", transport.label(),
+                loopBuffers.isEmpty() ? "" : " (direct TCP relay)", threads);
     }
 
     @Override public String name() {
@@ -153,12 +162,21 @@ public final class UserspaceEngine implements LvsBackend {
         return datagramBase.clone(loop);
     }
 
-    void register(TcpConnection c) {
-        if (tcpConns.add(c) && childGroup != null) childGroup.opened(c.front.eventLoop());
+    void register(ProxiedTcp c) {
+        if (tcpConns.add(c) && childGroup != null) childGroup.opened(c.loop());
     }
 
-    void unregister(TcpConnection c) {
-        if (tcpConns.remove(c) && childGroup != null) childGroup.closed(c.front.eventLoop());
+    void unregister(ProxiedTcp c) {
+        if (tcpConns.remove(c) && childGroup != null) childGroup.closed(c.loop());
+    }
+
+    /** An event loop and its direct-relay read buffer. */
+    record LoopSlot(IoEventLoop loop, UringLoopBuffer buffer) {}
+
+    /** Where a connection the direct relay accepted on {@code accepting} lives (as LeastLoadedChildGroup decides). */
+    LoopSlot loopFor(IoEventLoop accepting) {
+        IoEventLoop l = childGroup != null ? (IoEventLoop) childGroup.choose() : accepting;
+        return new LoopSlot(l, loopBuffers.get(l));
     }
 
     void register(UdpRelay.Flow f) {
@@ -214,7 +232,10 @@ public final class UserspaceEngine implements LvsBackend {
         EngineService es = new EngineService(this, vs);
         InetSocketAddress addr = new InetSocketAddress(key.address(), key.port());
         List<ChannelFuture> binds = new ArrayList<>();
-        if (key.protocol() == L4Protocol.TCP) {
+        List<TcpListener> listeners = new ArrayList<>();
+        if (key.protocol() == L4Protocol.TCP && !loopBuffers.isEmpty()) {
+            listeners = bindDirect(key, es, addr);
+        } else if (key.protocol() == L4Protocol.TCP) {
             // On io_uring/epoll every event loop gets its own listening socket (SO_REUSEPORT): the kernel spreads
             // new connections over them and each connection lives on the loop that accepted it, with no
             // hand-over between threads, unless that loop holds clearly more than another
@@ -258,13 +279,30 @@ public final class UserspaceEngine implements LvsBackend {
             }
         }
         if (es.udp != null) es.udp.listener = binds.get(0).channel();
-        else es.listeners = binds.stream().map(ChannelFuture::channel).toList();
+        else if (key.protocol() == L4Protocol.TCP && !loopBuffers.isEmpty()) es.listeners = List.copyOf(listeners);
+        else es.listeners = binds.stream().map(ChannelFuture::channel).map(TcpListener::of).toList();
         services.put(key, es);
         serviceSnapshot = List.copyOf(services.values());
         synchronized (steerLock) {
             if (steeredTo == AcceptSteering.Mode.FIRST && es.listeners.size() > 1) steerGroup(es.listeners.get(0), steeredTo);
         }
         log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
+    }
+
+    /** One direct-relay listener per loop, bound here (the first bind says whether the address is free). */
+    private List<TcpListener> bindDirect(ServiceKey key, EngineService es, InetSocketAddress addr) throws LvsException {
+        List<UringListener> out = new ArrayList<>();
+        for (var l : group) {
+            try {
+                out.add(new UringListener(es, (IoEventLoop) l, addr));
+            } catch (IOException | RuntimeException e) {
+                for (UringListener u : out) u.close(true);
+                throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
+                        + " failed: " + e.getMessage(), 98, e);
+            }
+        }
+        for (UringListener u : out) u.start();
+        return List.copyOf(out);
     }
 
     private EngineService service(ServiceKey key) throws LvsException {
@@ -285,7 +323,7 @@ public final class UserspaceEngine implements LvsBackend {
         EngineService s = service(key);
         services.remove(key);
         serviceSnapshot = List.copyOf(services.values());
-        for (Channel l : s.listeners) l.close().awaitUninterruptibly();
+        for (TcpListener l : s.listeners) l.close(true);
         if (s.udp != null) s.udp.closeAll();
         log.info("Removing VS [{}] from the userspace engine", key);
     }
@@ -343,7 +381,7 @@ public final class UserspaceEngine implements LvsBackend {
             long tcp = t.tcp() * 1_000_000_000L;
             long fin = t.tcpFin() * 1_000_000_000L;
             long udp = t.udp() * 1_000_000_000L;
-            for (TcpConnection c : tcpConns) c.checkIdle(now, tcp, fin);
+            for (ProxiedTcp c : tcpConns) c.checkIdle(now, tcp, fin);
             for (UdpRelay.Flow f : udpFlows) f.checkIdle(now, udp);
             for (EngineService s : serviceSnapshot) s.sweep(now);
         } catch (RuntimeException e) {
@@ -411,10 +449,9 @@ public final class UserspaceEngine implements LvsBackend {
         }
     }
 
-    private boolean steerGroup(Channel listener, AcceptSteering.Mode m) {
+    private boolean steerGroup(TcpListener listener, AcceptSteering.Mode m) {
         try {
-            if (listener instanceof UnixChannel u
-                    && TcpSockets.steerReuseportGroup(u.fd().intValue(), m == AcceptSteering.Mode.FIRST ? 0 : -1)) {
+            if (listener.fd() >= 0 && TcpSockets.steerReuseportGroup(listener.fd(), m == AcceptSteering.Mode.FIRST ? 0 : -1)) {
                 return true;
             }
             log.warn("userspace engine: the kernel refused a SO_REUSEPORT program; every I/O thread takes new connections");
@@ -425,9 +462,9 @@ public final class UserspaceEngine implements LvsBackend {
         steeredTo = AcceptSteering.Mode.SPREAD;
         if (childGroup != null) childGroup.balance(true);
         for (EngineService s : serviceSnapshot) {
-            if (s.listeners.size() > 1 && s.listeners.get(0) instanceof UnixChannel u) {
+            if (s.listeners.size() > 1 && s.listeners.get(0).fd() >= 0) {
                 try {
-                    TcpSockets.steerReuseportGroup(u.fd().intValue(), -1);
+                    TcpSockets.steerReuseportGroup(s.listeners.get(0).fd(), -1);
                 } catch (RuntimeException | LinkageError ignored) {
                     // nothing was attached then
                 }
@@ -439,9 +476,9 @@ public final class UserspaceEngine implements LvsBackend {
     /** For tests: how many proxied TCP connections each event loop holds, in the group's order. */
     int[] connectionsPerLoop() {
         int[] out = new int[loopThreads.size()];
-        for (TcpConnection c : tcpConns) {
+        for (ProxiedTcp c : tcpConns) {
             for (int i = 0; i < out.length; i++) {
-                if (c.front.eventLoop().inEventLoop(loopThreads.get(i))) out[i]++;
+                if (c.loop().inEventLoop(loopThreads.get(i))) out[i]++;
             }
         }
         return out;
@@ -457,19 +494,20 @@ public final class UserspaceEngine implements LvsBackend {
             if (closed) return;
             closed = true;
             for (EngineService s : services.values()) {
-                for (Channel l : s.listeners) l.close();
+                for (TcpListener l : s.listeners) l.close(false);
                 if (s.udp != null) s.udp.closeAll();
             }
             services.clear();
             serviceSnapshot = List.of();
         }
-        for (TcpConnection c : tcpConns) {
+        for (ProxiedTcp c : tcpConns) {
             try {
-                c.front.eventLoop().execute(c::close);
+                c.loop().execute(c::close);
             } catch (RejectedExecutionException e) {
-                c.front.close();
+                // the loop closes its handles (and TcpConnection's channels) as it stops
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (group.isTerminated()) loopBuffers.values().forEach(UringLoopBuffer::free);
     }
 }

@@ -45,6 +45,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NettyLeakCheck.class)
 class EngineStressTest {
+    /** The engine's settings under test; {@link NettyRelayStressTest} runs every test again on the Netty-channel relay. */
+    EngineSettings settings() {
+        return EngineSettings.defaults();
+    }
+
     static final int TARGET = 10_000;
 
     /** A client: counts lines, remembers its real server, notices EOF and close. */
@@ -89,10 +94,10 @@ class EngineStressTest {
      * 20,000: 4,625 here); {@link EngineStressVmTest} runs all 10,000 inside the kernel VM as root.
      */
     @Test void tenThousandConnectionsBackendsKilledNoLeakNoHalfOpen() throws Exception {
-        run(false);
+        run(false, settings());
     }
 
-    static void run(boolean requireAll) throws Exception {
+    static void run(boolean requireAll, EngineSettings settings) throws Exception {
         long limit = FdLimit.raise(65536);
         int n = (int) Math.min(TARGET, limit < 0 ? 4000 : (limit - 1500) / 4);
         System.out.println("RLIMIT_NOFILE " + limit + ", running with " + n + " connections");
@@ -107,7 +112,7 @@ class EngineStressTest {
         long fdBefore = FdLimit.openFds();
 
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        UserspaceEngine e = new UserspaceEngine(EngineSettings.defaults().withIoThreads(2)
+        UserspaceEngine e = new UserspaceEngine(settings.withIoThreads(2)
                 .withSweepInterval(Duration.ofMillis(250)), MonotonicClock.SYSTEM);
         List<TestBackend> backends = new ArrayList<>();
         try {
@@ -201,25 +206,27 @@ class EngineStressTest {
         System.out.printf("descriptors before %d, after %d%n", fdBefore, FdLimit.openFds());
     }
 
-    private static final ConcurrentHashMap<Cli, Boolean> WAITING = new ConcurrentHashMap<>();
+    /** Clients waiting for their greeting, with the permits of their run (runs share the poller). */
+    private static final ConcurrentHashMap<Cli, Semaphore> WAITING = new ConcurrentHashMap<>();
 
     /** Releases the in-flight permit once the greeting arrived (polled by a daemon thread). */
     private static void waitGreeting(Cli cli, Semaphore permits) {
-        WAITING.put(cli, Boolean.TRUE);
-        Poller.ensure(permits);
+        WAITING.put(cli, permits);
+        Poller.ensure();
     }
 
     private static final class Poller {
         private static volatile Thread thread;
 
-        static synchronized void ensure(Semaphore permits) {
+        static synchronized void ensure() {
             if (thread != null) return;
             thread = new Thread(() -> {
                 while (true) {
-                    for (Cli c : WAITING.keySet()) {
+                    for (var w : WAITING.entrySet()) {
+                        Cli c = w.getKey();
                         if (c.backend != null || c.closed) {
                             WAITING.remove(c);
-                            permits.release();
+                            w.getValue().release();
                         }
                     }
                     try {

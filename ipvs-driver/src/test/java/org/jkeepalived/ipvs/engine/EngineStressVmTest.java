@@ -11,6 +11,6 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel-vm")
 class EngineStressVmTest {
     @Test void tenThousandConnectionsBackendsKilledNoLeakNoHalfOpen() throws Exception {
-        EngineStressTest.run(true);
+        EngineStressTest.run(true, EngineSettings.defaults());
     }
 }

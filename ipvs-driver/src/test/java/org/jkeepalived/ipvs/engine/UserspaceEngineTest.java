@@ -45,6 +45,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(NettyLeakCheck.class)
 class UserspaceEngineTest {
+    /** The engine's settings under test; {@link NettyRelayEngineTest} runs every test again on the Netty-channel relay. */
+    EngineSettings settings() {
+        return EngineSettings.defaults();
+    }
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach void tearDown() throws Exception {
@@ -98,7 +103,7 @@ class UserspaceEngineTest {
     }
 
     UserspaceEngine engine() {
-        return closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2)
+        return closeLater(new UserspaceEngine(settings().withIoThreads(2)
                 .withFailureHoldDown(Duration.ofSeconds(30)).withSweepInterval(Duration.ofMillis(200)),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
     }
@@ -181,7 +186,7 @@ class UserspaceEngineTest {
 
     @Test void persistenceSticksUntilTheTemplateExpires() throws Exception {
         FakeClock clock = new FakeClock();
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1), clock));
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(1), clock));
         TestBackend b0 = closeLater(TestBackend.tcp("B0", "127.0.0.1"));
         TestBackend b1 = closeLater(TestBackend.tcp("B1", "127.0.0.1"));
         ServiceKey k = tcpVip("127.0.0.3");
@@ -401,7 +406,7 @@ class UserspaceEngineTest {
      * puts them on all loops (the decision itself: AcceptSteeringTest).
      */
     @Test void newConnectionsGoToTheFirstLoopOrToAll() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2).withAcceptSteering(false),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withAcceptSteering(false),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
         TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
@@ -426,7 +431,7 @@ class UserspaceEngineTest {
      * even over the two loops, however the hash split them, and every one still carries data.
      */
     @Test void newConnectionsGoToTheLeastLoadedLoop() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
         TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
@@ -445,7 +450,7 @@ class UserspaceEngineTest {
 
     /** jkeepalived.engine.nice: every I/O thread runs with that nice value (a positive one needs no root). */
     @Test void ioThreadsTakeTheConfiguredNiceValue() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(2).withIoNice(7),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withIoNice(7),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         List<Integer> nices = new ArrayList<>();
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
@@ -567,7 +572,7 @@ class UserspaceEngineTest {
     }
 
     @Test void nioTransportWorksToo() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1).withTransport("nio"),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(1).withTransport("nio"),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         assertEquals("nio", e.transportName());
         TestBackend a = closeLater(TestBackend.tcp("N", "127.0.0.1"));
@@ -585,7 +590,7 @@ class UserspaceEngineTest {
 
     @Test void quiescentServerKeepsPersistentClientsUnlessTemplatesExpire() throws Exception {
         for (boolean expire : new boolean[] {false, true}) {
-            UserspaceEngine e = closeLater(new UserspaceEngine(EngineSettings.defaults().withIoThreads(1)
+            UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(1)
                     .withExpireQuiescentTemplate(expire), org.jkeepalived.core.time.MonotonicClock.SYSTEM));
             TestBackend b0 = closeLater(TestBackend.tcp("Q0", "127.0.0.1"));
             TestBackend b1 = closeLater(TestBackend.tcp("Q1", "127.0.0.1"));
