@@ -152,6 +152,9 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
         lastActivity = svc.engine.clock.nanoTime();
         armRead(UP);
         armRead(DOWN);
+        // the client's request has usually arrived while the real server was being connected: read it
+        // now rather than a loop turn later (the poll armed above sees an empty socket then)
+        relay(UP, 0);
     }
 
     private void connectFailed(Throwable cause) {
@@ -334,7 +337,8 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
     /** The source of {@code d} sent its FIN (read as end of stream): passed on once nothing waits. */
     private void sourceEnded(int d) {
         eof[d] = true;
-        if (pending[d] == null) sendFin(d);
+        // both ended and nothing waits: close(2) sends that FIN, no shutdown(2) first
+        if (pending[d] == null && !(eof[1 - d] && pending[1 - d] == null)) sendFin(d);
         ended(d);
     }
 

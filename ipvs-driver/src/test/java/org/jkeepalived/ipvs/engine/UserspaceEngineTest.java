@@ -481,6 +481,44 @@ class UserspaceEngineTest {
         assertEquals(6, st.counters().conns());
     }
 
+    @Test void silentServerTimesOutAndTheClientIsRetriedElsewhere() throws Exception {
+        // a listener that never accepts, its one-slot accept queue filled: Linux drops further SYNs,
+        // so a connection to it neither succeeds nor fails until the engine's connect timeout
+        java.net.ServerSocket silent = closeLater(new java.net.ServerSocket(0, 1, ip("127.0.0.1")));
+        List<Socket> fillers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket f = closeLater(new Socket());
+            try {
+                f.connect(silent.getLocalSocketAddress(), 200);
+                fillers.add(f);
+            } catch (IOException full) {
+                break;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(fillers.isEmpty(), "cannot fill the accept queue");
+        EngineSettings base = settings().withIoThreads(1);
+        UserspaceEngine e = closeLater(new UserspaceEngine(new EngineSettings(base.ioThreads(), base.ioNice(),
+                base.acceptSteering(), base.balanceLoops(), base.transport(), base.mhTableSize(), Duration.ofSeconds(30),
+                Duration.ofMillis(300), base.expireQuiescentTemplate(), base.sweepInterval(), base.directRelay()),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));
+        Destination dead = new Destination(ip("127.0.0.1"), silent.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null);
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dead, dest(good, 1))));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            try (Client c = new Client(k)) {
+                assertEquals("G", c.backend);
+            }
+        }
+        // the first client waited for one timeout; the server is then excluded for the hold-down
+        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms >= 250, "a timeout was waited for: " + ms + " ms");
+        LvsBackend.ServiceStats st = e.readStats().get(0);
+        assertEquals(3, st.counters().conns());
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 0);
+    }
+
     @Test void ipv6Loopback() throws Exception {
         UserspaceEngine e = engine();
         TestBackend a = closeLater(TestBackend.tcp("V6", "::1"));
