@@ -58,11 +58,6 @@ final class LeastLoadedChildGroup extends AbstractEventExecutorGroup implements 
         balancing = on;
     }
 
-    void opened(EventLoop l) {
-        int i = indexOf(l);
-        if (i >= 0) load.incrementAndGet(i);
-    }
-
     void closed(EventLoop l) {
         int i = indexOf(l);
         if (i >= 0) load.decrementAndGet(i);
@@ -75,28 +70,34 @@ final class LeastLoadedChildGroup extends AbstractEventExecutorGroup implements 
         return -1;
     }
 
-    /** The loop for a connection accepted on the current thread (see {@link #choose(int[], int, int)}). */
-    EventLoop choose() {
+    /**
+     * The loop for a connection accepted on the current thread (see {@link #choose(int[], int, int)}),
+     * counted there at once: the next choices of a burst of accepts must see it, not only once that
+     * loop got round to the connection ({@link #closed} when it ends).
+     */
+    EventLoop assign() {
         int[] now = new int[loops.length];
         int current = -1;
         for (int i = 0; i < loops.length; i++) {
             now[i] = load.get(i);
             if (loops[i].inEventLoop()) current = i;
         }
-        return loops[choose(now, current, balancing ? MARGIN : Integer.MAX_VALUE / 2)];
+        int i = choose(now, current, balancing ? MARGIN : Integer.MAX_VALUE / 2);
+        load.incrementAndGet(i);
+        return loops[i];
     }
 
     @Override public ChannelFuture register(Channel channel) {
-        return choose().register(channel);
+        return assign().register(channel);
     }
 
     @Override public ChannelFuture register(ChannelPromise promise) {
-        return choose().register(promise);
+        return assign().register(promise);
     }
 
     @Deprecated
     @Override public ChannelFuture register(Channel channel, ChannelPromise promise) {
-        return choose().register(channel, promise);
+        return assign().register(channel, promise);
     }
 
     // everything else is the engine's group: its life cycle is the engine's, not the listeners'

@@ -106,12 +106,14 @@ final class UringListener implements IoUringIoHandle, TcpListener {
             }
             UserspaceEngine.LoopSlot slot = svc.engine.loopFor(loop);
             UringTcpConnection c = new UringTcpConnection(svc, slot.loop(), slot.buffer(), client, key);
+            svc.engine.register(c);
             if (slot.loop() == loop) {
                 c.start();
             } else {
                 try {
                     slot.loop().execute(c::start);
                 } catch (RuntimeException shuttingDown) {
+                    svc.engine.unregister(c);
                     closeQuietly(client);
                 }
             }

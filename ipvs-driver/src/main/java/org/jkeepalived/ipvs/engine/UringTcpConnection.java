@@ -75,7 +75,10 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
         this.client = client;
     }
 
-    /** On {@link #loop}: registers with the ring and connects to a real server. */
+    /**
+     * On {@link #loop}: registers with the ring and connects to a real server. The engine counts the
+     * connection from its accept on ({@link UringListener}), before this runs on another loop.
+     */
     void start() {
         lastActivity = svc.engine.clock.nanoTime();
         try {
@@ -85,10 +88,10 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
         }
         if (registration == null) {
             // the loop is shutting down
+            svc.engine.unregister(this);
             closeQuietly(front);
             return;
         }
-        svc.engine.register(this);
         connect();
     }
 

@@ -162,8 +162,9 @@ public final class UserspaceEngine implements LvsBackend {
         return datagramBase.clone(loop);
     }
 
+    /** A connection from its accept (its loop already counted by {@link LeastLoadedChildGroup#assign}). */
     void register(ProxiedTcp c) {
-        if (tcpConns.add(c) && childGroup != null) childGroup.opened(c.loop());
+        tcpConns.add(c);
     }
 
     void unregister(ProxiedTcp c) {
@@ -175,7 +176,7 @@ public final class UserspaceEngine implements LvsBackend {
 
     /** Where a connection the direct relay accepted on {@code accepting} lives (as LeastLoadedChildGroup decides). */
     LoopSlot loopFor(IoEventLoop accepting) {
-        IoEventLoop l = childGroup != null ? (IoEventLoop) childGroup.choose() : accepting;
+        IoEventLoop l = childGroup != null ? (IoEventLoop) childGroup.assign() : accepting;
         return new LoopSlot(l, loopBuffers.get(l));
     }
 

@@ -448,6 +448,25 @@ class UserspaceEngineTest {
         for (Client c : clients) assertEquals("y", c.echo("y"));
     }
 
+    @Test void aBurstOfConnectionsIsSpreadOverTheLoops() throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        ServiceKey k = tcpVip("127.0.0.2");
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        // as wrk starts: 64 connections within a millisecond or so, before the engine accepted any
+        List<Socket> burst = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Socket s = closeLater(new Socket());
+            s.connect(new InetSocketAddress(k.address(), k.port()), 5000);
+            burst.add(s);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.tcpConnectionCount() == 64);
+        int[] per = e.connectionsPerLoop();
+        assertTrue(Math.abs(per[0] - per[1]) <= 8, "64 connections split " + per[0] + "/" + per[1]);
+    }
+
     /** jkeepalived.engine.nice: every I/O thread runs with that nice value (a positive one needs no root). */
     @Test void ioThreadsTakeTheConfiguredNiceValue() throws Exception {
         UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withIoNice(7),
