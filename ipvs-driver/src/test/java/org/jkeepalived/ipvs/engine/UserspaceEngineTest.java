@@ -426,17 +426,23 @@ class UserspaceEngineTest {
         for (Client c : first) assertEquals("x", c.echo("x"));
     }
 
+    /** Two event loops (native transports only: SO_REUSEPORT), service {@code k} on one real server. */
+    private UserspaceEngine twoLoopEngine(ServiceKey k) throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
+                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
+        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        return e;
+    }
+
     /**
      * The kernel's SO_REUSEPORT hash is blind to load: 41 connections made one after another end up
      * even over the two loops, however the hash split them, and every one still carries data.
      */
     @Test void newConnectionsGoToTheLeastLoadedLoop() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
-                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
-        org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
-        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
         ServiceKey k = tcpVip("127.0.0.2");
-        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        UserspaceEngine e = twoLoopEngine(k);
         List<Client> clients = new ArrayList<>();
         for (int i = 1; i <= 41; i++) {
             clients.add(closeLater(new Client(k)));
@@ -449,12 +455,8 @@ class UserspaceEngineTest {
     }
 
     @Test void aBurstOfConnectionsIsSpreadOverTheLoops() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
-                org.jkeepalived.core.time.MonotonicClock.SYSTEM));
-        org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
-        TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
         ServiceKey k = tcpVip("127.0.0.2");
-        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(a, 1))));
+        UserspaceEngine e = twoLoopEngine(k);
         // as wrk starts: 64 connections within a millisecond or so, before the engine accepted any
         List<Socket> burst = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
