@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.jkeepalived.core.table.Destination;
 import org.jkeepalived.core.table.ServiceKey;
@@ -17,10 +16,6 @@ import org.jkeepalived.core.table.VirtualService;
  * backend. Thread-safe.
  */
 public class InMemoryLvsBackend implements LvsBackend {
-    /** The schedulers Debian's 6.1 kernel builds. */
-    public static final Set<String> KERNEL_SCHEDULERS =
-            Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh");
-
     private final Map<ServiceKey, VirtualService> table = new LinkedHashMap<>();
     private final List<LvsOp> log = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
@@ -144,7 +139,7 @@ public class InMemoryLvsBackend implements LvsBackend {
     }
 
     private static void check(LvsOp op, VirtualService s) throws LvsException {
-        if (!KERNEL_SCHEDULERS.contains(IpvsSemantics.scheduler(s))) throw error(op, 2);
+        if (!IpvsSemantics.KERNEL_SCHEDULERS.contains(IpvsSemantics.scheduler(s))) throw error(op, 2);
     }
 
     private static LvsException error(LvsOp op, int errno) {

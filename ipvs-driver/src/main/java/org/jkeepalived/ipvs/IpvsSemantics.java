@@ -22,6 +22,10 @@ import org.jkeepalived.core.table.VirtualService;
 public final class IpvsSemantics {
     private IpvsSemantics() {}
 
+    /** The schedulers Debian's 6.1 kernel builds (ip_vs_*.ko), by their ipvsadm names. */
+    public static final java.util.Set<String> KERNEL_SCHEDULERS =
+            java.util.Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh");
+
     // include/uapi/linux/ip_vs.h, IP_VS_SVC_F_*
     public static final int SVC_F_PERSISTENT = 0x0001;
     public static final int SVC_F_HASHED = 0x0002;

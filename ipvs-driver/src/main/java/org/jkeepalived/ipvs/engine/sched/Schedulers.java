@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jkeepalived.core.time.MonotonicClock;
+import org.jkeepalived.ipvs.IpvsSemantics;
 
 /** Builds a scheduler from its ipvsadm name and the service's scheduler flags. */
 public final class Schedulers {
     private Schedulers() {}
 
-    /** The 13 schedulers of Debian's 6.1 kernel. */
-    public static final Set<String> NAMES =
-            Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh");
+    /** The 13 schedulers of Debian's 6.1 kernel, each built by {@link #create}. */
+    public static final Set<String> NAMES = IpvsSemantics.KERNEL_SCHEDULERS;
 
     public static Scheduler create(String name, List<String> flags) {
         return create(name, flags, MonotonicClock.SYSTEM, MaglevHashing.DEFAULT_TABLE_SIZE,
