@@ -508,7 +508,9 @@ public final class UserspaceEngine implements LvsBackend {
                 // the loop closes its handles (and TcpConnection's channels) as it stops
             }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // a quiet period, not 0: the loops must still take in the completions of the receives the
+        // closes above cancelled, whose buffers Netty releases only then (seen unreleased otherwise)
+        group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (group.isTerminated()) loopBuffers.values().forEach(UringLoopBuffer::free);
     }
 }
