@@ -822,12 +822,8 @@ final class ConfigParser {
 
     /** fork_delay / terminate_delay / delay: seconds with up to 6 decimals, in [0.000001, 3600]. */
     private Duration processDelay(Node c, String label, Duration dflt) {
-        noBlock(c);
-        if (c.argc() == 0) {
-            d.error(c.kw, c.keyword() + ": missing value");
-            return dflt;
-        }
-        Token t = c.args.get(0);
+        Token t = valueArg(c, 0);
+        if (t == null) return dflt;
         Long us = micros(t.text());
         if (us == null || us < 1 || us > 3_600_000_000L || t.text().indexOf('.') >= 0
                 && t.text().length() - t.text().indexOf('.') - 1 > 6) {
@@ -974,12 +970,8 @@ final class ConfigParser {
 
     /** A BFD interval: milliseconds with up to microsecond resolution, in [minMs, 4294967] ms. */
     private Duration bfdMillis(Node c, long minMs, Duration dflt) {
-        noBlock(c);
-        if (c.argc() == 0) {
-            d.error(c.kw, c.keyword() + ": missing value");
-            return dflt;
-        }
-        Token t = c.args.get(0);
+        Token t = valueArg(c, 0);
+        if (t == null) return dflt;
         Long v = micros(t.text()); // parsed as "seconds.micro": here it is milliseconds, so this is ns
         if (v == null) {
             d.error(t, c.keyword() + ": '" + t.text() + "' is not a number of milliseconds");
@@ -1048,12 +1040,9 @@ final class ConfigParser {
      * else is reported and ignored (so "interval 0.5" runs every second there, as here), 0 becomes 1.
      */
     private Duration scriptSeconds(Node c, String script, String what, String problem, Duration dflt) {
-        noBlock(c);
-        if (c.argc() == 0) {
-            d.error(c.kw, c.keyword() + ": missing value");
-            return dflt;
-        }
-        String v = c.arg(0);
+        Token t = valueArg(c, 0);
+        if (t == null) return dflt;
+        String v = t.text();
         Long n = number(v);
         long secs = n == null ? -1 : n;
         if (secs < 0 || secs > 4294) {
@@ -2280,12 +2269,18 @@ final class ConfigParser {
     }
 
     private String str(Node c, int i) {
+        Token t = valueArg(c, i);
+        return t == null ? null : t.text();
+    }
+
+    /** Argument {@code i} of a keyword that takes no block, or null after an error saying it is missing. */
+    private Token valueArg(Node c, int i) {
         noBlock(c);
         if (i >= c.argc()) {
             d.error(c.kw, c.keyword() + ": missing value");
             return null;
         }
-        return c.arg(i);
+        return c.args.get(i);
     }
 
     private InetAddress addr(Node c, int i) {
@@ -2314,12 +2309,8 @@ final class ConfigParser {
 
     /** The value as an int in [min, max], or null (with an error quoting the value). */
     private Integer integer(Node c, int i, long min, long max) {
-        noBlock(c);
-        if (i >= c.argc()) {
-            d.error(c.kw, c.keyword() + ": missing value");
-            return null;
-        }
-        Token t = c.args.get(i);
+        Token t = valueArg(c, i);
+        if (t == null) return null;
         Long v = number(t.text());
         if (v == null) {
             d.error(t, c.keyword() + ": '" + t.text() + "' is not a number");
@@ -2370,12 +2361,8 @@ final class ConfigParser {
 
     /** A &lt;TIMER&gt;: seconds with an optional fraction (microseconds), in [min, max] seconds. */
     private Duration timer(Node c, int i, double min, double max, Duration dflt) {
-        noBlock(c);
-        if (i >= c.argc()) {
-            d.error(c.kw, c.keyword() + ": missing value");
-            return dflt;
-        }
-        Token t = c.args.get(i);
+        Token t = valueArg(c, i);
+        if (t == null) return dflt;
         Long micros = micros(t.text());
         if (micros == null) {
             d.error(t, c.keyword() + ": '" + t.text() + "' is not a number of seconds");
