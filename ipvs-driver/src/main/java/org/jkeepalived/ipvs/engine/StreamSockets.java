@@ -16,4 +16,13 @@ final class StreamSockets extends Socket {
     static Socket open(boolean ipv6) {
         return new Socket(newSocketStream0(ipv6));
     }
+
+    static void closeQuietly(Socket s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (java.io.IOException ignored) {
+            // already closed
+        }
+    }
 }

@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
 final class TcpConnection extends ChannelInboundHandlerAdapter implements ProxiedTcp {
     private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
 
-    static final int CONNECTING = 0, ESTABLISHED = 1, CLOSING = 2, CLOSED = 3;
-
     final EngineService svc;
     final Channel front;
     private Channel back;
@@ -303,10 +301,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Proxie
     }
 
     @Override public void checkIdle(long now, long tcpTimeoutNanos, long finTimeoutNanos) {
-        int s = state;
-        if (s == CLOSED || s == CONNECTING) return;
-        long limit = s == ESTABLISHED ? tcpTimeoutNanos : finTimeoutNanos;
-        if (now - lastActivity > limit) {
+        if (ProxiedTcp.pastTimeout(state, lastActivity, now, tcpTimeoutNanos, finTimeoutNanos)) {
             front.eventLoop().execute(() -> {
                 if (state != CLOSED) {
                     log.debug("VS [{}]: closing idle connection from {} ({})", svc.key, front.remoteAddress(),

@@ -114,7 +114,7 @@ final class UringListener implements IoUringIoHandle, TcpListener {
                     slot.loop().execute(c::start);
                 } catch (RuntimeException shuttingDown) {
                     svc.engine.unregister(c);
-                    closeQuietly(client);
+                    StreamSockets.closeQuietly(client);
                 }
             }
         }
@@ -139,15 +139,7 @@ final class UringListener implements IoUringIoHandle, TcpListener {
         if (closed) return;
         closed = true;
         if (registration != null && poll != 0) registration.submit(UringOps.cancel(poll, CANCEL));
-        closeQuietly(socket);
+        StreamSockets.closeQuietly(socket);
         if (registration != null) registration.cancel();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
     }
 }

@@ -54,7 +54,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
     private Socket back;
     private EngineDest dest;
     volatile long lastActivity;
-    volatile int state = TcpConnection.CONNECTING;
+    volatile int state = CONNECTING;
     private int attempts;
     private final boolean[] eof = new boolean[2];
     private final boolean[] finSent = new boolean[2];
@@ -89,7 +89,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
         if (registration == null) {
             // the loop is shutting down
             svc.engine.unregister(this);
-            closeQuietly(front);
+            StreamSockets.closeQuietly(front);
             return;
         }
         connect();
@@ -124,7 +124,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
     }
 
     private void connectTimeout() {
-        if (state == TcpConnection.CONNECTING && connectPoll != 0) {
+        if (state == CONNECTING && connectPoll != 0) {
             connectTimedOut = true;
             registration.submit(UringOps.cancel(connectPoll, CANCEL)); // its completion then fails the attempt
         }
@@ -151,7 +151,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
     private void connected() {
         cancelConnectTimer();
         svc.established(binding);
-        state = TcpConnection.ESTABLISHED;
+        state = ESTABLISHED;
         lastActivity = svc.engine.clock.nanoTime();
         armRead(UP);
         armRead(DOWN);
@@ -162,7 +162,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
 
     private void connectFailed(Throwable cause) {
         cancelConnectTimer();
-        closeQuietly(back);
+        StreamSockets.closeQuietly(back);
         back = null;
         svc.connectFailed(dest, cause);
         if (attempts < Math.max(1, svc.destinationCount())) {
@@ -203,19 +203,19 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
             case READ_FRONT, READ_BACK -> {
                 int d = what == READ_FRONT ? UP : DOWN;
                 if (!more) readPoll[d] = 0;
-                if (state == TcpConnection.CLOSED) return;
+                if (state == CLOSED) return;
                 if (res < 0) {
                     close();
                     return;
                 }
                 if (!eof[d] && pending[d] == null) relay(d, res);
                 // a multishot poll the kernel ended (e.g. its completion queue overflowed) is armed again
-                if (!more && readPoll[d] == 0 && !eof[d] && state != TcpConnection.CLOSED) armRead(d);
+                if (!more && !eof[d] && state != CLOSED) armRead(d);
             }
             case WRITE_BACK, WRITE_FRONT -> {
                 int d = what == WRITE_BACK ? UP : DOWN;
                 writePoll[d] = 0;
-                if (state == TcpConnection.CLOSED) return;
+                if (state == CLOSED) return;
                 if (res < 0) {
                     close();
                     return;
@@ -223,7 +223,7 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
                 writePending(d);
             }
             case CONNECT -> {
-                if (state == TcpConnection.CLOSED) {
+                if (state == CLOSED) {
                     connectPoll = 0;
                     return;
                 }
@@ -346,9 +346,9 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
     }
 
     private void ended(int d) {
-        if (state == TcpConnection.ESTABLISHED) {
+        if (state == ESTABLISHED) {
             svc.finSeen(binding);
-            state = TcpConnection.CLOSING;
+            state = CLOSING;
         }
         lastActivity = svc.engine.clock.nanoTime();
         closeIfDone();
@@ -375,8 +375,8 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
 
     /** Closes both sockets, dropping what waits to be written; the polls are cancelled. */
     @Override public void close() {
-        if (state == TcpConnection.CLOSED) return;
-        state = TcpConnection.CLOSED;
+        if (state == CLOSED) return;
+        state = CLOSED;
         cancelConnectTimer();
         for (int d = UP; d <= DOWN; d++) {
             if (pending[d] != null) {
@@ -394,29 +394,17 @@ final class UringTcpConnection implements IoUringIoHandle, ProxiedTcp {
                 if (id != 0) reg.submit(UringOps.cancel(id, CANCEL));
             }
         }
-        closeQuietly(front);
-        closeQuietly(back);
+        StreamSockets.closeQuietly(front);
+        StreamSockets.closeQuietly(back);
         if (reg != null) reg.cancel();
     }
 
-    private static void closeQuietly(Socket s) {
-        if (s == null) return;
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
     @Override public void checkIdle(long now, long tcpTimeoutNanos, long finTimeoutNanos) {
-        int s = state;
-        if (s == TcpConnection.CLOSED || s == TcpConnection.CONNECTING) return;
-        long limit = s == TcpConnection.ESTABLISHED ? tcpTimeoutNanos : finTimeoutNanos;
-        if (now - lastActivity > limit) {
+        if (ProxiedTcp.pastTimeout(state, lastActivity, now, tcpTimeoutNanos, finTimeoutNanos)) {
             loop.execute(() -> {
-                if (state != TcpConnection.CLOSED) {
+                if (state != CLOSED) {
                     log.debug("VS [{}]: closing idle connection from {} ({})", svc.key, client.source(),
-                            state == TcpConnection.ESTABLISHED ? "tcp timeout" : "tcpfin timeout");
+                            state == ESTABLISHED ? "tcp timeout" : "tcpfin timeout");
                     close();
                 }
             });

@@ -233,9 +233,9 @@ public final class UserspaceEngine implements LvsBackend {
         EngineService es = new EngineService(this, vs);
         InetSocketAddress addr = new InetSocketAddress(key.address(), key.port());
         List<ChannelFuture> binds = new ArrayList<>();
-        List<TcpListener> listeners = new ArrayList<>();
+        List<TcpListener> direct = null;
         if (key.protocol() == L4Protocol.TCP && !loopBuffers.isEmpty()) {
-            listeners = bindDirect(key, es, addr);
+            direct = bindDirect(key, es, addr);
         } else if (key.protocol() == L4Protocol.TCP) {
             // On io_uring/epoll every event loop gets its own listening socket (SO_REUSEPORT): the kernel spreads
             // new connections over them and each connection lives on the loop that accepted it, with no
@@ -280,7 +280,7 @@ public final class UserspaceEngine implements LvsBackend {
             }
         }
         if (es.udp != null) es.udp.listener = binds.get(0).channel();
-        else if (key.protocol() == L4Protocol.TCP && !loopBuffers.isEmpty()) es.listeners = List.copyOf(listeners);
+        else if (direct != null) es.listeners = direct;
         else es.listeners = binds.stream().map(ChannelFuture::channel).map(TcpListener::of).toList();
         services.put(key, es);
         serviceSnapshot = List.copyOf(services.values());
