@@ -1,8 +1,9 @@
 package org.jkeepalived.ipvs.engine;
 
 /**
- * Which event loops take new TCP connections. Every loop has its own listening socket in one
- * SO_REUSEPORT group per virtual service, and a connection stays on the loop that accepted it.
+ * Which event loops take new TCP connections when every loop has its own listening socket in one
+ * SO_REUSEPORT group per virtual service (EngineSettings.acceptOnEveryLoop, opt-in), and a connection
+ * stays on the loop that accepted it.
  *
  * <p>While the first loop has headroom it takes every new connection ({@link Mode#FIRST}): one thread
  * serving many connections handles more events per wake-up, and on a small machine shared with the

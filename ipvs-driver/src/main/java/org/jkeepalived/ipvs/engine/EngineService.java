@@ -37,7 +37,7 @@ final class EngineService {
     private final Map<Destination.DestinationKey, EngineDest> trash = new HashMap<>();
     private final PersistenceTable<EngineDest> templates = new PersistenceTable<>();
     final StatsCounters stats = new StatsCounters();
-    /** The TCP listening sockets: one per event loop on epoll (SO_REUSEPORT), one on NIO; UDP: {@link #udp}. */
+    /** The TCP listening sockets: one, or one per event loop (acceptOnEveryLoop, native); UDP: {@link #udp}. */
     volatile List<TcpListener> listeners = List.of();
     volatile UdpRelay udp;
     private long lastNoDestLog;

@@ -15,11 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * Where an accepted TCP connection lives: the child group of every listener. The kernel's
- * SO_REUSEPORT hash picks the accepting loop blind to load, so one loop can hold clearly more
- * connections than another (a burst at the start of a keep-alive run, or a loop slowed by other
- * work on its core); a connection accepted there goes to the loop holding the fewest proxied
- * connections instead, as HAProxy hands a connection to its least loaded thread. Within
+ * Where an accepted TCP connection lives: the child group of every listener. One loop accepts for a
+ * service (or, with a listener per loop, the kernel's SO_REUSEPORT hash picks the loop blind to load,
+ * so one can hold clearly more connections than another); a connection goes to the loop holding the
+ * fewest proxied connections, as HAProxy hands a connection to its least loaded thread. Within
  * {@link #MARGIN} of the least loaded the accepting loop keeps it: no hand-over between threads.
  */
 final class LeastLoadedChildGroup extends AbstractEventExecutorGroup implements EventLoopGroup {

@@ -29,7 +29,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The socket layer under the engine: io_uring or epoll (Linux, netty-all's natives) or NIO anywhere.
- * The native ones give each event loop its own listening socket (SO_REUSEPORT) and FREEBIND.
+ * The native ones bind listeners with SO_REUSEPORT (a listener per loop, when configured so) and FREEBIND.
  */
 enum Transport {
     IO_URING("io_uring"), EPOLL("epoll"), NIO("nio");

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One event loop's listening socket of a TCP virtual service for the direct relay: SO_REUSEPORT (one
- * per loop, the kernel spreading new connections over them), SO_REUSEADDR and IP_FREEBIND (a VIP not
- * yet on the host can be bound), watched by a multishot poll; each wake-up accepts until the backlog
+ * A listening socket of a TCP virtual service for the direct relay, on the loop that accepts for it (or
+ * one per loop in one SO_REUSEPORT group: EngineSettings.acceptOnEveryLoop): SO_REUSEPORT,
+ * SO_REUSEADDR and IP_FREEBIND (a VIP not yet on the host can be bound), watched by a multishot poll; each wake-up accepts until the backlog
  * is empty and hands every connection to the least loaded loop ({@link UserspaceEngine#loopFor}).
  */
 final class UringListener implements IoUringIoHandle, TcpListener {

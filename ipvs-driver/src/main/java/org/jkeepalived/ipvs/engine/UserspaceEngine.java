@@ -86,6 +86,8 @@ public final class UserspaceEngine implements LvsBackend {
     private final List<Thread> loopThreads;
     /** Hands accepted connections to the least loaded loop (native transports, several loops); else null. */
     private final LeastLoadedChildGroup childGroup;
+    /** Which loop listens for the next TCP service when one loop per service does (addService, under the lock). */
+    private int acceptorTurn;
     /** Null when every loop takes its share of new connections (one loop, NIO, or steering failed). */
     private volatile AcceptSteering steering;
     private volatile AcceptSteering.Mode steeredTo = AcceptSteering.Mode.SPREAD;
@@ -132,7 +134,7 @@ public final class UserspaceEngine implements LvsBackend {
         group.next().scheduleAtFixedRate(this::estimate, 2, 2, TimeUnit.SECONDS);
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         if (transport.isNative() && threads > 1 && loopThreads.size() == threads && tmx.isThreadCpuTimeSupported()
-                && settings.acceptSteering()) {
+                && settings.acceptOnEveryLoop() && settings.acceptSteering()) {
             steering = new AcceptSteering(threads);
             group.next().scheduleAtFixedRate(() -> steer(tmx), 0, STEERING_PERIOD_MS, TimeUnit.MILLISECONDS);
         }
@@ -237,12 +239,10 @@ public final class UserspaceEngine implements LvsBackend {
         if (key.protocol() == L4Protocol.TCP && !loopBuffers.isEmpty()) {
             direct = bindDirect(key, es, addr);
         } else if (key.protocol() == L4Protocol.TCP) {
-            // On io_uring/epoll every event loop gets its own listening socket (SO_REUSEPORT): the kernel spreads
-            // new connections over them and each connection lives on the loop that accepted it, with no
-            // hand-over between threads, unless that loop holds clearly more than another
+            // The accepting loops (acceptingLoops) hand each connection to the least loaded loop
             // (LeastLoadedChildGroup). NIO has no SO_REUSEPORT: one listener feeding the whole group.
             List<EventLoopGroup> acceptors = new ArrayList<>();
-            if (transport.isNative()) group.forEach(l -> acceptors.add((EventLoop) l));
+            if (transport.isNative()) acceptors.addAll(acceptingLoops());
             else acceptors.add(group);
             for (EventLoopGroup loop : acceptors) {
                 ServerBootstrap sb = new ServerBootstrap().group(loop, childGroup != null ? childGroup : loop)
@@ -290,12 +290,24 @@ public final class UserspaceEngine implements LvsBackend {
         log.info("Adding VS [{}] (scheduler {}) to the userspace engine", key, vs.scheduler());
     }
 
-    /** One direct-relay listener per loop, bound here (the first bind says whether the address is free). */
+    /**
+     * The loops that listen for a new TCP service: one, taken in turn for each service so that several
+     * services' accepts fall on different threads (settings.acceptOnEveryLoop false), or every loop, each
+     * with its own socket in one SO_REUSEPORT group whose kernel hash spreads new connections.
+     */
+    private List<IoEventLoop> acceptingLoops() {
+        List<IoEventLoop> all = new ArrayList<>();
+        group.forEach(l -> all.add((IoEventLoop) l));
+        if (settings.acceptOnEveryLoop()) return all;
+        return List.of(all.get(Math.floorMod(acceptorTurn++, all.size())));
+    }
+
+    /** The direct-relay listeners of a service, bound here (the first bind says whether the address is free). */
     private List<TcpListener> bindDirect(ServiceKey key, EngineService es, InetSocketAddress addr) throws LvsException {
         List<UringListener> out = new ArrayList<>();
-        for (var l : group) {
+        for (IoEventLoop l : acceptingLoops()) {
             try {
-                out.add(new UringListener(es, (IoEventLoop) l, addr));
+                out.add(new UringListener(es, l, addr));
             } catch (IOException | RuntimeException e) {
                 for (UringListener u : out) u.close(true);
                 throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
@@ -306,7 +318,12 @@ public final class UserspaceEngine implements LvsBackend {
         return List.copyOf(out);
     }
 
-    private EngineService service(ServiceKey key) throws LvsException {
+    /** How many sockets listen for a TCP service (tests: one, or one per loop). */
+    int listenerCount(ServiceKey key) throws LvsException {
+        return service(key).listeners.size();
+    }
+
+        private EngineService service(ServiceKey key) throws LvsException {
         EngineService s = services.get(key);
         if (s == null) throw new LvsException("No such service: VS [" + key + "]", 3, null);
         return s;

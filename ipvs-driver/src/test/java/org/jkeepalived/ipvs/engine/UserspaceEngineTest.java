@@ -406,7 +406,7 @@ class UserspaceEngineTest {
      * puts them on all loops (the decision itself: AcceptSteeringTest).
      */
     @Test void newConnectionsGoToTheFirstLoopOrToAll() throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withAcceptSteering(false),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withAcceptOnEveryLoop(true).withAcceptSteering(false),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
         TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
@@ -426,9 +426,12 @@ class UserspaceEngineTest {
         for (Client c : first) assertEquals("x", c.echo("x"));
     }
 
-    /** Two event loops (native transports only: SO_REUSEPORT), service {@code k} on one real server. */
-    private UserspaceEngine twoLoopEngine(ServiceKey k) throws Exception {
-        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2),
+    /**
+     * Two event loops (native transports only: SO_REUSEPORT), service {@code k} on one real server; one
+     * loop listening for it, or every loop ({@code everyLoop}).
+     */
+    private UserspaceEngine twoLoopEngine(ServiceKey k, boolean everyLoop) throws Exception {
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(2).withAcceptOnEveryLoop(everyLoop),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         org.junit.jupiter.api.Assumptions.assumeTrue(!e.transportName().equals("nio"), "needs SO_REUSEPORT (native transport)");
         TestBackend a = closeLater(TestBackend.tcp("A", "127.0.0.1"));
@@ -437,12 +440,15 @@ class UserspaceEngineTest {
     }
 
     /**
-     * The kernel's SO_REUSEPORT hash is blind to load: 41 connections made one after another end up
-     * even over the two loops, however the hash split them, and every one still carries data.
+     * Accepted by one loop, or by the loop the kernel's SO_REUSEPORT hash (blind to load) picked: 41
+     * connections made one after another end up even over the two loops, and every one still carries data.
      */
-    @Test void newConnectionsGoToTheLeastLoadedLoop() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "a listener on every loop: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void newConnectionsGoToTheLeastLoadedLoop(boolean everyLoop) throws Exception {
         ServiceKey k = tcpVip("127.0.0.2");
-        UserspaceEngine e = twoLoopEngine(k);
+        UserspaceEngine e = twoLoopEngine(k, everyLoop);
+        assertEquals(everyLoop ? 2 : 1, e.listenerCount(k));
         List<Client> clients = new ArrayList<>();
         for (int i = 1; i <= 41; i++) {
             clients.add(closeLater(new Client(k)));
@@ -456,7 +462,7 @@ class UserspaceEngineTest {
 
     @Test void aBurstOfConnectionsIsSpreadOverTheLoops() throws Exception {
         ServiceKey k = tcpVip("127.0.0.2");
-        UserspaceEngine e = twoLoopEngine(k);
+        UserspaceEngine e = twoLoopEngine(k, false);
         // as wrk starts: 64 connections within a millisecond or so, before the engine accepted any
         List<Socket> burst = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
@@ -519,7 +525,7 @@ class UserspaceEngineTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(fillers.isEmpty(), "cannot fill the accept queue");
         EngineSettings base = settings().withIoThreads(1);
         UserspaceEngine e = closeLater(new UserspaceEngine(new EngineSettings(base.ioThreads(), base.ioNice(),
-                base.acceptSteering(), base.balanceLoops(), base.transport(), base.mhTableSize(), Duration.ofSeconds(30),
+                base.acceptOnEveryLoop(), base.acceptSteering(), base.balanceLoops(), base.transport(), base.mhTableSize(), Duration.ofSeconds(30),
                 Duration.ofMillis(300), base.expireQuiescentTemplate(), base.sweepInterval(), base.directRelay()),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));
