@@ -52,7 +52,18 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
         log.debug("UDP VS [{}]: {}", svc.key, cause.toString());
     }
 
-    void closeAll() {
+    /**
+     * Stops the service: its listening socket (waited for when {@code await}) and every flow. Without
+     * the listener's close a deleted service went on receiving, and at engine close the socket was
+     * left to the loops' shutdown with its receive still in flight (Netty then may not take in that
+     * receive's completion before it frees the loop's memory).
+     */
+    void close(boolean await) {
+        Channel l = listener;
+        if (l != null) {
+            var f = l.close();
+            if (await) f.awaitUninterruptibly();
+        }
         for (Flow f : flows.values()) f.channelEventLoopClose();
     }
 

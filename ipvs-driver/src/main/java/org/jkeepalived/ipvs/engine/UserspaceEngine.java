@@ -342,7 +342,7 @@ public final class UserspaceEngine implements LvsBackend {
         services.remove(key);
         serviceSnapshot = List.copyOf(services.values());
         for (TcpListener l : s.listeners) l.close(true);
-        if (s.udp != null) s.udp.closeAll();
+        if (s.udp != null) s.udp.close(true);
         log.info("Removing VS [{}] from the userspace engine", key);
     }
 
@@ -512,8 +512,10 @@ public final class UserspaceEngine implements LvsBackend {
             if (closed) return;
             closed = true;
             for (EngineService s : services.values()) {
-                for (TcpListener l : s.listeners) l.close(false);
-                if (s.udp != null) s.udp.closeAll();
+                // waited for, as on delete: each socket's pending accept or receive is cancelled while its
+                // loop still runs, not left to the loop's shutdown
+                for (TcpListener l : s.listeners) l.close(true);
+                if (s.udp != null) s.udp.close(true);
             }
             services.clear();
             serviceSnapshot = List.of();

@@ -590,6 +590,30 @@ class UserspaceEngineTest {
         }
     }
 
+    /** A deleted UDP service stops listening: its address is free again, and a new service can take it. */
+    @Test void deletingAUdpServiceClosesItsSocket() throws Exception {
+        UserspaceEngine e = engine();
+        TestBackend u0 = closeLater(TestBackend.udp("U0", "127.0.0.1"));
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, ip("127.0.0.2"))) {
+            port = probe.getLocalPort();
+        }
+        ServiceKey k = ServiceKey.of(L4Protocol.UDP, ip("127.0.0.2"), port);
+        e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1))));
+        try (DatagramSocket c = new DatagramSocket(0, ip("127.0.0.1"))) {
+            c.setSoTimeout(3000);
+            assertEquals("U0:a", udp(c, k, "a"));
+            e.deleteService(k);
+            await().atMost(Duration.ofSeconds(5)).until(() -> e.udpFlowCount() == 0);
+            // bound without SO_REUSEADDR: fails while any socket still holds the address
+            try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(k.address(), k.port()))) {
+                assertEquals(port, again.getLocalPort());
+            }
+            e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1))));
+            assertEquals("U0:b", udp(c, k, "b"));
+        }
+    }
+
     private static String udp(DatagramSocket s, ServiceKey k, String payload) throws IOException {
         byte[] b = payload.getBytes(StandardCharsets.US_ASCII);
         s.send(new DatagramPacket(b, b.length, k.address(), k.port()));
