@@ -42,6 +42,16 @@ final class EngineService {
     volatile UdpRelay udp;
     private long lastNoDestLog;
 
+    /**
+     * Stops taking new connections and datagrams: every listening socket closed, each waited for, so
+     * that its pending accept or receive is cancelled while its loop still runs (UDP flows end too;
+     * established TCP connections keep flowing, as with IPVS).
+     */
+    void stopListening() {
+        for (TcpListener l : listeners) l.stop();
+        if (udp != null) udp.stop();
+    }
+
     EngineService(UserspaceEngine engine, VirtualService vs) throws LvsException {
         this.engine = engine;
         this.key = vs.key();

@@ -98,6 +98,11 @@ public record EngineSettings(int ioThreads, int ioNice, boolean acceptOnEveryLoo
                 expireQuiescentTemplate, sweepInterval, directRelay);
     }
 
+    public EngineSettings withConnectTimeout(Duration d) {
+        return new EngineSettings(ioThreads, ioNice, acceptOnEveryLoop, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, d,
+                expireQuiescentTemplate, sweepInterval, directRelay);
+    }
+
     public EngineSettings withExpireQuiescentTemplate(boolean b) {
         return new EngineSettings(ioThreads, ioNice, acceptOnEveryLoop, acceptSteering, balanceLoops, transport, mhTableSize, failureHoldDown, connectTimeout,
                 b, sweepInterval, directRelay);

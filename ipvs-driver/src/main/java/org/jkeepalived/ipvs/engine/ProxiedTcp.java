@@ -15,6 +15,7 @@ interface ProxiedTcp {
         if (state == CLOSED || state == CONNECTING) return false;
         return now - lastActivity > (state == ESTABLISHED ? tcpTimeoutNanos : finTimeoutNanos);
     }
+
     /** The event loop the connection lives on; every method below but checkIdle runs there. */
     EventLoop loop();
 

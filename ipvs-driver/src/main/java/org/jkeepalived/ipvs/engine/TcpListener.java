@@ -3,13 +3,13 @@ package org.jkeepalived.ipvs.engine;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 
-/** One listening socket of a TCP virtual service (one per event loop on the native transports). */
+/** One listening socket of a TCP virtual service (one, or one per event loop: EngineSettings.acceptOnEveryLoop). */
 interface TcpListener {
     /** The socket's descriptor (for the SO_REUSEPORT steering program), or -1 on NIO. */
     int fd();
 
-    /** Stops accepting; {@code await}: returns once the socket is closed. */
-    void close(boolean await);
+    /** Stops accepting; returns once the socket is closed. */
+    void stop();
 
     static TcpListener of(Channel ch) {
         return new TcpListener() {
@@ -17,9 +17,8 @@ interface TcpListener {
                 return ch instanceof UnixChannel u ? u.fd().intValue() : -1;
             }
 
-            @Override public void close(boolean await) {
-                if (await) ch.close().awaitUninterruptibly();
-                else ch.close();
+            @Override public void stop() {
+                ch.close().awaitUninterruptibly();
             }
         };
     }

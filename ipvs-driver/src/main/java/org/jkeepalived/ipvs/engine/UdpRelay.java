@@ -53,17 +53,14 @@ final class UdpRelay extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Stops the service: its listening socket (waited for when {@code await}) and every flow. Without
-     * the listener's close a deleted service went on receiving, and at engine close the socket was
-     * left to the loops' shutdown with its receive still in flight (Netty then may not take in that
+     * Stops the service: closes its listening socket (returning once it is closed) and every flow.
+     * Without the listener's close a deleted service went on receiving, and at engine close the socket
+     * was left to the loops' shutdown with its receive still in flight (Netty then may not take in that
      * receive's completion before it frees the loop's memory).
      */
-    void close(boolean await) {
+    void stop() {
         Channel l = listener;
-        if (l != null) {
-            var f = l.close();
-            if (await) f.awaitUninterruptibly();
-        }
+        if (l != null) l.close().awaitUninterruptibly();
         for (Flow f : flows.values()) f.channelEventLoopClose();
     }
 

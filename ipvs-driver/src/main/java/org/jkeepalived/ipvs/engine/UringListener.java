@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A listening socket of a TCP virtual service for the direct relay, on the loop that accepts for it (or
  * one per loop in one SO_REUSEPORT group: EngineSettings.acceptOnEveryLoop): SO_REUSEPORT,
- * SO_REUSEADDR and IP_FREEBIND (a VIP not yet on the host can be bound), watched by a multishot poll; each wake-up accepts until the backlog
- * is empty and hands every connection to the least loaded loop ({@link UserspaceEngine#loopFor}).
+ * SO_REUSEADDR and IP_FREEBIND (a VIP not yet on the host can be bound), watched by a multishot
+ * poll; each wake-up accepts until the backlog is empty, {@link #ACCEPTS_PER_TURN} at a time, and hands
+ * every connection to the least loaded loop ({@link UserspaceEngine#loopFor}).
  */
 final class UringListener implements IoUringIoHandle, TcpListener {
     private static final Logger log = LoggerFactory.getLogger(UringListener.class);
@@ -125,10 +126,9 @@ final class UringListener implements IoUringIoHandle, TcpListener {
         if (!closed) accept();
     }
 
-    @Override public void close(boolean await) {
+    @Override public void stop() {
         try {
-            var f = loop.submit((Runnable) this::close);
-            if (await) f.awaitUninterruptibly();
+            loop.submit((Runnable) this::close).awaitUninterruptibly();
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // the loop closes its handles as it stops
         }

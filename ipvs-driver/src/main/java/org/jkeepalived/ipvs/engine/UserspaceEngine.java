@@ -309,7 +309,7 @@ public final class UserspaceEngine implements LvsBackend {
             try {
                 out.add(new UringListener(es, l, addr));
             } catch (IOException | RuntimeException e) {
-                for (UringListener u : out) u.close(true);
+                for (UringListener u : out) u.stop();
                 throw new LvsException("Cannot add VS [" + key + "]: bind " + ServiceKey.hostPort(key.address(), key.port())
                         + " failed: " + e.getMessage(), 98, e);
             }
@@ -323,7 +323,7 @@ public final class UserspaceEngine implements LvsBackend {
         return service(key).listeners.size();
     }
 
-        private EngineService service(ServiceKey key) throws LvsException {
+    private EngineService service(ServiceKey key) throws LvsException {
         EngineService s = services.get(key);
         if (s == null) throw new LvsException("No such service: VS [" + key + "]", 3, null);
         return s;
@@ -341,8 +341,7 @@ public final class UserspaceEngine implements LvsBackend {
         EngineService s = service(key);
         services.remove(key);
         serviceSnapshot = List.copyOf(services.values());
-        for (TcpListener l : s.listeners) l.close(true);
-        if (s.udp != null) s.udp.close(true);
+        s.stopListening();
         log.info("Removing VS [{}] from the userspace engine", key);
     }
 
@@ -511,12 +510,7 @@ public final class UserspaceEngine implements LvsBackend {
         synchronized (this) {
             if (closed) return;
             closed = true;
-            for (EngineService s : services.values()) {
-                // waited for, as on delete: each socket's pending accept or receive is cancelled while its
-                // loop still runs, not left to the loop's shutdown
-                for (TcpListener l : s.listeners) l.close(true);
-                if (s.udp != null) s.udp.close(true);
-            }
+            for (EngineService s : services.values()) s.stopListening();
             services.clear();
             serviceSnapshot = List.of();
         }
