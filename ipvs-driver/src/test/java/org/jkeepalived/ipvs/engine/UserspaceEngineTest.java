@@ -76,6 +76,13 @@ class UserspaceEngineTest {
         return ServiceKey.of(L4Protocol.TCP, ip(host), freePort(host));
     }
 
+    /** A UDP service on a port free on {@code host}. */
+    static ServiceKey udpVip(String host) throws IOException {
+        try (DatagramSocket probe = new DatagramSocket(0, ip(host))) {
+            return ServiceKey.of(L4Protocol.UDP, ip(host), probe.getLocalPort());
+        }
+    }
+
     static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return s.getLocalPort();
@@ -523,10 +530,8 @@ class UserspaceEngineTest {
             }
         }
         org.junit.jupiter.api.Assumptions.assumeFalse(fillers.isEmpty(), "cannot fill the accept queue");
-        EngineSettings base = settings().withIoThreads(1);
-        UserspaceEngine e = closeLater(new UserspaceEngine(new EngineSettings(base.ioThreads(), base.ioNice(),
-                base.acceptOnEveryLoop(), base.acceptSteering(), base.balanceLoops(), base.transport(), base.mhTableSize(), Duration.ofSeconds(30),
-                Duration.ofMillis(300), base.expireQuiescentTemplate(), base.sweepInterval(), base.directRelay()),
+        UserspaceEngine e = closeLater(new UserspaceEngine(settings().withIoThreads(1)
+                .withFailureHoldDown(Duration.ofSeconds(30)).withConnectTimeout(Duration.ofMillis(300)),
                 org.jkeepalived.core.time.MonotonicClock.SYSTEM));
         TestBackend good = closeLater(TestBackend.tcp("G", "127.0.0.1"));
         Destination dead = new Destination(ip("127.0.0.1"), silent.getLocalPort(), LvsMethod.NAT, 1, 0, 0, null);
@@ -563,11 +568,7 @@ class UserspaceEngineTest {
         assertEquals(new LvsBackend.Timeouts(900, 120, 1), e.readTimeouts());
         TestBackend u0 = closeLater(TestBackend.udp("U0", "127.0.0.1"));
         TestBackend u1 = closeLater(TestBackend.udp("U1", "127.0.0.1"));
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, ip("127.0.0.2"))) {
-            port = probe.getLocalPort();
-        }
-        ServiceKey k = ServiceKey.of(L4Protocol.UDP, ip("127.0.0.2"), port);
+        ServiceKey k = udpVip("127.0.0.2");
         e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1), dest(u1, 1))));
         try (DatagramSocket c1 = new DatagramSocket(0, ip("127.0.0.1")); DatagramSocket c2 = new DatagramSocket(0, ip("127.0.0.1"))) {
             c1.setSoTimeout(3000);
@@ -594,11 +595,7 @@ class UserspaceEngineTest {
     @Test void deletingAUdpServiceClosesItsSocket() throws Exception {
         UserspaceEngine e = engine();
         TestBackend u0 = closeLater(TestBackend.udp("U0", "127.0.0.1"));
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, ip("127.0.0.2"))) {
-            port = probe.getLocalPort();
-        }
-        ServiceKey k = ServiceKey.of(L4Protocol.UDP, ip("127.0.0.2"), port);
+        ServiceKey k = udpVip("127.0.0.2");
         e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1))));
         try (DatagramSocket c = new DatagramSocket(0, ip("127.0.0.1"))) {
             c.setSoTimeout(3000);
@@ -607,7 +604,7 @@ class UserspaceEngineTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> e.udpFlowCount() == 0);
             // bound without SO_REUSEADDR: fails while any socket still holds the address
             try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(k.address(), k.port()))) {
-                assertEquals(port, again.getLocalPort());
+                assertEquals(k.port(), again.getLocalPort());
             }
             e.addService(vs(k, "rr", List.of(), 0, null, List.of(dest(u0, 1))));
             assertEquals("U0:b", udp(c, k, "b"));
