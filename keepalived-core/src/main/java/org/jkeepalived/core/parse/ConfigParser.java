@@ -1180,13 +1180,13 @@ final class ConfigParser {
         return trackRefs(c, 253, "bfd_instance");
     }
 
-    /** keepalived -t's check that a named interface exists in this network namespace (when asked for). */
     /** notify_fifo / vrrp_ / lvs_: the FIFO's path; its optional user and group are kept verbatim. */
     private String fifo(Node c, GlobalBuilder g) {
         if (c.argc() > 1) keep(c, g.options);
         return str(c, 0);
     }
 
+    /** keepalived -t's check that a named interface exists in this network namespace (when asked for). */
     private void checkInterface(Node n, int argIndex, String what) {
         if (opts.interfaceExists() == null) return;
         String name = argIndex < 0 ? n.keyword() : n.arg(argIndex);
@@ -1220,6 +1220,7 @@ final class ConfigParser {
         ScriptSpec master = null, backup = null, fault = null, stop = null, generic = null;
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token vipToken = null, stateToken = null, authToken = null, acceptToken = null, versionToken = null;
+        boolean loopbackRefused = false;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
@@ -1233,6 +1234,14 @@ final class ConfigParser {
                 }
                 case "interface":
                     iface = str(c, 0);
+                    if ("lo".equals(iface)) {
+                        // keepalived 2.2.7 ignores the line, then finds no interface: its VRRP process
+                        // exits with a configuration error (and -t exits 5)
+                        d.error(c.args.get(0), "vrrp_instance " + name + " cannot use the loopback interface (lo) for VRRP");
+                        loopbackRefused = true;
+                        iface = null;
+                        break;
+                    }
                     checkInterface(c, 0, "interface " + iface + " for vrrp_instance " + name);
                     break;
                 case "virtual_router_id": vrid = integer(c, 0, 1, 255); break;
@@ -1351,6 +1360,11 @@ final class ConfigParser {
                 d.error(n.kw, "vrrp_instance " + name + ": virtual_router_id is missing");
             }
             return;
+        }
+        if (iface == null && !loopbackRefused && name != null && n.children != null) {
+            // keepalived 2.2.7: "(NAME) Unknown interface!", its VRRP process exits with a configuration
+            // error; unicast peers do not change that
+            d.error(n.kw, "vrrp_instance " + name + " has no interface (keepalived: Unknown interface!)");
         }
         boolean ipv6 = nativeV6;
         if (!vips.isEmpty()) {

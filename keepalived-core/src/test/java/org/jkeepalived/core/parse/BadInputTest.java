@@ -146,6 +146,20 @@ class BadInputTest {
     }
 
     @Test
+    void anInstanceNeedsAnInterfaceOtherThanLoopback() {
+        // keepalived 2.2.7 refuses both (its VRRP process exits with a configuration error; -t exits 5),
+        // with unicast peers too
+        String unicast = " virtual_router_id 1\n unicast_peer {\n  192.0.2.2\n }\n";
+        LoadResult none = parse("vrrp_instance VI_1 {\n" + unicast + "}\n");
+        assertEquals(1, find(none, Severity.ERROR, "vrrp_instance VI_1 has no interface").pos().line());
+        LoadResult lo = parse("vrrp_instance VI_1 {\n interface lo\n" + unicast + "}\n");
+        assertEquals(2, find(lo, Severity.ERROR, "cannot use the loopback interface (lo)").pos().line());
+        assertEquals(1, lo.diagnostics().stream().filter(x -> x.severity() != Severity.NOTICE).count(),
+                "one error for lo, not a second one for the missing interface: " + lo.diagnostics());
+        assertNotNull(TestSupport.ok(vi("VI_1", unicast)).vrrpInstances().get(0).iface());
+    }
+
+    @Test
     void mixedVipFamilies() {
         find(parse(vi("VI_1", " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n  2001:db8::1\n }\n")),
                 Severity.ERROR, "mixes IPv4 and IPv6");

@@ -312,7 +312,7 @@ class ParserSectionsTest {
 
     @Test
     void authenticationReportedAsKeepalivedReportsIt() {
-        String head = "vrrp_instance VI_1 {\n interface lo\n virtual_router_id 51\n";
+        String head = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n";
         String tail = " virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n";
         // AH as such is fine
         VrrpInstance ah = ok(head + " state BACKUP\n authentication {\n  auth_type AH\n  auth_pass s3cret\n }\n" + tail)
