@@ -414,14 +414,14 @@ final class ConfigParser {
                     break;
                 case "vrrp_version": g.version = intOr(c, 0, 2, 3, g.version); break;
                 case "vrrp_strict": g.strict = flagOnly(c); break;
-                case "vrrp_mcast_group4": g.mcast4 = addrOr(c, 0, g.mcast4, false); break;
-                case "vrrp_mcast_group6": g.mcast6 = addrOr(c, 0, g.mcast6, true); break;
+                case "vrrp_mcast_group4": g.mcast4 = multicastOr(c, addrOr(c, 0, g.mcast4, false), g.mcast4); break;
+                case "vrrp_mcast_group6": g.mcast6 = multicastOr(c, addrOr(c, 0, g.mcast6, true), g.mcast6); break;
                 case "vrrp_garp_master_delay": g.garpDelay = timer(c, 0, 0, 86400, g.garpDelay); break;
-                case "vrrp_garp_master_repeat": g.garpRepeat = intOr(c, 0, 0, 1000, g.garpRepeat); break;
+                case "vrrp_garp_master_repeat": g.garpRepeat = orElse(count(c, 0, 1), g.garpRepeat); break;
                 case "vrrp_garp_master_refresh": g.garpRefresh = timer(c, 0, 0, 86400, g.garpRefresh); break;
-                case "vrrp_garp_master_refresh_repeat": g.garpRefreshRepeat = intOr(c, 0, 0, 1000, g.garpRefreshRepeat); break;
-                case "vrrp_garp_interval": g.garpInterval = timer(c, 0, 0, 1, g.garpInterval); break;
-                case "vrrp_gna_interval": g.gnaInterval = timer(c, 0, 0, 1, g.gnaInterval); break;
+                case "vrrp_garp_master_refresh_repeat": g.garpRefreshRepeat = orElse(count(c, 0, 1), g.garpRefreshRepeat); break;
+                case "vrrp_garp_interval": g.garpInterval = timer(c, 0, 0.000001, 4294.967295, g.garpInterval); break;
+                case "vrrp_gna_interval": g.gnaInterval = timer(c, 0, 0.000001, 4294.967295, g.gnaInterval); break;
                 case "vrrp_garp_lower_prio_delay":
                     globalLowerPrioDelay = timer(c, 0, 0, 86400, null);
                     keep(c, g.options);
@@ -1221,6 +1221,7 @@ final class ConfigParser {
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token vipToken = null, stateToken = null, authToken = null, acceptToken = null, versionToken = null;
         boolean loopbackRefused = false;
+        Token nopreemptToken = null, preemptDelayToken = null, ttlToken = null;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
@@ -1262,9 +1263,9 @@ final class ConfigParser {
                     break;
                 }
                 case "native_ipv6": nativeV6 = true; version = 3; break;
-                case "nopreempt": nopreempt = true; break;
+                case "nopreempt": nopreempt = true; nopreemptToken = c.kw; break;
                 case "preempt": nopreempt = false; break;
-                case "preempt_delay": preemptDelay = timer(c, 0, 0, 1000, preemptDelay); break;
+                case "preempt_delay": preemptDelay = timer(c, 0, 0, 1000, preemptDelay); preemptDelayToken = c.kw; break;
                 case "accept": accept = true; acceptToken = c.kw; break;
                 case "no_accept": accept = false; break;
                 case "authentication":
@@ -1325,9 +1326,9 @@ final class ConfigParser {
                     break;
                 case "vmac_xmit_base": xmitBase = true; break;
                 case "garp_master_delay": garpDelay = timer(c, 0, 0, 4294, null); break;
-                case "garp_master_repeat": garpRepeat = integer(c, 0, 0, 1000); break;
+                case "garp_master_repeat": garpRepeat = count(c, 0, 1); break;
                 case "garp_master_refresh": garpRefresh = timer(c, 0, 0, 86400, null); break;
-                case "garp_master_refresh_repeat": garpRefreshRepeat = integer(c, 0, 0, 1000); break;
+                case "garp_master_refresh_repeat": garpRefreshRepeat = count(c, 0, 1); break;
                 case "garp_lower_prio_delay": lowerDelay = timer(c, 0, 0, 4294, null); break;
                 case "garp_lower_prio_repeat": lowerRepeat = integer(c, 0, 0, 1000); break;
                 case "notify_master": master = firstScript(c, master); break;
@@ -1336,7 +1337,7 @@ final class ConfigParser {
                 case "notify_stop": stop = firstScript(c, stop); break;
                 case "notify": generic = firstScript(c, generic); break;
                 case "smtp_alert": smtp = warnedBool(c, smtp, "vrrp_instance smtp_alert"); break;
-                case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); break;
+                case "unicast_ttl": unicastTtl = integer(c, 0, 0, 255); ttlToken = c.kw; break;
                 case "old_unicast_checksum":
                     oldChecksum = true;
                     if (c.argc() > 0) keep(c, options);
@@ -1360,6 +1361,23 @@ final class ConfigParser {
                 d.error(n.kw, "vrrp_instance " + name + ": virtual_router_id is missing");
             }
             return;
+        }
+        // keepalived 2.2.7 reports each of these (so its -t exits 5) and runs with the setting reset
+        if (nopreempt && (priority == 255 || state == VrrpState.MASTER)) {
+            d.warn(nopreemptToken, "vrrp_instance " + name + ": nopreempt " + (priority == 255
+                    ? "is incompatible with priority 255" : "does not work with state MASTER") + "; ignored");
+            nopreempt = false;
+        }
+        if (preemptDelayToken != null && state == VrrpState.MASTER) {
+            d.warn(preemptDelayToken, "vrrp_instance " + name + ": preempt_delay does not work with state MASTER; ignored");
+            preemptDelay = Duration.ZERO;
+        } else if (preemptDelayToken != null && nopreempt) {
+            d.warn(preemptDelayToken, "vrrp_instance " + name + ": preempt_delay is incompatible with nopreempt; ignored");
+            preemptDelay = Duration.ZERO;
+        }
+        if (ttlToken != null && peers.isEmpty()) {
+            d.warn(ttlToken, "vrrp_instance " + name + ": unicast_ttl without unicast_peer; ignored");
+            unicastTtl = null;
         }
         if (iface == null && !loopbackRefused && name != null && n.children != null) {
             // keepalived 2.2.7: "(NAME) Unknown interface!", its VRRP process exits with a configuration
@@ -1703,12 +1721,12 @@ final class ConfigParser {
     /** Keywords shared by virtual_server, real_server and checkers; true when handled. */
     private boolean inherited(Node c, Inherit h) {
         switch (c.keyword()) {
-            case "connect_timeout": h.connectTimeout = timer(c, 0, 0.000001, 86400, h.connectTimeout); return true;
+            case "connect_timeout": h.connectTimeout = timer(c, 0, 0.000001, 4294.967295, h.connectTimeout); return true;
             case "nb_get_retry":
                 d.warn(c.kw, "nb_get_retry is deprecated, use retry");
-                h.retry = intOr(c, 0, 0, 1_000_000, h.retry == null ? 1 : h.retry);
+                h.retry = orElse(count(c, 0, 0), h.retry == null ? 1 : h.retry);
                 return true;
-            case "retry": h.retry = intOr(c, 0, 0, 1_000_000, h.retry == null ? 1 : h.retry); return true;
+            case "retry": h.retry = orElse(count(c, 0, 0), h.retry == null ? 1 : h.retry); return true;
             case "delay_before_retry": h.delayBeforeRetry = timer(c, 0, 0, 86400, h.delayBeforeRetry); return true;
             case "warmup": h.warmup = timer(c, 0, 0, 86400, h.warmup); return true;
             case "delay_loop": h.delayLoop = timer(c, 0, 0.000001, 86400, h.delayLoop); return true;
@@ -2006,7 +2024,8 @@ final class ConfigParser {
                 default: other("real_server", c, options);
             }
         }
-        if (uth != null && lth != null && lth > uth) d.error(n.kw, "lthreshold " + lth + " is above uthreshold " + uth);
+        // keepalived 2.2.7 passes lthreshold above uthreshold (-t exits 0): said, not failed
+        if (uth != null && lth != null && lth > uth) d.notice(n.kw, "lthreshold " + lth + " is above uthreshold " + uth);
         List<Checker> checkers = new ArrayList<>();
         for (Node c : checkerNodes) {
             Checker ch = checker(c, h, a, port);
@@ -2199,8 +2218,8 @@ final class ConfigParser {
                         int dash = s.indexOf('-');
                         Long from = number(dash < 0 ? s : s.substring(0, dash));
                         Long to = dash < 0 ? from : number(s.substring(dash + 1));
-                        if (from == null || to == null || from < 100 || to > 999 || from > to) {
-                            d.error(t, "status_code: invalid code or range '" + s + "' (100-999)");
+                        if (from == null || to == null || from < 100 || to > 599 || from > to) {
+                            d.error(t, "status_code: invalid code or range '" + s + "' (100-599)");
                         } else {
                             codes.add(new HttpUrl.StatusRange(from.intValue(), to.intValue()));
                         }
@@ -2335,6 +2354,29 @@ final class ConfigParser {
             return null;
         }
         return (int) (long) v;
+    }
+
+    /**
+     * A count keepalived reads as an unsigned 32-bit number (up to 4294967295), kept as an int: beyond
+     * Integer.MAX_VALUE it makes no difference in practice, and it must not fail -t where keepalived passes.
+     */
+    private Integer count(Node c, int i, long min) {
+        Token t = valueArg(c, i);
+        if (t == null) return null;
+        Long n = number(t.text());
+        if (n != null && n > Integer.MAX_VALUE && n <= 0xFFFF_FFFFL) return Integer.MAX_VALUE;
+        return integer(c, i, min, 0xFFFF_FFFFL);
+    }
+
+    /** keepalived 2.2.7 skips a vrrp_mcast_group4/6 that is not a multicast address (and -t exits 5). */
+    private InetAddress multicastOr(Node c, InetAddress a, InetAddress dflt) {
+        if (a == null || a.isMulticastAddress()) return a;
+        d.warn(c.args.get(0), c.keyword() + " " + a.getHostAddress() + " is not a multicast address; ignored");
+        return dflt;
+    }
+
+    private static int orElse(Integer v, int dflt) {
+        return v == null ? dflt : v;
     }
 
     private int intOr(Node c, int i, long min, long max, int dflt) {

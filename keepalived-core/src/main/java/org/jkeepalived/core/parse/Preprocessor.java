@@ -675,7 +675,8 @@ final class Preprocessor {
                         || ((checks & CHECK_BRACE) != 0 && braced && !wildcard)) {
                     diags.error(at, msg);
                 } else if (lenient && !wildcard) {
-                    diags.warn(at, msg + " (ignored, as keepalived does for plain include)");
+                    // keepalived 2.2.7 logs "Config files missing" and passes -t (exit 0): a notice
+                    diags.notice(at, msg + " (ignored, as keepalived does for plain include)");
                 }
             }
             for (Path f : m) if (!files.contains(f)) files.add(f);

@@ -3,12 +3,14 @@ package org.jkeepalived.core.parse;
 import static org.jkeepalived.core.parse.TestSupport.find;
 import static org.jkeepalived.core.parse.TestSupport.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.jkeepalived.core.config.VrrpInstance;
 import org.jkeepalived.core.parse.Diagnostic.Severity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,6 +159,52 @@ class BadInputTest {
         assertEquals(1, lo.diagnostics().stream().filter(x -> x.severity() != Severity.NOTICE).count(),
                 "one error for lo, not a second one for the missing interface: " + lo.diagnostics());
         assertNotNull(TestSupport.ok(vi("VI_1", unicast)).vrrpInstances().get(0).iface());
+    }
+
+    @Test
+    void preemptRulesAsKeepalived() {
+        // keepalived 2.2.7 reports each (its -t exits 5) and runs with the setting cleared
+        String vip = " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n";
+        LoadResult master = parse(vi("VI_1", vip + " state MASTER\n priority 150\n nopreempt\n preempt_delay 4\n"));
+        assertEquals(9, find(master, Severity.WARNING, "nopreempt does not work with state MASTER").pos().line());
+        assertEquals(10, find(master, Severity.WARNING, "preempt_delay does not work with state MASTER").pos().line());
+        VrrpInstance m = master.config().vrrpInstances().get(0);
+        assertFalse(m.nopreempt());
+        assertEquals(java.time.Duration.ZERO, m.preemptDelay());
+        LoadResult owner = parse(vi("VI_1", vip + " priority 255\n nopreempt\n"));
+        find(owner, Severity.WARNING, "nopreempt is incompatible with priority 255");
+        LoadResult both = parse(vi("VI_1", vip + " state BACKUP\n nopreempt\n preempt_delay 4\n"));
+        find(both, Severity.WARNING, "preempt_delay is incompatible with nopreempt");
+        VrrpInstance b = both.config().vrrpInstances().get(0);
+        assertTrue(b.nopreempt());
+        assertEquals(java.time.Duration.ZERO, b.preemptDelay());
+        LoadResult ttl = parse(vi("VI_1", vip + " unicast_ttl 5\n"));
+        find(ttl, Severity.WARNING, "unicast_ttl without unicast_peer");
+        assertNull(ttl.config().vrrpInstances().get(0).unicastTtl());
+    }
+
+    @Test
+    void valueRangesAsKeepalived() {
+        String vip = " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n";
+        // keepalived 2.2.7 passes these (-t exits 0)
+        TestSupport.ok("global_defs {\n vrrp_garp_interval 1000\n vrrp_gna_interval 2000\n"
+                + " vrrp_garp_master_repeat 4294967295\n}\n" + vi("VI_1", vip));
+        LoadResult thresholds = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
+                + " retry 4294967295\n"
+                + " real_server 10.0.1.1 80 {\n  uthreshold 10\n  lthreshold 20\n  TCP_CHECK {\n  }\n }\n}\n");
+        find(thresholds, Severity.NOTICE, "lthreshold 20 is above uthreshold 10");
+        assertTrue(thresholds.diagnostics().stream().allMatch(x -> x.severity() == Severity.NOTICE),
+                () -> TestSupport.formatAll(thresholds.diagnostics()));
+        assertEquals(Integer.MAX_VALUE, thresholds.config().virtualServers().get(0).realServers().get(0).checkers().get(0)
+                .common().retry());
+        // and fails these
+        find(parse("global_defs {\n vrrp_garp_interval 0\n}\n"), Severity.ERROR, "outside the range");
+        find(parse("global_defs {\n vrrp_garp_master_repeat 0\n}\n"), Severity.ERROR, "outside the range");
+        find(parse("global_defs {\n vrrp_mcast_group4 10.0.0.1\n}\n"), Severity.WARNING, "not a multicast address");
+        find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n connect_timeout 4295\n"
+                + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.ERROR, "outside the range");
+        find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n  HTTP_GET {\n"
+                + "   url {\n    path /\n    status_code 600\n   }\n  }\n }\n}\n"), Severity.ERROR, "status_code");
     }
 
     @Test

@@ -255,8 +255,8 @@ class ParserSectionsTest {
     void vrrpInstanceEveryTypedKeyword() {
         // version 3 with authentication: kept in the model, reported as keepalived 2.2.7 does (its -t exits 5)
         LoadResult everything = parse("vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/tf\n}\n"
-                + "vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 51\n priority 150\n"
-                + " advert_int 0.5\n version 3\n nopreempt\n preempt_delay 4.12\n no_accept\n"
+                + "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n priority 150\n"
+                + " advert_int 0.5\n version 3\n preempt_delay 4.12\n no_accept\n"
                 + " authentication {\n  auth_type AH\n  auth_pass secret12\n }\n mcast_src_ip 192.0.2.2\n"
                 + " unicast_src_ip 192.0.2.2\n unicast_peer {\n  192.0.2.3\n  192.0.2.4 min_ttl 10 max_ttl 20\n }\n"
                 + " virtual_ipaddress {\n  192.0.2.100/24 dev eth0 label eth0:vip\n  192.0.2.101\n }\n"
@@ -273,11 +273,11 @@ class ParserSectionsTest {
         assertEquals(1, everything.diagnostics().stream().filter(x -> x.severity() != Severity.NOTICE).count(),
                 () -> TestSupport.formatAll(everything.diagnostics()));
         VrrpInstance i = everything.config().vrrpInstances().get(0);
-        assertEquals(VrrpState.MASTER, i.initialState());
+        assertEquals(VrrpState.BACKUP, i.initialState());
         assertEquals(150, i.priority());
         assertEquals(s(0.5), i.advertInt());
         assertEquals(3, i.version());
-        assertTrue(i.nopreempt());
+        assertFalse(i.nopreempt()); // nopreempt: BadInputTest.preemptRulesAsKeepalived
         assertEquals(s(4.12), i.preemptDelay());
         assertFalse(i.accept());
         assertEquals(AuthType.AH, i.authType());
