@@ -3,6 +3,14 @@ package org.jkeepalived.daemon.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jkeepalived.core.config.GlobalDefs;
+import org.jkeepalived.core.config.KeepalivedConfig;
+import org.jkeepalived.core.config.ScriptPolicy;
+import org.jkeepalived.core.config.ScriptSpec;
+import org.jkeepalived.core.config.VrrpScript;
 import org.jkeepalived.core.parse.ConfigLoader;
 import org.jkeepalived.core.parse.Diagnostic;
 import org.jkeepalived.core.parse.LoadOptions;
@@ -48,7 +56,75 @@ public final class ConfigTest {
         }
         for (var s : all) {
             if (s == null || s.argv().isEmpty()) continue;
-            if (Files.isRegularFile(Path.of(s.argv().get(0)))) return true;
+            // a bare name counts when PATH finds it, as keepalived execs it through the shell's lookup
+            Path p = ScriptPolicy.locate(s.argv().get(0));
+            if (p != null && Files.isRegularFile(p)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * What keepalived 2.2.7's -t also reports about scripts (so it fails): a script_user or group
+     * that does not exist; enable_script_security with no script_user when there is no
+     * keepalived_script user to default to; a vrrp_script that is not there or, with
+     * enable_script_security, would run as root from a file others can change (keepalived disables
+     * those track scripts). Notify and MISC_CHECK scripts are only checked where keepalived checks them.
+     */
+    static List<String> scriptProblems(KeepalivedConfig c) {
+        List<String> out = new ArrayList<>();
+        GlobalDefs g = c.globalDefs();
+        boolean security = g != null && g.enableScriptSecurity();
+        if (g != null && g.scriptUser() != null) {
+            if (!ScriptPolicy.userExists(g.scriptUser())) out.add("script_user " + g.scriptUser() + " does not exist");
+            else if (g.scriptGroup() != null && !ScriptPolicy.groupExists(g.scriptGroup())) {
+                out.add("script_user's group " + g.scriptGroup() + " does not exist");
+            }
+        }
+        if (security && g.scriptUser() == null && !ScriptPolicy.userExists("keepalived_script") && hasScriptWithoutUser(c)) {
+            out.add("enable_script_security without script_user, and no keepalived_script user to run scripts as");
+        }
+        ScriptPolicy policy = ScriptPolicy.of(g);
+        for (VrrpScript vs : c.vrrpScripts()) {
+            ScriptSpec s = vs.script();
+            if (s == null || s.argv().isEmpty()) continue;
+            String exe = s.argv().get(0);
+            Path p = ScriptPolicy.locate(exe);
+            if (p == null || !Files.isExecutable(p)) {
+                out.add("vrrp_script " + vs.name() + ": " + exe + " not found or not executable (keepalived disables it)");
+                continue;
+            }
+            if (s.user() != null && !s.user().isEmpty() && !ScriptPolicy.userExists(s.user())) {
+                out.add("vrrp_script " + vs.name() + ": user " + s.user() + " does not exist");
+                continue;
+            }
+            try {
+                policy.commandLine(s, List.of());
+            } catch (ScriptPolicy.Refused e) {
+                out.add("vrrp_script " + vs.name() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // an empty script: the parser reported it
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasScriptWithoutUser(KeepalivedConfig c) {
+        List<ScriptSpec> all = new ArrayList<>();
+        for (VrrpScript vs : c.vrrpScripts()) all.add(vs.script());
+        for (var i : c.vrrpInstances()) {
+            all.addAll(Arrays.asList(i.notifyMaster(), i.notifyBackup(), i.notifyFault(), i.notifyStop(), i.notifyGeneric()));
+        }
+        for (var vs : c.virtualServers()) {
+            for (var rs : vs.realServers()) {
+                all.add(rs.notifyUp());
+                all.add(rs.notifyDown());
+                for (var ck : rs.checkers()) {
+                    if (ck instanceof org.jkeepalived.core.config.Checker.MiscCheck m) all.add(m.miscPath());
+                }
+            }
+        }
+        for (ScriptSpec s : all) {
+            if (s != null && !s.argv().isEmpty() && (s.user() == null || s.user().isEmpty())) return true;
         }
         return false;
     }
@@ -79,6 +155,12 @@ public final class ConfigTest {
             // keepalived 2.2.7's -t fails (exit 6) on this; the daemon, as keepalived's, runs on
             err.println(file + ": warning: SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
             failures++;
+        }
+        if (result.config() != null) {
+            for (String problem : scriptProblems(result.config())) {
+                err.println(file + ": warning: " + problem);
+                failures++;
+            }
         }
         if (failures > 0 || result.config() == null) {
             err.println("Configuration test failed: " + failures + " problem(s) in " + file);

@@ -35,4 +35,36 @@ class ConfigTestTest {
         test(dir, "vrrp_script chk {\n script \"/nonexistent/check.sh\"\n}\n", missing);
         assertFalse(missing.toString(StandardCharsets.UTF_8).contains("SECURITY VIOLATION"), missing.toString());
     }
+
+    private String report(Path dir, String text, int expectedExit) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = test(dir, text, out);
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, rc, o);
+        return o;
+    }
+
+    @Test void scriptsCheckedWhereKeepalivedChecksThem(@TempDir Path dir) throws Exception {
+        String secure = "global_defs {\n enable_script_security\n script_user root\n}\n";
+        // a bare name is looked up on PATH, as the shell does: it runs, so it counts
+        assertTrue(report(dir, "vrrp_script chk {\n script \"true\"\n}\n", 1).contains("SECURITY VIOLATION"));
+        // a vrrp_script that is not there: keepalived disables it, and says so
+        assertTrue(report(dir, secure + "vrrp_script chk {\n script \"/nonexistent/check.sh\"\n}\n", 1)
+                .contains("vrrp_script chk: /nonexistent/check.sh not found or not executable"));
+        // a script_user that does not exist
+        assertTrue(report(dir, "global_defs {\n enable_script_security\n script_user nosuchuser-jk\n}\n" + SCRIPT, 1)
+                .contains("script_user nosuchuser-jk does not exist"));
+        if (!org.jkeepalived.core.config.ScriptPolicy.userExists("keepalived_script")) {
+            assertTrue(report(dir, "global_defs {\n enable_script_security\n}\n" + SCRIPT, 1)
+                    .contains("no keepalived_script user"));
+        }
+        if (org.jkeepalived.core.config.ScriptPolicy.runningAsRoot()) {
+            // run as root from a file anyone can change: refused, as keepalived disables it
+            Path open = dir.resolve("open.sh");
+            Files.writeString(open, "#!/bin/sh\nexit 0\n");
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertTrue(report(dir, secure + "vrrp_script chk {\n script \"" + open + "\"\n}\n", 1)
+                    .contains("vrrp_script chk: Unsafe permissions"));
+        }
+    }
 }

@@ -115,7 +115,8 @@ public final class ScriptPolicy {
         return "";
     }
 
-    private static Path locate(String executable) {
+    /** The file a script's first word names: itself when it has a '/', else the first executable on PATH; null if none. */
+    public static Path locate(String executable) {
         if (executable.contains("/")) return Path.of(executable);
         String path = System.getenv("PATH");
         for (String dir : (path == null ? "/usr/sbin:/usr/bin:/sbin:/bin" : path).split(":")) {
@@ -126,9 +127,17 @@ public final class ScriptPolicy {
         return null;
     }
 
-    static boolean userExists(String name) {
+    public static boolean userExists(String name) {
+        return hasEntry(Path.of("/etc/passwd"), name);
+    }
+
+    public static boolean groupExists(String name) {
+        return hasEntry(Path.of("/etc/group"), name);
+    }
+
+    private static boolean hasEntry(Path db, String name) {
         try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+            for (String line : Files.readAllLines(db)) {
                 if (line.startsWith(name + ":")) return true;
             }
         } catch (IOException | RuntimeException e) {

@@ -509,6 +509,15 @@ final class ConfigParser {
                     g.options.put(kw, List.of(List.of(Boolean.toString(on))));
                     break;
                 }
+                // not applied yet (other() says so), but range-checked as keepalived 2.2.7's -t does
+                case "vrrp_startup_delay":
+                    timer(c, 0, 0.001, 4294.967295, null);
+                    other("global_defs", c, g.options);
+                    break;
+                case "max_auto_priority":
+                    if (c.argc() > 0) integer(c, 0, -1, 99);
+                    other("global_defs", c, g.options);
+                    break;
                 default: other("global_defs", c, g.options);
             }
         }
@@ -1430,6 +1439,11 @@ final class ConfigParser {
             } else if (ipv6) {
                 // keepalived says so for AH; its v2 adverts over IPv6 have no room for a password either
                 d.warn(authToken, "vrrp_instance " + name + ": no authentication with IPv6; ignored");
+            } else if (strictMode && auth != AuthType.NONE) {
+                // RFC 5798 / strict mode: no authentication; keepalived 2.2.7 reports it and runs without
+                d.warn(authToken, "vrrp_instance " + name + ": strict mode does not support authentication; ignored");
+                auth = AuthType.NONE;
+                authPass = null;
             } else if (auth != AuthType.NONE && (authPass == null || authPass.isEmpty())) {
                 d.warn(authToken, "vrrp_instance " + name + ": authentication without auth_pass is ignored");
             } else if (auth == AuthType.AH && state == VrrpState.MASTER) {

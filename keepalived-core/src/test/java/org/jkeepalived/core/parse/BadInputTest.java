@@ -178,6 +178,9 @@ class BadInputTest {
         VrrpInstance b = both.config().vrrpInstances().get(0);
         assertTrue(b.nopreempt());
         assertEquals(java.time.Duration.ZERO, b.preemptDelay());
+        LoadResult strictAuth = parse(vi("VI_1", vip + " strict_mode\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n"));
+        find(strictAuth, Severity.WARNING, "strict mode does not support authentication");
+        assertEquals(org.jkeepalived.core.config.AuthType.NONE, strictAuth.config().vrrpInstances().get(0).authType());
         LoadResult ttl = parse(vi("VI_1", vip + " unicast_ttl 5\n"));
         find(ttl, Severity.WARNING, "unicast_ttl without unicast_peer");
         assertNull(ttl.config().vrrpInstances().get(0).unicastTtl());
@@ -201,6 +204,9 @@ class BadInputTest {
         find(parse("global_defs {\n vrrp_garp_interval 0\n}\n"), Severity.ERROR, "outside the range");
         find(parse("global_defs {\n vrrp_garp_master_repeat 0\n}\n"), Severity.ERROR, "outside the range");
         find(parse("global_defs {\n vrrp_mcast_group4 10.0.0.1\n}\n"), Severity.WARNING, "not a multicast address");
+        find(parse("global_defs {\n vrrp_startup_delay 0\n}\n"), Severity.ERROR, "outside the range");
+        find(parse("global_defs {\n max_auto_priority 100\n}\n"), Severity.ERROR, "outside the range");
+        TestSupport.ok("global_defs {\n vrrp_startup_delay 5\n max_auto_priority -1\n}\n");
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n connect_timeout 4295\n"
                 + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.ERROR, "outside the range");
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n  HTTP_GET {\n"
