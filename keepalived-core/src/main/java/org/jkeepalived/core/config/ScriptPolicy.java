@@ -91,6 +91,27 @@ public final class ScriptPolicy {
         return cmd;
     }
 
+    /**
+     * Why a vrrp_script cannot run at all, as keepalived decides before running it (it then disables
+     * that track script and says so): its file is not found (on PATH, for a bare name), or
+     * enable_script_security refuses to run it as root; null when it can run.
+     */
+    public String disabledReason(ScriptSpec spec) {
+        if (spec == null || spec.argv().isEmpty()) return null;
+        String exe = spec.argv().get(0);
+        Path p = locate(exe);
+        // a file that is there but not executable is kept (keepalived's -t passes it; running it fails)
+        if (p == null || !Files.exists(p)) return exe + " not found";
+        try {
+            commandLine(spec, List.of());
+        } catch (Refused e) {
+            return e.getMessage();
+        } catch (IllegalArgumentException e) {
+            return null; // an empty script: the parser reported it
+        }
+        return null;
+    }
+
     /** Why a root-run executable is unsafe, or "" (safe). A name without '/' is looked up on PATH. */
     static String unsafeReason(String executable) {
         Path p = locate(executable);

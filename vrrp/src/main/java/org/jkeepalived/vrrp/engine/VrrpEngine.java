@@ -33,6 +33,7 @@ import org.jkeepalived.core.config.TrackFile;
 import org.jkeepalived.core.config.TrackProcess;
 import org.jkeepalived.core.config.UnicastPeer;
 import org.jkeepalived.core.config.VrrpInstance;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.VrrpScript;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.config.VrrpSyncGroup;
@@ -153,8 +154,10 @@ public final class VrrpEngine implements AutoCloseable {
     public static VrrpEngine start(KeepalivedConfig config, NetIo io, MonotonicClock clock, EngineListener listener,
                                    MeterRegistry registry, ScriptRunner scripts) throws IOException {
         VrrpEngine e = new VrrpEngine(io, clock, config.globalDefs(), listener, registry);
+        // with our own process runner (the daemon's case) a script that cannot run is left out
+        ScriptPolicy policy = scripts == null ? ScriptPolicy.of(config.globalDefs()) : null;
         for (VrrpScript s : config.vrrpScripts()) {
-            e.scriptConfigs.put(s.name(), s);
+            if (runnable(s, policy)) e.scriptConfigs.put(s.name(), s);
         }
         for (TrackFile f : config.trackFiles()) {
             e.fileConfigs.put(f.name(), f);
@@ -167,6 +170,20 @@ public final class VrrpEngine implements AutoCloseable {
         }
         e.scriptRunner = scripts;
         return e.launch(config.vrrpInstances(), config.vrrpSyncGroups());
+    }
+
+    /**
+     * Whether a vrrp_script is tracked at all: keepalived disables one whose file is not there or not
+     * executable, or that enable_script_security forbids to run as root, and the instances tracking
+     * it go on without it (rather than counting it as failed). {@code policy} null: scripts run through
+     * a runner given from outside (tests), taken as they are.
+     */
+    private static boolean runnable(VrrpScript s, ScriptPolicy policy) {
+        if (policy == null) return true;
+        String why = policy.disabledReason(s.script());
+        if (why == null) return true;
+        LOG.warn("vrrp_script {}: {}; not tracked (as keepalived disables it)", s.name(), why);
+        return false;
     }
 
     /**
@@ -1119,12 +1136,13 @@ public final class VrrpEngine implements AutoCloseable {
         long now = clock.nanoTime();
         LOG.info("Reloading VRRP configuration");
         global = cfg.globalDefs();
-        if (ownedRunner != null) ownedRunner.policy(org.jkeepalived.core.config.ScriptPolicy.of(global));
+        if (ownedRunner != null) ownedRunner.policy(ScriptPolicy.of(global));
         io.vipFilter().configure(VipFilterOptions.from(global));
         Map<String, VrrpScript> scriptsBefore = new HashMap<>(scriptConfigs);
         scriptConfigs.clear();
+        ScriptPolicy policy = ownedRunner != null ? ScriptPolicy.of(global) : null;
         for (VrrpScript s : cfg.vrrpScripts()) {
-            scriptConfigs.put(s.name(), s);
+            if (runnable(s, policy)) scriptConfigs.put(s.name(), s);
         }
         fileConfigs.clear();
         for (TrackFile f : cfg.trackFiles()) {

@@ -253,6 +253,22 @@ class VrrpEngineTest {
     }
 
     @Test
+    void aTrackScriptWhoseFileIsMissingIsNotTracked() throws Exception {
+        // keepalived disables such a vrrp_script: the instance runs as if it were not tracked, where an
+        // unweighted script that had run and failed would hold it in FAULT
+        FakeNetIo a = host("a", "10.0.0.1");
+        org.jkeepalived.core.config.VrrpScript chk = new org.jkeepalived.core.config.VrrpScript("chk_svc",
+                new org.jkeepalived.core.config.ScriptSpec("/nonexistent/chk.sh", List.of("/nonexistent/chk.sh"), null, null),
+                Duration.ofSeconds(5), null, 0, false, 1, 1, false);
+        org.jkeepalived.core.config.KeepalivedConfig cfg = new org.jkeepalived.core.config.KeepalivedConfig(null,
+                List.of(), List.of(), List.of(), List.of(chk), List.of(), List.of(),
+                List.of(vi("prio=150", "track_script=chk_svc")), List.of(), List.of());
+        VrrpEngine e = VrrpEngine.start(cfg, a, MonotonicClock.SYSTEM, EngineListener.NONE, null, null);
+        engines.add(e);
+        await(() -> state(e) == VrrpState.MASTER, "master, the missing script not counted");
+    }
+
+    @Test
     void aFirstFailureOfAnUnweightedTrackScriptIsAFault() throws Exception {
         FakeNetIo a = host("a", "10.0.0.1");
         java.util.concurrent.CompletableFuture<Integer> first = new java.util.concurrent.CompletableFuture<>();
