@@ -1943,6 +1943,16 @@ final class ConfigParser {
                 d.error(n.kw, "real_server " + rs.label() + " is not of the virtual server's address family (only TUN may differ)");
             }
         }
+        // keepalived 2.2.7 reports each of these (its -t fails) and runs without the setting
+        if (ops && fwmark == null && protocolToken != null && protocol != L4Protocol.UDP) {
+            d.warn(n.kw, vsName + ": ops (one-packet scheduling) needs protocol UDP; ignored");
+            ops = false;
+        }
+        if (!sched.equals("sh") && !sched.equals("mh")) {
+            for (String f : List.of("sh-port", "sh-fallback", "mh-port", "mh-fallback")) {
+                if (flags.remove(f)) d.warn(n.kw, vsName + ": " + f + " only applies to the sh and mh schedulers; ignored");
+            }
+        }
         virtualServers.add(new VirtualServer(address, port, fwmark, group, ipFamily, protocol, sched, flags, ops,
                 method(h), h.method == LvsMethod.TUN ? h.tunnel : null, persistence, granularity, engine,
                 h.delayLoop != null ? h.delayLoop : Defaults.DELAY_LOOP, haSuspend, Boolean.TRUE.equals(h.alpha), omega,

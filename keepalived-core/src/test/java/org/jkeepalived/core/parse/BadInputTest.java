@@ -207,6 +207,12 @@ class BadInputTest {
         find(parse("global_defs {\n vrrp_startup_delay 0\n}\n"), Severity.ERROR, "outside the range");
         find(parse("global_defs {\n max_auto_priority 100\n}\n"), Severity.ERROR, "outside the range");
         TestSupport.ok("global_defs {\n vrrp_startup_delay 5\n max_auto_priority -1\n}\n");
+        LoadResult vsFlags = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n ops\n"
+                + " sh-port\n real_server 10.0.1.1 80 {\n }\n}\n");
+        find(vsFlags, Severity.WARNING, "ops (one-packet scheduling) needs protocol UDP");
+        find(vsFlags, Severity.WARNING, "sh-port only applies to the sh and mh schedulers");
+        assertFalse(vsFlags.config().virtualServers().get(0).ops());
+        assertTrue(vsFlags.config().virtualServers().get(0).schedFlags().isEmpty());
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n connect_timeout 4295\n"
                 + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.ERROR, "outside the range");
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n  HTTP_GET {\n"

@@ -453,13 +453,13 @@ class ParserSectionsTest {
 
     @Test
     void virtualServerValuesAndOldNames() {
-        VirtualServer v = ok("virtual_server 10.0.0.1 443 {\n lb_algo wrr\n lb_kind TUN type gue port 6080 csum\n"
+        VirtualServer v = ok("virtual_server 10.0.0.1 443 {\n lb_algo mh\n lb_kind TUN type gue port 6080 csum\n"
                 + " persistence_timeout\n persistence_granularity 255.255.255.0\n protocol UDP\n ha_suspend\n alpha\n"
                 + " omega\n quorum 3\n hysteresis 1\n quorum_up \"/bin/up 1\"\n quorum_down /bin/down\n"
                 + " virtualhost www.example.com\n sorry_server 10.0.9.9 8080\n sorry_server_inhibit\n"
                 + " sorry_server_lvs_method DR\n inhibit_on_failure\n mh-port\n ops\n snmp_name web\n"
                 + " real_server 10.0.1.1 443 {\n  weight 2\n }\n real_server 10.0.1.2 443 {\n  weight 2\n }\n}\n").virtualServers().get(0);
-        assertEquals("wrr", v.lvsSched());
+        assertEquals("mh", v.lvsSched());
         assertEquals(LvsMethod.TUN, v.lvsMethod());
         assertEquals(new TunnelSpec("gue", 6080, "csum"), v.tunnel());
         assertEquals(s(360), v.persistenceTimeout());
