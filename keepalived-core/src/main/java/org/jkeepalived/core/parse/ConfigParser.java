@@ -1230,7 +1230,7 @@ final class ConfigParser {
         Map<String, List<List<String>>> options = new LinkedHashMap<>();
         Token vipToken = null, stateToken = null, authToken = null, acceptToken = null, versionToken = null;
         boolean loopbackRefused = false;
-        Token nopreemptToken = null, preemptDelayToken = null, ttlToken = null;
+        Token nopreemptToken = null, preemptDelayToken = null, ttlToken = null, unicastToken = null;
         for (Node c : block(n)) {
             String kw = c.keyword();
             switch (kw) {
@@ -1297,8 +1297,9 @@ final class ConfigParser {
                     }
                     break;
                 case "mcast_src_ip": mcastSrc = hostAddr(c, 0); break;
-                case "unicast_src_ip": unicastSrc = hostAddr(c, 0); break;
+                case "unicast_src_ip": unicastSrc = hostAddr(c, 0); unicastToken = c.kw; break;
                 case "unicast_peer":
+                    if (unicastToken == null) unicastToken = c.kw;
                     for (Node p : block(c)) {
                         InetAddress a = hostAddr(p.kw);
                         Integer min = null, max = null;
@@ -1384,10 +1385,6 @@ final class ConfigParser {
             d.warn(preemptDelayToken, "vrrp_instance " + name + ": preempt_delay is incompatible with nopreempt; ignored");
             preemptDelay = Duration.ZERO;
         }
-        if (ttlToken != null && peers.isEmpty()) {
-            d.warn(ttlToken, "vrrp_instance " + name + ": unicast_ttl without unicast_peer; ignored");
-            unicastTtl = null;
-        }
         if (iface == null && !loopbackRefused && name != null && n.children != null) {
             // keepalived 2.2.7: "(NAME) Unknown interface!", its VRRP process exits with a configuration
             // error; unicast peers do not change that
@@ -1406,6 +1403,28 @@ final class ConfigParser {
             }
         } else if (unicastSrc != null) {
             ipv6 = ipv6 || Addresses.isV6(unicastSrc);
+        }
+        // keepalived 2.2.7 reports each of these (its -t fails): a unicast source or peer of the other
+        // address family is skipped; unicast keywords left without a peer mean multicast
+        if (unicastSrc != null && Addresses.isV6(unicastSrc) != ipv6) {
+            d.warn(unicastToken, "vrrp_instance " + name + ": unicast_src_ip " + Addresses.format(unicastSrc)
+                    + " is not of the instance's address family; ignored");
+            unicastSrc = null;
+        }
+        for (java.util.Iterator<UnicastPeer> it = peers.iterator(); it.hasNext(); ) {
+            UnicastPeer peer = it.next();
+            if (Addresses.isV6(peer.address()) != ipv6) {
+                d.warn(unicastToken, "vrrp_instance " + name + ": unicast peer " + Addresses.format(peer.address())
+                        + " is not of the instance's address family; ignored");
+                it.remove();
+            }
+        }
+        if (unicastToken != null && peers.isEmpty()) {
+            d.warn(unicastToken, "vrrp_instance " + name + ": unicast keywords without any unicast peer; using multicast");
+        }
+        if (ttlToken != null && peers.isEmpty()) {
+            d.warn(ttlToken, "vrrp_instance " + name + ": unicast_ttl without unicast_peer; ignored");
+            unicastTtl = null;
         }
         boolean strictMode = strict != null ? strict : g.vrrpStrict();
         // IPv6 takes version 3 unless the instance itself said version 2 before its first IPv6 VIP:
@@ -1915,7 +1934,11 @@ final class ConfigParser {
             int sp = sorryNode.argc() > 1 ? intOr(sorryNode, 1, 0, 65535, port) : port;
             LvsMethod sm = sorryMethod != null ? sorryMethod : method(h);
             TunnelSpec st = sorryMethod != null ? sorryTunnel : h.tunnel;
-            if (sa != null) {
+            if (sa != null && address != null && Addresses.isV6(sa) != Addresses.isV6(address)) {
+                // keepalived 2.2.7 skips it and says so (its -t fails)
+                d.warn(sorryNode.kw, vsName + ": sorry_server " + Addresses.format(sa) + " is not of the virtual server's"
+                        + " address family; ignored");
+            } else if (sa != null) {
                 sorry = new RealServer(sa, sp, Defaults.WEIGHT, sm, st, sorryInhibit, false, null, null, null, null, null,
                         List.of(), null, Map.of());
             }

@@ -181,6 +181,12 @@ class BadInputTest {
         LoadResult strictAuth = parse(vi("VI_1", vip + " strict_mode\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n"));
         find(strictAuth, Severity.WARNING, "strict mode does not support authentication");
         assertEquals(org.jkeepalived.core.config.AuthType.NONE, strictAuth.config().vrrpInstances().get(0).authType());
+        LoadResult mixed = parse(vi("VI_1", vip + " unicast_peer {\n  fd00::6\n  10.0.0.7\n }\n"));
+        find(mixed, Severity.WARNING, "unicast peer fd00::6 is not of the instance's address family");
+        assertEquals(1, mixed.config().vrrpInstances().get(0).unicastPeers().size());
+        find(parse(vi("VI_1", vip + " unicast_src_ip 10.0.0.5\n")), Severity.WARNING, "unicast keywords without any unicast peer");
+        find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n sorry_server fd00::9 80\n"
+                + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.WARNING, "sorry_server fd00::9 is not of");
         LoadResult ttl = parse(vi("VI_1", vip + " unicast_ttl 5\n"));
         find(ttl, Severity.WARNING, "unicast_ttl without unicast_peer");
         assertNull(ttl.config().vrrpInstances().get(0).unicastTtl());
