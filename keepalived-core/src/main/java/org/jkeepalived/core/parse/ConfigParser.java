@@ -1332,6 +1332,12 @@ final class ConfigParser {
                 case "dont_track_primary": dontTrack = true; break;
                 case "use_vmac":
                     useVmac = c.argc() > 0 ? c.arg(0) : "";
+                    if (useVmac.length() > 15 || useVmac.matches(".*[/:\\s].*") || useVmac.equals(".") || useVmac.equals("..")) {
+                        // not a Linux interface name: keepalived 2.2.7 reports it (its -t fails) and uses vrrp.VRID
+                        d.warn(c.args.get(0), "use_vmac: '" + useVmac + "' is not a valid interface name (at most 15"
+                                + " characters, no '/', ':' or spaces); using the default name");
+                        useVmac = "";
+                    }
                     if (c.argc() > 1) keep(c, options);
                     break;
                 case "vmac_xmit_base": xmitBase = true; break;
@@ -1578,7 +1584,17 @@ final class ConfigParser {
                     dev = str(line, ++i);
                     checkInterface(line, i, "interface " + dev + " for ip address " + line.keyword());
                     break;
-                case "scope": scope = str(line, ++i); break;
+                case "scope": {
+                    scope = str(line, ++i);
+                    Long num = scope == null ? null : number(scope);
+                    if (scope != null && !List.of("global", "site", "link", "host", "nowhere").contains(scope)
+                            && (num == null || num < 0 || num > 255)) {
+                        // keepalived 2.2.7 reports it (its -t fails) and keeps the address without the scope
+                        d.warn(line.args.get(i), "invalid scope '" + scope + "' for " + first + "; ignored");
+                        scope = null;
+                    }
+                    break;
+                }
                 case "label": label = str(line, ++i); break;
                 case "peer": peer = addr(line, ++i); break;
                 case "noprefixroute": noPrefixRoute = true; break;

@@ -187,6 +187,13 @@ class BadInputTest {
         find(parse(vi("VI_1", vip + " unicast_src_ip 10.0.0.5\n")), Severity.WARNING, "unicast keywords without any unicast peer");
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n sorry_server fd00::9 80\n"
                 + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.WARNING, "sorry_server fd00::9 is not of");
+        LoadResult vmac = parse(vi("VI_1", vip + " use_vmac vvvvvvvvvvvvvvvvvvvv\n"));
+        find(vmac, Severity.WARNING, "is not a valid interface name");
+        assertEquals("vrrp.1", vmac.config().vrrpInstances().get(0).useVmac());
+        LoadResult scope = parse(vi("VI_1", " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24 scope bogus\n"
+                + "  10.0.0.2/24 scope 253\n  10.0.0.3/24 scope link\n }\n"));
+        find(scope, Severity.WARNING, "invalid scope 'bogus'");
+        assertEquals(1, scope.diagnostics().stream().filter(x -> x.severity() != Severity.NOTICE).count());
         LoadResult ttl = parse(vi("VI_1", vip + " unicast_ttl 5\n"));
         find(ttl, Severity.WARNING, "unicast_ttl without unicast_peer");
         assertNull(ttl.config().vrrpInstances().get(0).unicastTtl());
