@@ -25,23 +25,20 @@ import org.jkeepalived.core.parse.LoadResult;
 public final class ConfigTest {
     private ConfigTest() {}
 
-    /** A script whose file exists, without enable_script_security: keepalived reports it (so -t fails). */
-    static boolean securityViolation(org.jkeepalived.core.config.KeepalivedConfig c) {
-        if (c.globalDefs() != null && c.globalDefs().enableScriptSecurity()) return false;
-        java.util.List<org.jkeepalived.core.config.ScriptSpec> all = new java.util.ArrayList<>();
+    /** Every script the config names (notify FIFOs' scripts, vrrp_scripts, notifies, quorum, MISC_CHECK). */
+    static List<ScriptSpec> allScripts(KeepalivedConfig c) {
+        List<ScriptSpec> all = new ArrayList<>();
         if (c.globalDefs() != null) {
             all.add(c.globalDefs().notifyFifoScript());
             all.add(c.globalDefs().vrrpNotifyFifoScript());
             all.add(c.globalDefs().lvsNotifyFifoScript());
         }
-        for (var s : c.vrrpScripts()) all.add(s.script());
+        for (VrrpScript s : c.vrrpScripts()) all.add(s.script());
         for (var i : c.vrrpInstances()) {
-            all.addAll(java.util.Arrays.asList(i.notifyMaster(), i.notifyBackup(), i.notifyFault(), i.notifyStop(),
-                    i.notifyGeneric()));
+            all.addAll(Arrays.asList(i.notifyMaster(), i.notifyBackup(), i.notifyFault(), i.notifyStop(), i.notifyGeneric()));
         }
         for (var g : c.vrrpSyncGroups()) {
-            all.addAll(java.util.Arrays.asList(g.notifyMaster(), g.notifyBackup(), g.notifyFault(), g.notifyStop(),
-                    g.notifyGeneric()));
+            all.addAll(Arrays.asList(g.notifyMaster(), g.notifyBackup(), g.notifyFault(), g.notifyStop(), g.notifyGeneric()));
         }
         for (var vs : c.virtualServers()) {
             all.add(vs.quorumUp());
@@ -54,15 +51,20 @@ public final class ConfigTest {
                 }
             }
         }
-        for (var s : all) {
-            if (s == null || s.argv().isEmpty()) continue;
+        all.removeIf(s -> s == null || s.argv().isEmpty());
+        return all;
+    }
+
+    /** A script whose file exists, without enable_script_security: keepalived reports it (so -t fails). */
+    static boolean securityViolation(KeepalivedConfig c) {
+        if (c.globalDefs() != null && c.globalDefs().enableScriptSecurity()) return false;
+        for (ScriptSpec s : allScripts(c)) {
             // a bare name counts when PATH finds it, as keepalived execs it through the shell's lookup
             Path p = ScriptPolicy.locate(s.argv().get(0));
             if (p != null && Files.isRegularFile(p)) return true;
         }
         return false;
     }
-
     /**
      * What keepalived 2.2.7's -t also reports about scripts (so it fails): a script_user or group
      * that does not exist; enable_script_security with no script_user when there is no
@@ -97,24 +99,7 @@ public final class ConfigTest {
     }
 
     private static boolean hasScriptWithoutUser(KeepalivedConfig c) {
-        List<ScriptSpec> all = new ArrayList<>();
-        for (VrrpScript vs : c.vrrpScripts()) all.add(vs.script());
-        for (var i : c.vrrpInstances()) {
-            all.addAll(Arrays.asList(i.notifyMaster(), i.notifyBackup(), i.notifyFault(), i.notifyStop(), i.notifyGeneric()));
-        }
-        for (var vs : c.virtualServers()) {
-            for (var rs : vs.realServers()) {
-                all.add(rs.notifyUp());
-                all.add(rs.notifyDown());
-                for (var ck : rs.checkers()) {
-                    if (ck instanceof org.jkeepalived.core.config.Checker.MiscCheck m) all.add(m.miscPath());
-                }
-            }
-        }
-        for (ScriptSpec s : all) {
-            if (s != null && !s.argv().isEmpty() && (s.user() == null || s.user().isEmpty())) return true;
-        }
-        return false;
+        return allScripts(c).stream().anyMatch(s -> s.user() == null || s.user().isEmpty());
     }
 
     public static int run(Path file, LoadOptions options, PrintStream err, Path sysClassNet) {
