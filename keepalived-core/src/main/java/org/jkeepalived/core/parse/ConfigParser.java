@@ -417,9 +417,9 @@ final class ConfigParser {
                 case "vrrp_mcast_group4": g.mcast4 = multicastOr(c, addrOr(c, 0, g.mcast4, false), g.mcast4); break;
                 case "vrrp_mcast_group6": g.mcast6 = multicastOr(c, addrOr(c, 0, g.mcast6, true), g.mcast6); break;
                 case "vrrp_garp_master_delay": g.garpDelay = timer(c, 0, 0, 86400, g.garpDelay); break;
-                case "vrrp_garp_master_repeat": g.garpRepeat = orElse(count(c, 0, 1), g.garpRepeat); break;
+                case "vrrp_garp_master_repeat": g.garpRepeat = orElse(garpRepeat(c), g.garpRepeat); break;
                 case "vrrp_garp_master_refresh": g.garpRefresh = timer(c, 0, 0, 86400, g.garpRefresh); break;
-                case "vrrp_garp_master_refresh_repeat": g.garpRefreshRepeat = orElse(count(c, 0, 1), g.garpRefreshRepeat); break;
+                case "vrrp_garp_master_refresh_repeat": g.garpRefreshRepeat = orElse(garpRepeat(c), g.garpRefreshRepeat); break;
                 case "vrrp_garp_interval": g.garpInterval = timer(c, 0, 0.000001, 4294.967295, g.garpInterval); break;
                 case "vrrp_gna_interval": g.gnaInterval = timer(c, 0, 0.000001, 4294.967295, g.gnaInterval); break;
                 case "vrrp_garp_lower_prio_delay":
@@ -1342,9 +1342,9 @@ final class ConfigParser {
                     break;
                 case "vmac_xmit_base": xmitBase = true; break;
                 case "garp_master_delay": garpDelay = timer(c, 0, 0, 4294, null); break;
-                case "garp_master_repeat": garpRepeat = count(c, 0, 1); break;
+                case "garp_master_repeat": garpRepeat = garpRepeat(c); break;
                 case "garp_master_refresh": garpRefresh = timer(c, 0, 0, 86400, null); break;
-                case "garp_master_refresh_repeat": garpRefreshRepeat = count(c, 0, 1); break;
+                case "garp_master_refresh_repeat": garpRefreshRepeat = garpRepeat(c); break;
                 case "garp_lower_prio_delay": lowerDelay = timer(c, 0, 0, 4294, null); break;
                 case "garp_lower_prio_repeat": lowerRepeat = integer(c, 0, 0, 1000); break;
                 case "notify_master": master = firstScript(c, master); break;
@@ -2436,6 +2436,22 @@ final class ConfigParser {
         if (a == null || a.isMulticastAddress()) return a;
         d.warn(c.args.get(0), c.keyword() + " " + a.getHostAddress() + " is not a multicast address; ignored");
         return dflt;
+    }
+
+    /** Most gratuitous ARPs / NAs a burst sends: the schedule of one burst is built at once. */
+    static final int MAX_GARP_REPEAT = 1000;
+
+    /**
+     * A GARP repeat count: keepalived takes 1..4294967295 (so its -t passes); beyond
+     * {@link #MAX_GARP_REPEAT} a burst does no more good, and is said and capped.
+     */
+    private Integer garpRepeat(Node c) {
+        Integer v = count(c, 0, 1);
+        if (v != null && v > MAX_GARP_REPEAT) {
+            d.notice(c.args.get(0), c.keyword() + " " + c.arg(0) + ": " + MAX_GARP_REPEAT + " used (the most one burst sends)");
+            return MAX_GARP_REPEAT;
+        }
+        return v;
     }
 
     private static int orElse(Integer v, int dflt) {

@@ -203,8 +203,13 @@ class BadInputTest {
     void valueRangesAsKeepalived() {
         String vip = " virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n";
         // keepalived 2.2.7 passes these (-t exits 0)
-        TestSupport.ok("global_defs {\n vrrp_garp_interval 1000\n vrrp_gna_interval 2000\n"
+        LoadResult bigRepeat = parse("global_defs {\n vrrp_garp_interval 1000\n vrrp_gna_interval 2000\n"
                 + " vrrp_garp_master_repeat 4294967295\n}\n" + vi("VI_1", vip));
+        assertTrue(bigRepeat.diagnostics().stream().allMatch(x -> x.severity() == Severity.NOTICE),
+                () -> TestSupport.formatAll(bigRepeat.diagnostics()));
+        // a burst's schedule is built at once: capped, and said
+        find(bigRepeat, Severity.NOTICE, "1000 used");
+        assertEquals(1000, bigRepeat.config().vrrpInstances().get(0).garpMasterRepeat());
         LoadResult thresholds = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
                 + " retry 4294967295\n"
                 + " real_server 10.0.1.1 80 {\n  uthreshold 10\n  lthreshold 20\n  TCP_CHECK {\n  }\n }\n}\n");
