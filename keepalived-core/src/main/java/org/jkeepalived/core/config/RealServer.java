@@ -32,6 +32,12 @@ public record RealServer(
         options = Options.copy(options);
     }
 
+    /** The same real server on another port. */
+    public RealServer withPort(int p) {
+        return new RealServer(address, p, weight, lvsMethod, tunnel, inhibitOnFailure, alpha, uthreshold, lthreshold,
+                notifyUp, notifyDown, virtualhost, checkers, smtpAlert, options);
+    }
+
     /** The port connections go to: its own, or the virtual server's when it has none (0). */
     public int portIn(VirtualServer vs) {
         return port == 0 ? vs.port() : port;

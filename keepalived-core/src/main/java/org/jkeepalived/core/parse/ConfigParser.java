@@ -1015,7 +1015,13 @@ final class ConfigParser {
         for (Object[] r : refs) {
             String kind = (String) r[0];
             String name = (String) r[1];
-            if (!where.containsKey(List.of(kind, name))) {
+            if (where.containsKey(List.of(kind, name))) continue;
+            if (kind.equals("virtual_server_group")) {
+                // keepalived 2.2.7 passes this silently (-t exits 0) and has no address to serve: said, and
+                // the virtual_server left out
+                d.notice((Token) r[2], "virtual_server_group '" + name + "' is not defined; its virtual_server is ignored");
+                virtualServers.removeIf(vs -> name.equals(vs.group()));
+            } else {
                 d.error((Token) r[2], kind + " '" + name + "' is not defined");
             }
         }
@@ -1976,6 +1982,21 @@ final class ConfigParser {
             d.warn(n.kw, vsName + ": hysteresis " + hysteresis + " >= quorum " + quorum + "; setting hysteresis to "
                     + (quorum - 1));
             hysteresis = quorum - 1;
+        }
+        if (rsNodes.isEmpty()) {
+            // keepalived 2.2.7 leaves such a virtual server out (sorry_server or not) and says so (its -t fails)
+            d.warn(n.kw, vsName + " has no real_server; ignored");
+            return;
+        }
+        for (int i = 0; i < rss.size(); i++) {
+            RealServer rs = rss.get(i);
+            if ((rs.lvsMethod() == LvsMethod.DR || rs.lvsMethod() == LvsMethod.TUN) && address != null && port != 0
+                    && rs.port() != 0 && rs.port() != port) {
+                // DR and TUN cannot change the port: keepalived 2.2.7 resets it and says so (its -t fails)
+                d.warn(n.kw, vsName + ": real_server " + rs.label() + " is " + rs.lvsMethod() + ": its port must be the"
+                        + " virtual server's; using " + port);
+                rss.set(i, rs.withPort(port));
+            }
         }
         for (RealServer rs : rss) {
             if (rs.lvsMethod() != LvsMethod.TUN && address != null && Addresses.isV6(rs.address()) != Addresses.isV6(address)) {

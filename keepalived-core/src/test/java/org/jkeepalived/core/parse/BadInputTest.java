@@ -231,6 +231,21 @@ class BadInputTest {
         find(vsFlags, Severity.WARNING, "sh-port only applies to the sh and mh schedulers");
         assertFalse(vsFlags.config().virtualServers().get(0).ops());
         assertTrue(vsFlags.config().virtualServers().get(0).schedFlags().isEmpty());
+        // an undefined group passes keepalived's -t silently: a notice, and no service to serve
+        LoadResult noGroup = parse("virtual_server group NOPE {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
+                + " real_server 10.0.1.1 80 {\n }\n}\n");
+        find(noGroup, Severity.NOTICE, "virtual_server_group 'NOPE' is not defined");
+        assertTrue(noGroup.config().virtualServers().isEmpty());
+        // no real_server: keepalived leaves the virtual server out
+        LoadResult noRs = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
+                + " sorry_server 10.0.9.9 80\n}\n");
+        find(noRs, Severity.WARNING, "has no real_server; ignored");
+        assertTrue(noRs.config().virtualServers().isEmpty());
+        // DR cannot change the port
+        LoadResult dr = parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n"
+                + " real_server 10.0.1.1 81 {\n }\n}\n");
+        find(dr, Severity.WARNING, "its port must be the virtual server's; using 80");
+        assertEquals(80, dr.config().virtualServers().get(0).realServers().get(0).port());
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n connect_timeout 4295\n"
                 + " real_server 10.0.1.1 80 {\n }\n}\n"), Severity.ERROR, "outside the range");
         find(parse("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n  HTTP_GET {\n"
@@ -258,7 +273,6 @@ class BadInputTest {
             "virtual_server 10.0.0.1 65536 {|'65536' is outside the range [1, 65535]",
             "virtual_server 10.0.0.256 80 {|invalid IP address '10.0.0.256'",
             "virtual_server fwmark 0 {|'0' is outside the range",
-            "virtual_server group NOPE {|virtual_server_group 'NOPE' is not defined",
     })
     void badVirtualServerHeads(String head, String message) {
         LoadResult r = parse(head + "\n real_server 10.0.1.1 80 {\n }\n}\n");

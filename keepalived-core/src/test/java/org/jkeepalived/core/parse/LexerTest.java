@@ -378,7 +378,7 @@ class LexerTest {
     @Test
     void vsgRangesFromSeq() {
         KeepalivedConfig c = ok("virtual_server_group G {\n ~SEQ(P, 80, 10, 100) 10.0.0.1-10 ${P}\n}\n"
-                + "virtual_server group G {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n");
+                + "virtual_server group G {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 10.0.1.1 80 {\n }\n}\n");
         List<VirtualServerGroup.Entry> e = c.virtualServerGroups().get(0).entries();
         assertEquals(3, e.size());
         assertEquals(100, e.get(2).port());
