@@ -227,10 +227,10 @@ final class ConfigParser {
                 for (Node c : block(n)) addr(c).ifPresent(staticIpaddress::add);
                 return;
             case "static_routes":
-                for (Node c : block(n)) staticRoutes.add(new StaticRoute(c.words()));
+                for (Node c : block(n)) staticRoutes.add(route(c));
                 return;
             case "static_rules":
-                for (Node c : block(n)) staticRules.add(new StaticRoute(c.words()));
+                for (Node c : block(n)) staticRules.add(rule(c));
                 return;
             case "vrrp_script": vrrpScript(n); return;
             case "vrrp_track_file":
@@ -1325,10 +1325,10 @@ final class ConfigParser {
                     for (Node a : block(c)) addr(a).ifPresent(evips::add);
                     break;
                 case "virtual_routes":
-                    for (Node a : block(c)) routes.add(new StaticRoute(a.words()));
+                    for (Node a : block(c)) routes.add(route(a));
                     break;
                 case "virtual_rules":
-                    for (Node a : block(c)) rules.add(new StaticRoute(a.words()));
+                    for (Node a : block(c)) rules.add(rule(a));
                     break;
                 case "track_interface": ifs.addAll(trackRefs(c, 253, null)); break;
                 case "track_script": scr.addAll(trackRefs(c, 253, "vrrp_script")); break;
@@ -2473,6 +2473,29 @@ final class ConfigParser {
             return MAX_GARP_REPEAT;
         }
         return v;
+    }
+
+    /** A route line; keepalived 2.2.7 reports one it cannot track (no dev, no no_track) and its -t fails. */
+    private StaticRoute route(Node a) {
+        List<String> w = a.words();
+        if (!w.contains("dev") && !w.contains("no_track")) {
+            d.warn(a.kw, "route '" + String.join(" ", w) + "' has no dev, so it cannot be tracked (add dev or no_track)");
+        }
+        return new StaticRoute(w);
+    }
+
+    /**
+     * A rule line; without a priority keepalived 2.2.7 gives it preference 16384 and says so (its
+     * -t fails): the same here, rather than the kernel's choice.
+     */
+    private StaticRoute rule(Node a) {
+        List<String> w = a.words();
+        if (w.stream().noneMatch(x -> x.equals("priority") || x.equals("preference") || x.equals("pref") || x.equals("order"))) {
+            d.warn(a.kw, "rule '" + String.join(" ", w) + "' has no preference; 16384 used");
+            w = new ArrayList<>(w);
+            w.addAll(List.of("preference", "16384"));
+        }
+        return new StaticRoute(w);
     }
 
     private static int orElse(Integer v, int dflt) {

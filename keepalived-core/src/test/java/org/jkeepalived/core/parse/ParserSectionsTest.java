@@ -142,7 +142,7 @@ class ParserSectionsTest {
         KeepalivedConfig c = ok("static_ipaddress {\n 192.168.1.1/24 dev eth0 scope global brd 192.168.1.255 label eth0:1\n"
                 + " 2001:db8::5/64 dev eth1 noprefixroute home\n}\n"
                 + "static_routes {\n 192.168.2.0/24 via 192.168.1.100 dev eth0\n}\n"
-                + "static_rules {\n from 192.168.2.0/24 table 1\n}\n");
+                + "static_rules {\n from 192.168.2.0/24 table 1 preference 100\n}\n");
         StaticAddress a = c.staticIpaddress().get(0);
         assertEquals(new StaticAddress(ip("192.168.1.1"), 24, ip("192.168.1.255"), "eth0", "global", "eth0:1", null, false,
                 List.of()), a);
@@ -151,7 +151,13 @@ class ParserSectionsTest {
         assertTrue(b.noPrefixRoute());
         assertEquals(List.of("home"), b.extra());
         assertEquals(List.of("192.168.2.0/24", "via", "192.168.1.100", "dev", "eth0"), c.staticRoutes().get(0).words());
-        assertEquals(List.of("from", "192.168.2.0/24", "table", "1"), c.staticRules().get(0).words());
+        assertEquals(List.of("from", "192.168.2.0/24", "table", "1", "preference", "100"), c.staticRules().get(0).words());
+        // keepalived 2.2.7 reports a rule without a preference and gives it 16384; a route without dev
+        // cannot be tracked, and it says so
+        LoadResult r = parse("static_rules {\n from 192.168.2.0/24 table 1\n}\nstatic_routes {\n blackhole 10.9.0.0/16\n}\n");
+        find(r, Severity.WARNING, "has no preference; 16384 used");
+        assertEquals(List.of("from", "192.168.2.0/24", "table", "1", "preference", "16384"), r.config().staticRules().get(0).words());
+        find(r, Severity.WARNING, "has no dev, so it cannot be tracked");
     }
 
     @Test
@@ -262,7 +268,7 @@ class ParserSectionsTest {
                 + " virtual_ipaddress {\n  192.0.2.100/24 dev eth0 label eth0:vip\n  192.0.2.101\n }\n"
                 + " virtual_ipaddress_excluded {\n  2001:db8::1/64\n }\n"
                 + " virtual_routes {\n  src 192.0.2.100 to 198.51.100.0/24 via 192.0.2.254 dev eth1\n }\n"
-                + " virtual_rules {\n  from 192.0.2.0/24 table 1\n }\n"
+                + " virtual_rules {\n  from 192.0.2.0/24 table 1 preference 10\n }\n"
                 + " track_interface {\n  eth1\n  eth2 weight -10\n }\n track_script {\n  chk\n }\n"
                 + " track_file {\n  tf weight 3 reverse\n }\n dont_track_primary\n use_vmac\n vmac_xmit_base\n"
                 + " garp_master_delay 1\n garp_master_repeat 2\n garp_master_refresh 30\n garp_master_refresh_repeat 3\n"
