@@ -65,6 +65,7 @@ public final class ConfigTest {
         }
         return false;
     }
+
     /**
      * What keepalived 2.2.7's -t also reports about scripts (so it fails): a script_user or group
      * that does not exist; enable_script_security with no script_user when there is no

@@ -2426,6 +2426,12 @@ final class ConfigParser {
 
     /** The value as an int in [min, max], or null (with an error quoting the value). */
     private Integer integer(Node c, int i, long min, long max) {
+        Long v = ranged(c, i, min, max);
+        return v == null ? null : (int) (long) v;
+    }
+
+    /** Argument {@code i} as a number within [min, max]; null (and said) when missing, not a number or outside. */
+    private Long ranged(Node c, int i, long min, long max) {
         Token t = valueArg(c, i);
         if (t == null) return null;
         Long v = number(t.text());
@@ -2437,7 +2443,7 @@ final class ConfigParser {
             d.error(t, c.keyword() + ": '" + t.text() + "' is outside the range [" + min + ", " + max + "]");
             return null;
         }
-        return (int) (long) v;
+        return v;
     }
 
     /**
@@ -2445,11 +2451,8 @@ final class ConfigParser {
      * Integer.MAX_VALUE it makes no difference in practice, and it must not fail -t where keepalived passes.
      */
     private Integer count(Node c, int i, long min) {
-        Token t = valueArg(c, i);
-        if (t == null) return null;
-        Long n = number(t.text());
-        if (n != null && n > Integer.MAX_VALUE && n <= 0xFFFF_FFFFL) return Integer.MAX_VALUE;
-        return integer(c, i, min, 0xFFFF_FFFFL);
+        Long v = ranged(c, i, min, 0xFFFF_FFFFL);
+        return v == null ? null : (int) Math.min(v, Integer.MAX_VALUE);
     }
 
     /** keepalived 2.2.7 skips a vrrp_mcast_group4/6 that is not a multicast address (and -t exits 5). */

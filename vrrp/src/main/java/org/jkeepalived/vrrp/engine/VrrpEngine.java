@@ -29,11 +29,11 @@ import org.jkeepalived.core.config.KeepalivedConfig;
 import org.jkeepalived.core.config.StaticAddress;
 import org.jkeepalived.core.config.StaticRoute;
 import org.jkeepalived.core.config.BfdInstance;
+import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.TrackFile;
 import org.jkeepalived.core.config.TrackProcess;
 import org.jkeepalived.core.config.UnicastPeer;
 import org.jkeepalived.core.config.VrrpInstance;
-import org.jkeepalived.core.config.ScriptPolicy;
 import org.jkeepalived.core.config.VrrpScript;
 import org.jkeepalived.core.config.VrrpState;
 import org.jkeepalived.core.config.VrrpSyncGroup;
@@ -173,8 +173,8 @@ public final class VrrpEngine implements AutoCloseable {
     }
 
     /**
-     * Whether a vrrp_script is tracked at all: keepalived disables one whose file is not there or not
-     * executable, or that enable_script_security forbids to run as root, and the instances tracking
+     * Whether a vrrp_script is tracked at all: keepalived disables one whose file is not there, or
+     * that enable_script_security forbids to run as root ({@link ScriptPolicy#disabledReason}), and the instances tracking
      * it go on without it (rather than counting it as failed). {@code policy} null: scripts run through
      * a runner given from outside (tests), taken as they are.
      */
